@@ -1,0 +1,58 @@
+/**
+ * numnet: float64 neural networks with a Keras-style API, exact gradients, and every number of
+ * the course reproducible. This entry point is browser-safe; file I/O lives in `numnet/node`.
+ * @packageDocumentation
+ */
+export { NumnetError } from './errors.js';
+export type { NumnetErrorCode } from './errors.js';
+export { Random, setSeed } from './random.js';
+
+export { Tensor, tensor, zeros, ones, fill, randomUniform, randomNormal, reshape, toTensor } from './tensor/tensor.js';
+export type { NestedArray, TensorLike, RandomOptions } from './tensor/tensor.js';
+export {
+  add, sub, mul, div, pow, map, exp, log, sqrt, abs, matMul, transpose, sum, mean, max, argMax,
+  slice, gather, concat, broadcastShapes,
+} from './tensor/ops.js';
+export { gemm } from './tensor/kernels.js';
+export { erf, erfc } from './math/special.js';
+
+export { ACTIVATIONS, getActivation, activate, activationGradient } from './activations/activations.js';
+export type { Activation as ActivationFunction } from './activations/activations.js';
+
+export { Layer } from './layers/layer.js';
+export type { LayerConfig, Parameter } from './layers/layer.js';
+export { Dense } from './layers/dense.js';
+export type { DenseConfig } from './layers/dense.js';
+export { Activation, LeakyReLU, ELU } from './layers/activation.js';
+export { PReLU } from './layers/prelu.js';
+export { Dropout } from './layers/dropout.js';
+export { Flatten } from './layers/flatten.js';
+export {
+  getInitializer, glorotUniform, glorotNormal, heUniform, heNormal, lecunNormal, constant,
+  randomUniformInitializer, randomNormalInitializer,
+} from './layers/initializers.js';
+export type { Initializer, InitializerSpec } from './layers/initializers.js';
+export { Regularizer, l1, l2, l1l2 } from './layers/regularizers.js';
+
+export {
+  Loss, MeanSquaredError, MeanAbsoluteError, Huber, BinaryCrossentropy, CategoricalCrossentropy,
+  SparseCategoricalCrossentropy, getLoss, EPSILON,
+} from './losses/losses.js';
+export {
+  getMetric, binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy,
+} from './losses/metrics.js';
+export type { Metric } from './losses/metrics.js';
+
+export { Optimizer, SGD, getOptimizer } from './optimizers/index.js';
+export type { LearningRate, OptimizerConfig, SGDConfig, Slots } from './optimizers/index.js';
+
+export { Callback, History } from './callbacks/callback.js';
+export type { CallbackHooks, Logs } from './callbacks/callback.js';
+
+export { Sequential } from './models/sequential.js';
+export type { CompileConfig, FitConfig } from './models/sequential.js';
+export { Perceptron } from './models/perceptron.js';
+export type { PerceptronHistory, PerceptronUpdate } from './models/perceptron.js';
+
+export { numericalGradient, gradCheck, relativeError } from './gradcheck/gradcheck.js';
+export type { ParameterCheck } from './gradcheck/gradcheck.js';

@@ -1,0 +1,83 @@
+import { Activation as ActivationFn, getActivation, makeElu, makeLeakyRelu } from '../activations/activations.js';
+import { NumnetError, describe } from '../errors.js';
+import { Tensor } from '../tensor/tensor.js';
+import { Layer, LayerConfig } from './layer.js';
+
+/** Applies an activation y = φ(x) element-wise (softmax: over the last axis). No weights. */
+export class Activation extends Layer {
+  readonly className: string = 'Activation';
+  readonly activation: ActivationFn;
+  private x: Tensor | undefined;
+  private y: Tensor | undefined;
+
+  constructor(config: LayerConfig & { activation: string | ActivationFn }) {
+    super(config);
+    this.activation = getActivation(config.activation);
+  }
+
+  override get outputActivation(): ActivationFn {
+    return this.activation;
+  }
+
+  forward(x: Tensor, _training: boolean): Tensor {
+    this.checkInput(x, this.outputShape);
+    const y = this.buffer('y', x.shape);
+    this.activation.forward(x.data, y.data, x.shape[x.rank - 1]!);
+    this.x = x;
+    this.y = y;
+    return y;
+  }
+
+  backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
+    if (!needInputGradient) return undefined;
+    const x = this.x!;
+    const dx = this.buffer('dx', x.shape);
+    this.activation.backward(x.data, this.y!.data, dy.data, dx.data, x.shape[x.rank - 1]!);
+    return dx;
+  }
+
+  override backwardFromPreActivation(dz: Tensor, needInputGradient: boolean): Tensor | undefined {
+    return needInputGradient ? dz : undefined;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), activation: this.activation.name };
+  }
+}
+
+function checkAlpha(alpha: unknown, layer: string): number {
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
+    throw new NumnetError('INVALID_ARGUMENT', `${layer}: alpha must be a finite number, got ${describe(alpha)}`);
+  }
+  return alpha;
+}
+
+/** Leaky ReLU layer: y = x where x > 0, else αx. alpha defaults to 0.3, as in Keras's layer. */
+export class LeakyReLU extends Activation {
+  override readonly className = 'LeakyReLU';
+  readonly alpha: number;
+  constructor(config: LayerConfig & { alpha?: number } = {}) {
+    const alpha = checkAlpha(config.alpha ?? 0.3, 'LeakyReLU');
+    super({ ...config, activation: makeLeakyRelu(alpha) });
+    this.alpha = alpha;
+  }
+  override getConfig(): Record<string, unknown> {
+    const { activation: _a, ...rest } = super.getConfig();
+    return { ...rest, alpha: this.alpha };
+  }
+}
+
+/** ELU layer: y = x where x > 0, else α(eˣ − 1). alpha defaults to 1. */
+export class ELU extends Activation {
+  override readonly className = 'ELU';
+  readonly alpha: number;
+  constructor(config: LayerConfig & { alpha?: number } = {}) {
+    const alpha = checkAlpha(config.alpha ?? 1, 'ELU');
+    super({ ...config, activation: makeElu(alpha) });
+    this.alpha = alpha;
+  }
+  override getConfig(): Record<string, unknown> {
+    const { activation: _a, ...rest } = super.getConfig();
+    return { ...rest, alpha: this.alpha };
+  }
+}

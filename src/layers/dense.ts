@@ -1,0 +1,142 @@
+import { Activation, getActivation } from '../activations/activations.js';
+import { NumnetError, describe, fmtShape } from '../errors.js';
+import { Random } from '../random.js';
+import { addRowVector, gemm, sumRows } from '../tensor/kernels.js';
+import { Tensor } from '../tensor/tensor.js';
+import { Initializer, InitializerSpec, getInitializer } from './initializers.js';
+import { Layer, LayerConfig, Parameter } from './layer.js';
+import { Regularizer } from './regularizers.js';
+
+export interface DenseConfig extends LayerConfig {
+  /** Number of outputs. */
+  units: number;
+  /** Activation name (default 'linear') or an Activation. */
+  activation?: string | Activation;
+  /** Whether to add a bias b (default true). */
+  useBias?: boolean;
+  kernelInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
+  kernelRegularizer?: Regularizer;
+  biasRegularizer?: Regularizer;
+}
+
+/**
+ * A fully connected layer: z = x·W + b, y = φ(z), with W of shape [inputDim, units] (Keras
+ * layout: W[i][j] connects input i to unit j) and b of shape [units].
+ *
+ * Backward, from dy = ∂L/∂y: dz = dy ⊙ φ′(z); ∂L/∂W = xᵀ·dz; ∂L/∂b = Σ_batch dz; ∂L/∂x = dz·Wᵀ.
+ */
+export class Dense extends Layer {
+  readonly className = 'Dense';
+  readonly units: number;
+  readonly activation: Activation;
+  readonly useBias: boolean;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  readonly kernelRegularizer: Regularizer | undefined;
+  readonly biasRegularizer: Regularizer | undefined;
+  kernel!: Parameter;
+  bias: Parameter | undefined;
+  private x: Tensor | undefined;
+  private z: Tensor | undefined;
+
+  constructor(config: DenseConfig) {
+    super(config);
+    const units = config.units;
+    if (typeof units !== 'number' || !Number.isInteger(units) || units < 1) {
+      throw new NumnetError('INVALID_ARGUMENT', `Dense: units must be a positive integer, got ${describe(units)}`);
+    }
+    this.units = units;
+    this.activation = getActivation(config.activation ?? 'linear');
+    this.useBias = config.useBias ?? true;
+    if (typeof this.useBias !== 'boolean') {
+      throw new NumnetError('INVALID_ARGUMENT', `Dense: useBias must be true or false, got ${describe(config.useBias)}`);
+    }
+    this.kernelInitializer = getInitializer(config.kernelInitializer ?? 'glorotUniform');
+    this.biasInitializer = getInitializer(config.biasInitializer ?? 'zeros');
+    for (const key of ['kernelRegularizer', 'biasRegularizer'] as const) {
+      const r = config[key];
+      if (r !== undefined && !(r instanceof Regularizer)) {
+        throw new NumnetError('INVALID_ARGUMENT', `Dense: ${key} must be l1(c), l2(c) or l1l2({...}), got ${describe(r)}`);
+      }
+    }
+    this.kernelRegularizer = config.kernelRegularizer;
+    this.biasRegularizer = config.biasRegularizer;
+  }
+
+  override build(inputShape: number[], rng: Random): void {
+    if (inputShape.length !== 1) {
+      throw new NumnetError(
+        'SHAPE_MISMATCH',
+        `Dense layer ${this.name} takes inputs of shape [features], got ${fmtShape(inputShape)}: put a Flatten layer before it`,
+      );
+    }
+    const inputDim = inputShape[0]!;
+    this.params = [];
+    this.kernel = this.addParam(
+      'kernel',
+      [inputDim, this.units],
+      this.kernelInitializer.init(inputDim * this.units, inputDim, this.units, rng),
+      this.kernelRegularizer,
+    );
+    this.bias = this.useBias
+      ? this.addParam('bias', [this.units], this.biasInitializer.init(this.units, inputDim, this.units, rng), this.biasRegularizer)
+      : undefined;
+    this.outputShape = [this.units];
+    this.built = true;
+  }
+
+  override get outputActivation(): Activation {
+    return this.activation;
+  }
+
+  forward(x: Tensor, _training: boolean): Tensor {
+    const inputDim = this.kernel.value.shape[0]!;
+    this.checkInput(x, [inputDim]);
+    const rows = x.shape[0]!;
+    const z = this.buffer('z', [rows, this.units]);
+    gemm(false, false, rows, this.units, inputDim, x.data, this.kernel.value.data, z.data);
+    if (this.bias) addRowVector(z.data, this.bias.value.data, rows, this.units);
+    this.x = x;
+    this.z = z;
+    if (this.activation.name === 'linear') return z;
+    const y = this.buffer('y', [rows, this.units]);
+    this.activation.forward(z.data, y.data, this.units);
+    return y;
+  }
+
+  backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
+    const z = this.z!;
+    if (this.activation.name === 'linear') return this.backwardFromPreActivation(dy, needInputGradient);
+    const dz = this.buffer('dz', z.shape);
+    const y = this.buffer('y', z.shape);
+    this.activation.backward(z.data, y.data, dy.data, dz.data, this.units);
+    return this.backwardFromPreActivation(dz, needInputGradient);
+  }
+
+  override backwardFromPreActivation(dz: Tensor, needInputGradient: boolean): Tensor | undefined {
+    const x = this.x!;
+    const rows = x.shape[0]!;
+    const inputDim = this.kernel.value.shape[0]!;
+    gemm(true, false, inputDim, this.units, rows, x.data, dz.data, this.kernel.grad);
+    if (this.bias) sumRows(dz.data, this.bias.grad, rows, this.units);
+    if (!needInputGradient) return undefined;
+    const dx = this.buffer('dx', x.shape);
+    gemm(false, true, rows, inputDim, this.units, dz.data, this.kernel.value.data, dx.data);
+    return dx;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const c: Record<string, unknown> = {
+      ...super.getConfig(),
+      units: this.units,
+      activation: this.activation.name,
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer.config,
+      biasInitializer: this.biasInitializer.config,
+    };
+    if (this.kernelRegularizer) c.kernelRegularizer = this.kernelRegularizer.getConfig();
+    if (this.biasRegularizer) c.biasRegularizer = this.biasRegularizer.getConfig();
+    return c;
+  }
+}

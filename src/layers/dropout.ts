@@ -1,0 +1,67 @@
+import { NumnetError, describe } from '../errors.js';
+import { Random } from '../random.js';
+import { Tensor } from '../tensor/tensor.js';
+import { Layer, LayerConfig } from './layer.js';
+
+/**
+ * Inverted dropout: while training, each value is kept with probability 1 − rate and scaled by
+ * 1/(1 − rate) (y = x·m, m ∈ {0, 1/(1 − rate)}); in predict and evaluate it passes x through.
+ * `seed` makes the masks reproducible; otherwise they come from the model's seeded generator.
+ */
+export class Dropout extends Layer {
+  readonly className = 'Dropout';
+  readonly rate: number;
+  readonly seed: number | undefined;
+  private rng: Random | undefined;
+  private mask: Tensor | undefined;
+
+  constructor(config: LayerConfig & { rate: number; seed?: number }) {
+    super(config);
+    const rate = config?.rate;
+    if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
+      throw new NumnetError('INVALID_ARGUMENT', `Dropout: rate must be a number in [0, 1), got ${describe(rate)}`);
+    }
+    if (config.seed !== undefined && (typeof config.seed !== 'number' || !Number.isFinite(config.seed))) {
+      throw new NumnetError('INVALID_ARGUMENT', `Dropout: seed must be a number, got ${describe(config.seed)}`);
+    }
+    this.rate = rate;
+    this.seed = config.seed;
+  }
+
+  override build(inputShape: number[], rng: Random): void {
+    this.rng = this.seed !== undefined ? new Random(this.seed) : rng.fork();
+    super.build(inputShape, rng);
+  }
+
+  forward(x: Tensor, training: boolean): Tensor {
+    this.checkInput(x, this.outputShape);
+    if (!training || this.rate === 0) {
+      this.mask = undefined;
+      return x;
+    }
+    const mask = this.buffer('mask', x.shape);
+    const y = this.buffer('y', x.shape);
+    const keep = 1 / (1 - this.rate);
+    for (let i = 0; i < x.size; i++) {
+      const m = this.rng!.next() >= this.rate ? keep : 0;
+      mask.data[i] = m;
+      y.data[i] = x.data[i]! * m;
+    }
+    this.mask = mask;
+    return y;
+  }
+
+  backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
+    if (!needInputGradient) return undefined;
+    if (!this.mask) return dy;
+    const dx = this.buffer('dx', dy.shape);
+    for (let i = 0; i < dy.size; i++) dx.data[i] = dy.data[i]! * this.mask.data[i]!;
+    return dx;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const c: Record<string, unknown> = { ...super.getConfig(), rate: this.rate };
+    if (this.seed !== undefined) c.seed = this.seed;
+    return c;
+  }
+}

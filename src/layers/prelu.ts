@@ -1,0 +1,69 @@
+import { NumnetError, describe } from '../errors.js';
+import { Random } from '../random.js';
+import { Tensor } from '../tensor/tensor.js';
+import { Layer, LayerConfig, Parameter } from './layer.js';
+
+/**
+ * Parametric ReLU: y = x where x > 0, else αx, with a learnable α per feature (initially 0.25).
+ * ∂L/∂α = Σ_batch dy·x over x ≤ 0; ∂L/∂x = dy where x > 0, else α·dy.
+ */
+export class PReLU extends Layer {
+  readonly className = 'PReLU';
+  readonly alphaInitial: number;
+  alpha!: Parameter;
+  private x: Tensor | undefined;
+
+  constructor(config: LayerConfig & { alphaInitializer?: number } = {}) {
+    super(config);
+    const a = config.alphaInitializer ?? 0.25;
+    if (typeof a !== 'number' || !Number.isFinite(a)) {
+      throw new NumnetError('INVALID_ARGUMENT', `PReLU: alphaInitializer must be a finite number, got ${describe(a)}`);
+    }
+    this.alphaInitial = a;
+  }
+
+  override build(inputShape: number[], _rng: Random): void {
+    const size = inputShape.reduce((p, n) => p * n, 1);
+    this.params = [];
+    this.alpha = this.addParam('alpha', inputShape.slice(), new Float64Array(size).fill(this.alphaInitial));
+    this.outputShape = inputShape.slice();
+    this.built = true;
+  }
+
+  forward(x: Tensor, _training: boolean): Tensor {
+    this.checkInput(x, this.outputShape);
+    const y = this.buffer('y', x.shape);
+    const a = this.alpha.value.data;
+    const n = a.length;
+    for (let i = 0; i < x.size; i++) {
+      const v = x.data[i]!;
+      y.data[i] = v > 0 ? v : a[i % n]! * v;
+    }
+    this.x = x;
+    return y;
+  }
+
+  backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
+    const x = this.x!;
+    const a = this.alpha.value.data;
+    const ga = this.alpha.grad;
+    const n = a.length;
+    ga.fill(0);
+    const dx = needInputGradient ? this.buffer('dx', x.shape) : undefined;
+    for (let i = 0; i < x.size; i++) {
+      const v = x.data[i]!;
+      const g = dy.data[i]!;
+      if (v > 0) {
+        if (dx) dx.data[i] = g;
+      } else {
+        ga[i % n]! += g * v;
+        if (dx) dx.data[i] = a[i % n]! * g;
+      }
+    }
+    return dx;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), alphaInitializer: this.alphaInitial };
+  }
+}

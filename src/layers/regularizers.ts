@@ -1,0 +1,58 @@
+import { NumnetError, describe } from '../errors.js';
+
+/**
+ * A weight penalty added to the loss: R(w) = l1·Σ|w| + l2·Σw² (no ½, as Keras), with gradient
+ * ∂R/∂w = l1·sign(w) + 2·l2·w.
+ */
+export class Regularizer {
+  readonly l1: number;
+  readonly l2: number;
+  constructor(options: { l1?: number; l2?: number }) {
+    this.l1 = checkFactor(options.l1 ?? 0, 'l1');
+    this.l2 = checkFactor(options.l2 ?? 0, 'l2');
+  }
+
+  /** R(w). */
+  penalty(w: Float64Array): number {
+    let a = 0;
+    let s = 0;
+    for (let i = 0; i < w.length; i++) {
+      a += Math.abs(w[i]!);
+      s += w[i]! * w[i]!;
+    }
+    return this.l1 * a + this.l2 * s;
+  }
+
+  /** g += ∂R/∂w. */
+  addGradient(w: Float64Array, g: Float64Array): void {
+    const l1 = this.l1;
+    const l2x2 = 2 * this.l2;
+    for (let i = 0; i < w.length; i++) g[i]! += l1 * Math.sign(w[i]!) + l2x2 * w[i]!;
+  }
+
+  getConfig(): { l1: number; l2: number } {
+    return { l1: this.l1, l2: this.l2 };
+  }
+}
+
+function checkFactor(c: unknown, what: string): number {
+  if (typeof c !== 'number' || !Number.isFinite(c) || c < 0) {
+    throw new NumnetError('INVALID_ARGUMENT', `regularizer ${what} must be a finite number ≥ 0, got ${describe(c)}`);
+  }
+  return c;
+}
+
+/** L1 penalty c·Σ|w|. */
+export function l1(c = 0.01): Regularizer {
+  return new Regularizer({ l1: c });
+}
+
+/** L2 penalty c·Σw². */
+export function l2(c = 0.01): Regularizer {
+  return new Regularizer({ l2: c });
+}
+
+/** Both: l1·Σ|w| + l2·Σw². */
+export function l1l2(options: { l1?: number; l2?: number } = { l1: 0.01, l2: 0.01 }): Regularizer {
+  return new Regularizer(options);
+}

@@ -1,0 +1,101 @@
+import { lookupName } from '../errors.js';
+import { Loss } from './losses.js';
+
+/**
+ * A metric m(y, ŷ) computed per sample (`perSample` writes mᵢ for each row); the model reports
+ * its mean over the samples seen (weighted by sample weights when given), as Keras does.
+ */
+export interface Metric {
+  readonly name: string;
+  perSample(t: Float64Array, p: Float64Array, rows: number, cols: number, out: Float64Array): void;
+}
+
+function argmaxRow(p: Float64Array, o: number, cols: number): number {
+  let best = 0;
+  for (let j = 1; j < cols; j++) if (p[o + j]! > p[o + best]!) best = j;
+  return best;
+}
+
+/** binaryAccuracy: the fraction of outputs with (ŷ > 0.5) = y, per sample over its outputs. */
+export const binaryAccuracy: Metric = {
+  name: 'binaryAccuracy',
+  perSample(t, p, rows, cols, out) {
+    for (let i = 0; i < rows; i++) {
+      let hits = 0;
+      for (let j = 0; j < cols; j++) if ((p[i * cols + j]! > 0.5 ? 1 : 0) === t[i * cols + j]) hits++;
+      out[i] = hits / cols;
+    }
+  },
+};
+
+/** categoricalAccuracy: 1 where argmax ŷ = argmax y. */
+export const categoricalAccuracy: Metric = {
+  name: 'categoricalAccuracy',
+  perSample(t, p, rows, cols, out) {
+    for (let i = 0; i < rows; i++) out[i] = argmaxRow(p, i * cols, cols) === argmaxRow(t, i * cols, cols) ? 1 : 0;
+  },
+};
+
+/** sparseCategoricalAccuracy: 1 where argmax ŷ = the integer label. */
+export const sparseCategoricalAccuracy: Metric = {
+  name: 'sparseCategoricalAccuracy',
+  perSample(t, p, rows, cols, out) {
+    for (let i = 0; i < rows; i++) out[i] = argmaxRow(p, i * cols, cols) === t[i] ? 1 : 0;
+  },
+};
+
+/** mse: mean (y − ŷ)² per sample. */
+export const mseMetric: Metric = {
+  name: 'mse',
+  perSample(t, p, rows, cols, out) {
+    for (let i = 0; i < rows; i++) {
+      let s = 0;
+      for (let j = 0; j < cols; j++) s += (t[i * cols + j]! - p[i * cols + j]!) ** 2;
+      out[i] = s / cols;
+    }
+  },
+};
+
+/** mae: mean |y − ŷ| per sample. */
+export const maeMetric: Metric = {
+  name: 'mae',
+  perSample(t, p, rows, cols, out) {
+    for (let i = 0; i < rows; i++) {
+      let s = 0;
+      for (let j = 0; j < cols; j++) s += Math.abs(t[i * cols + j]! - p[i * cols + j]!);
+      out[i] = s / cols;
+    }
+  },
+};
+
+const METRICS: Record<string, Metric> = {
+  acc: categoricalAccuracy, // resolved by getMetric before lookup; listed for the error message
+  accuracy: categoricalAccuracy,
+  binaryAccuracy,
+  categoricalAccuracy,
+  sparseCategoricalAccuracy,
+  mse: mseMetric,
+  meanSquaredError: mseMetric,
+  mae: maeMetric,
+  meanAbsoluteError: maeMetric,
+};
+
+/**
+ * The metric called `name`, reported under that name. `acc`/`accuracy` resolve as Keras does:
+ * binary when the loss is binary crossentropy or the output has one unit, sparse categorical for
+ * a sparse loss, else categorical.
+ */
+export function getMetric(name: string | Metric, loss: Loss, outputUnits: number): Metric {
+  if (typeof name === 'object' && name !== null && typeof name.perSample === 'function') return name;
+  if (typeof name === 'string' && (name === 'acc' || name === 'accuracy')) {
+    const base =
+      loss.name === 'binaryCrossentropy' || outputUnits === 1
+        ? binaryAccuracy
+        : loss.sparse
+          ? sparseCategoricalAccuracy
+          : categoricalAccuracy;
+    return { name, perSample: base.perSample };
+  }
+  const m = lookupName(METRICS, name, 'metric');
+  return { name: name as string, perSample: m.perSample };
+}

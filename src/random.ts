@@ -1,0 +1,76 @@
+import { checkNumber } from './errors.js';
+
+/**
+ * A small seedable PRNG (mulberry32 on a 32-bit state) with normal draws by Box–Muller.
+ * The same seed gives the same stream on every platform, bit for bit.
+ */
+export class Random {
+  private state: number;
+  private spareNormal: number | undefined;
+
+  constructor(seed: number = Math.floor(Math.random() * 2 ** 32)) {
+    checkNumber(seed, 'seed');
+    this.state = seed >>> 0;
+  }
+
+  /** A uniform draw in [0, 1) with 32 random bits. */
+  next(): number {
+    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  /** A uniform draw in [low, high). */
+  uniform(low = 0, high = 1): number {
+    return low + (high - low) * this.next();
+  }
+
+  /** A normal draw with the given mean and standard deviation. */
+  normal(mean = 0, stddev = 1): number {
+    if (this.spareNormal !== undefined) {
+      const z = this.spareNormal;
+      this.spareNormal = undefined;
+      return mean + stddev * z;
+    }
+    let u = 0;
+    while (u === 0) u = this.next();
+    const v = this.next();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spareNormal = r * Math.sin(2 * Math.PI * v);
+    return mean + stddev * r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** A whole number in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  /** Shuffles `a` in place (Fisher–Yates). */
+  shuffle<T extends { length: number; [i: number]: number }>(a: T): T {
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = a[i]!;
+      a[i] = a[j]!;
+      a[j] = t;
+    }
+    return a;
+  }
+
+  /** A new generator seeded from this one (for a layer or a model of its own). */
+  fork(): Random {
+    return new Random(Math.floor(this.next() * 4294967296));
+  }
+}
+
+let globalRandom = new Random();
+
+/** Seeds the global generator that models without a seed of their own draw from. */
+export function setSeed(seed: number): void {
+  globalRandom = new Random(seed);
+}
+
+/** The global generator (seeded by `setSeed`). */
+export function getGlobalRandom(): Random {
+  return globalRandom;
+}
