@@ -7,6 +7,12 @@ export type LearningRate = number | ((step: number) => number);
 /** Options every optimizer takes. */
 export interface OptimizerConfig {
   learningRate?: LearningRate;
+  /** Scales each weight's gradient to norm at most c: g·c/max(‖g‖, c). */
+  clipNorm?: number;
+  /** Scales all gradients together to joint norm at most c. */
+  globalClipNorm?: number;
+  /** Clamps every gradient element to [−c, c]. */
+  clipValue?: number;
 }
 
 /** One weight's optimizer state: named buffers the size of the weight (v, m, G, …). */
@@ -22,6 +28,9 @@ export abstract class Optimizer {
   /** The lower-case name ('sgd', 'adam', …). */
   abstract readonly name: string;
   learningRate: LearningRate;
+  readonly clipNorm: number | undefined;
+  readonly globalClipNorm: number | undefined;
+  readonly clipValue: number | undefined;
   /** Number of updates applied so far (t of the last step). */
   iterations = 0;
   private slots: Slots[] = [];
@@ -33,6 +42,19 @@ export abstract class Optimizer {
     }
     this.learningRate = config.learningRate ?? defaultLearningRate;
     checkLearningRate(this.learningRate);
+    const clips = (['clipNorm', 'globalClipNorm', 'clipValue'] as const).filter((k) => config[k] !== undefined);
+    if (clips.length > 1) {
+      throw new NumnetError('INVALID_ARGUMENT', `set at most one of clipNorm, globalClipNorm, clipValue; got ${clips.join(' and ')}`);
+    }
+    for (const k of clips) {
+      const c = config[k];
+      if (typeof c !== 'number' || !(c > 0) || !Number.isFinite(c)) {
+        throw new NumnetError('INVALID_ARGUMENT', `${k} must be a finite number > 0, got ${describe(c)}`);
+      }
+    }
+    this.clipNorm = config.clipNorm;
+    this.globalClipNorm = config.globalClipNorm;
+    this.clipValue = config.clipValue;
   }
 
   /** The state one weight of `size` values needs, all zeros unless the equation says otherwise. */
@@ -50,10 +72,30 @@ export abstract class Optimizer {
     return lr;
   }
 
-  /** Applies one update to every parameter from its `grad`; t counts from 1. */
+  /** Clips the gradients in place as configured (before the update, as Keras). */
+  private clip(params: readonly Parameter[]): void {
+    if (this.clipValue !== undefined) {
+      const c = this.clipValue;
+      for (const p of params) {
+        const g = p.grad;
+        for (let i = 0; i < g.length; i++) g[i] = g[i]! > c ? c : g[i]! < -c ? -c : g[i]!;
+      }
+    } else if (this.clipNorm !== undefined) {
+      for (const p of params) scale(p.grad, this.clipNorm / Math.max(norm(p.grad), this.clipNorm));
+    } else if (this.globalClipNorm !== undefined) {
+      let sq = 0;
+      for (const p of params) sq += norm(p.grad) ** 2;
+      const c = this.globalClipNorm;
+      const f = c / Math.max(Math.sqrt(sq), c);
+      for (const p of params) scale(p.grad, f);
+    }
+  }
+
+  /** Applies one update to every parameter from its `grad` (clipped first); t counts from 1. */
   apply(params: readonly Parameter[]): void {
     const t = this.iterations + 1;
     const lr = this.learningRateAt(t);
+    this.clip(params);
     for (let i = 0; i < params.length; i++) {
       const p = params[i]!;
       let s = this.slots[i];
@@ -119,8 +161,23 @@ export abstract class Optimizer {
 
   /** The options that rebuild this optimizer. */
   getConfig(): Record<string, unknown> {
-    return typeof this.learningRate === 'number' ? { learningRate: this.learningRate } : {};
+    const c: Record<string, unknown> = typeof this.learningRate === 'number' ? { learningRate: this.learningRate } : {};
+    if (this.clipNorm !== undefined) c.clipNorm = this.clipNorm;
+    if (this.globalClipNorm !== undefined) c.globalClipNorm = this.globalClipNorm;
+    if (this.clipValue !== undefined) c.clipValue = this.clipValue;
+    return c;
   }
+}
+
+function norm(g: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < g.length; i++) s += g[i]! * g[i]!;
+  return Math.sqrt(s);
+}
+
+function scale(g: Float64Array, f: number): void {
+  if (f === 1) return;
+  for (let i = 0; i < g.length; i++) g[i]! *= f;
 }
 
 function checkLearningRate(lr: unknown): void {

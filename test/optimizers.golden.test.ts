@@ -1,0 +1,62 @@
+/**
+ * ../shared/golden/optimizers.json: small models with fixed initial weights, six trainOnBatch
+ * steps per case; the loss before each step and every weight after it must match PyTorch's
+ * float64 values within the SPEC §10 tolerance.
+ */
+import { describe, expect, it } from 'vitest';
+import { Dense, Optimizer, SGD, Sequential, l2, tensor } from '../src/index.js';
+import { expectClose, readGolden } from './helpers/golden.js';
+
+interface Case {
+  name: string;
+  model: { inputDim: number; layers: { units: number; activation: string; useBias: boolean }[]; l2: number };
+  loss: string;
+  optimizer: { name: string; [k: string]: unknown };
+  initialWeights: { shape: number[]; values: number[] }[];
+  batches: { x: number[][]; y: number[][] }[];
+  steps: { loss: number; weights: number[][] }[];
+}
+
+const cases: Case[] = readGolden('optimizers.json').cases;
+
+/** The optimizer classes numnet has, by the golden file's names. */
+export const OPTIMIZER_CLASSES: Record<string, new (config: any) => Optimizer> = {
+  sgd: SGD,
+};
+
+function buildCase(c: Case): Sequential {
+  const model = new Sequential(
+    c.model.layers.map(
+      (l, i) =>
+        new Dense({
+          units: l.units,
+          activation: l.activation,
+          useBias: l.useBias,
+          ...(i === 0 ? { inputShape: [c.model.inputDim] } : {}),
+          ...(c.model.l2 > 0 ? { kernelRegularizer: l2(c.model.l2) } : {}),
+        }),
+    ),
+  );
+  const { name, ...options } = c.optimizer;
+  model.compile({ optimizer: new OPTIMIZER_CLASSES[name]!(options), loss: c.loss });
+  model.setWeights(c.initialWeights.map((w) => tensor(w.values, w.shape)));
+  return model;
+}
+
+describe('golden optimizer trajectories', () => {
+  const runnable = cases.filter((c) => c.optimizer.name in OPTIMIZER_CLASSES);
+  it('the golden file has 45 cases', () => {
+    expect(cases.length).toBe(45);
+  });
+  for (const c of runnable) {
+    it(c.name, () => {
+      const model = buildCase(c);
+      c.batches.forEach((batch, k) => {
+        const logs = model.trainOnBatch(batch.x, batch.y);
+        expectClose(logs.loss!, c.steps[k]!.loss, `step ${k + 1} loss`);
+        const flatWeights = model.getWeights().flatMap((w) => Array.from(w.data));
+        expectClose(flatWeights, c.steps[k]!.weights.flat(), `step ${k + 1} weights`);
+      });
+    });
+  }
+});
