@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   Activation, BinaryCrossentropy, Dense, Dropout, ELU, Flatten, LeakyReLU, PReLU, SGD, Sequential,
-  l1, l2, l1l2, setSeed, tensor, randomUniform, Random,
+  l1, l2, l1l2, setSeed, tensor, randomUniform, Random, Layer,
 } from '../src/index.js';
 import { expectClose } from './helpers/golden.js';
 
@@ -16,7 +16,7 @@ function regressionData(n: number, seed = 5) {
 }
 
 function smallModel(seed: number, dropout = 0) {
-  const layers = [new Dense({ units: 4, activation: 'tanh', inputShape: [3] })];
+  const layers: Layer[] = [new Dense({ units: 4, activation: 'tanh', inputShape: [3] })];
   if (dropout > 0) layers.push(new Dropout({ rate: dropout }));
   layers.push(new Dense({ units: 1 }));
   const m = new Sequential(layers, { seed });
