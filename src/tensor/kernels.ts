@@ -25,7 +25,6 @@ export function gemm(
       const ai = i * k;
       for (let p = 0; p < k; p++) {
         const a = A[ai + p]!;
-        if (a === 0) continue;
         const bp = p * n;
         for (let j = 0; j < n; j++) C[ci + j]! += a * B[bp + j]!;
       }
@@ -47,7 +46,6 @@ export function gemm(
       const bp = p * n;
       for (let i = 0; i < m; i++) {
         const a = A[ap + i]!;
-        if (a === 0) continue;
         const ci = i * n;
         for (let j = 0; j < n; j++) C[ci + j]! += a * B[bp + j]!;
       }

@@ -95,7 +95,8 @@ export class Tensor {
   }
 
   toString(): string {
-    return `Tensor(shape=${fmtShape(this.shape)}, ${JSON.stringify(this.toArray())})`;
+    const fmt = (v: NestedArray): string => (Array.isArray(v) ? `[${v.map(fmt).join(', ')}]` : String(v));
+    return `Tensor(shape=${fmtShape(this.shape)}, ${fmt(this.toArray())})`;
   }
 }
 
@@ -137,16 +138,9 @@ export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
     return fill(shape, values);
   }
   if (values instanceof Float64Array || (shape !== undefined && isFlatNumbers(values))) {
-    const flat = values instanceof Float64Array ? values : flatFromNumbers(values as readonly number[], 'values');
-    const target = shape ?? [flat.length];
-    const size = checkShape(target, 'shape');
-    if (size !== flat.length) {
-      throw new NumnetError(
-        'SHAPE_MISMATCH',
-        `tensor(): ${flat.length} values do not fill shape ${fmtShape(target)} (${size} elements)`,
-      );
-    }
-    return new Tensor(values instanceof Float64Array ? flat.slice() : flat, target);
+    const flat = values instanceof Float64Array ? values.slice() : flatFromNumbers(values as readonly number[], 'values');
+    const t = new Tensor(flat, [flat.length]);
+    return shape === undefined ? t : reshape(t, shape);
   }
   if (!Array.isArray(values)) {
     throw new NumnetError('INVALID_ARGUMENT', `tensor() takes numbers or nested arrays, got ${describe(values)}`);
@@ -156,6 +150,12 @@ export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
   let k = 0;
   const walk = (v: NestedArray, axis: number, path: number[]): void => {
     if (axis === inferred.length) {
+      if (Array.isArray(v)) {
+        throw new NumnetError(
+          'SHAPE_MISMATCH',
+          `tensor(): ragged array: element at [${path.join(', ')}] is ${describe(v)} where a number was expected`,
+        );
+      }
       if (typeof v !== 'number') {
         throw new NumnetError('INVALID_ARGUMENT', `tensor(): element at [${path.join(', ')}] is ${describe(v)}, not a number`);
       }
