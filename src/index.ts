@@ -10,7 +10,7 @@ export { Random, setSeed } from './random.js';
 export { Tensor, tensor, zeros, ones, fill, randomUniform, randomNormal, reshape, toTensor } from './tensor/tensor.js';
 export type { NestedArray, TensorLike, RandomOptions } from './tensor/tensor.js';
 export {
-  add, sub, mul, div, pow, map, exp, log, sqrt, abs, matMul, transpose, sum, mean, max, argMax,
+  add, sub, mul, div, pow, map, exp, log, sqrt, abs, matMul, transpose, sum, mean, max, argMax, argmax,
   slice, gather, concat, broadcastShapes,
 } from './tensor/ops.js';
 export { gemm } from './tensor/kernels.js';
@@ -55,4 +55,4 @@ export { Perceptron } from './models/perceptron.js';
 export type { PerceptronHistory, PerceptronUpdate } from './models/perceptron.js';
 
 export { numericalGradient, gradCheck, relativeError } from './gradcheck/gradcheck.js';
-export type { ParameterCheck } from './gradcheck/gradcheck.js';
+export type { ParameterCheck, NumericalGradientOptions } from './gradcheck/gradcheck.js';

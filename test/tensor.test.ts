@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import {
   NumnetError, Random, Tensor, abs, add, argMax, broadcastShapes, concat, div, exp, fill, gather, log, map,
   matMul, max, mean, mul, ones, pow, randomNormal, randomUniform, reshape, setSeed, slice, sqrt, sub, sum,
-  tensor, transpose, zeros,
+  tensor, transpose, zeros, argmax,
 } from '../src/index.js';
 
 // ------------------------------------------------------------------ helpers
@@ -844,5 +844,13 @@ describe('edge cases found in review', () => {
   });
   it('toString shows NaN and Infinity', () => {
     expect(tensor([NaN, Infinity, -1]).toString()).toBe('Tensor(shape=[3], [NaN, Infinity, -1])');
+  });
+});
+
+describe('SPEC spellings', () => {
+  it('argmax is argMax; the random constructors take a seed number as well as { seed }', () => {
+    expect(Array.from(argmax([[1, 5, 2], [7, 0, 1]], 1).data)).toEqual([1, 0]);
+    expect(Array.from(randomUniform([5], 0, 1, 9).data)).toEqual(Array.from(randomUniform([5], 0, 1, { seed: 9 }).data));
+    expect(Array.from(randomNormal([5], 0, 1, 9).data)).toEqual(Array.from(randomNormal([5], 0, 1, { seed: 9 }).data));
   });
 });

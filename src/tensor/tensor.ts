@@ -264,22 +264,33 @@ export interface RandomOptions {
   random?: Random;
 }
 
-function rngOf(options: RandomOptions | undefined): Random {
+function rngOf(options: RandomOptions | number | undefined): Random {
+  if (typeof options === 'number') return new Random(options);
   if (options?.random) return options.random;
   if (options?.seed !== undefined) return new Random(options.seed);
   return getGlobalRandom();
 }
 
-/** Uniform draws in [minval, maxval). Seedable: `{ seed }`. */
-export function randomUniform(shape: readonly number[], minval = 0, maxval = 1, options?: RandomOptions): Tensor {
+/** Uniform draws in [minval, maxval). Seedable: a seed number or `{ seed }`. */
+export function randomUniform(
+  shape: readonly number[],
+  minval = 0,
+  maxval = 1,
+  options?: RandomOptions | number,
+): Tensor {
   const t = zeros(shape);
   const rng = rngOf(options);
   for (let i = 0; i < t.data.length; i++) t.data[i] = rng.uniform(minval, maxval);
   return t;
 }
 
-/** Normal draws with the given mean and standard deviation. Seedable: `{ seed }`. */
-export function randomNormal(shape: readonly number[], mean = 0, stddev = 1, options?: RandomOptions): Tensor {
+/** Normal draws with the given mean and standard deviation. Seedable: a seed number or `{ seed }`. */
+export function randomNormal(
+  shape: readonly number[],
+  mean = 0,
+  stddev = 1,
+  options?: RandomOptions | number,
+): Tensor {
   const t = zeros(shape);
   const rng = rngOf(options);
   for (let i = 0; i < t.data.length; i++) t.data[i] = rng.normal(mean, stddev);
