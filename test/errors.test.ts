@@ -4,36 +4,7 @@ import {
   CategoricalCrossentropy, Dense, Dropout, NumnetError, Perceptron, SGD, Sequential, gradCheck,
   numericalGradient, getActivation, getLoss, tensor, matMul, l2, Flatten,
 } from '../src/index.js';
-
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(NumnetError);
-    expect(e).toBeInstanceOf(Error);
-    return (e as NumnetError).code;
-  }
-  throw new Error('expected a NumnetError, nothing was thrown');
-}
-
-async function codeOfAsync(f: () => Promise<unknown>): Promise<string> {
-  try {
-    await f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(NumnetError);
-    return (e as NumnetError).code;
-  }
-  throw new Error('expected a NumnetError, nothing was thrown');
-}
-
-function messageOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return '';
-}
+import { codeOf, codeOfAsync, messageOf } from './helpers/errors.js';
 
 const compiled = () => {
   const m = new Sequential([new Dense({ units: 2, activation: 'sigmoid', inputShape: [3] }), new Dense({ units: 1 })], { seed: 1 });

@@ -11,20 +11,9 @@ import {
   matMul, max, mean, mul, ones, pow, randomNormal, randomUniform, reshape, setSeed, slice, sqrt, sub, sum,
   tensor, transpose, zeros, argmax,
 } from '../src/index.js';
+import { codeOf } from './helpers/errors.js';
 
 // ------------------------------------------------------------------ helpers
-
-/** Runs f and returns the NumnetError code it throws (fails the test if it does not throw one). */
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(NumnetError);
-    expect(e).toBeInstanceOf(Error);
-    return (e as NumnetError).code;
-  }
-  throw new Error('expected a NumnetError, nothing was thrown');
-}
 
 /**
  * The tensor as plain nested arrays, where they carry its shape (a size-0 axis loses the sizes
