@@ -47,7 +47,9 @@ export { Optimizer, SGD, getOptimizer } from './optimizers/index.js';
 export type { LearningRate, OptimizerConfig, SGDConfig, Slots } from './optimizers/index.js';
 
 export { Callback, History } from './callbacks/callback.js';
-export type { CallbackHooks, Logs } from './callbacks/callback.js';
+export type { CallbackHooks, Logs, TrainingParams } from './callbacks/callback.js';
+export { EpochLogger, setProgressFactory, formatLogs, formatNumber } from './callbacks/progress.js';
+export type { ProgressFactory } from './callbacks/progress.js';
 
 export { Sequential } from './models/sequential.js';
 export type { CompileConfig, FitConfig } from './models/sequential.js';

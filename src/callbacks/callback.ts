@@ -3,13 +3,31 @@ import type { Sequential } from '../models/sequential.js';
 /** Numbers reported after a batch or an epoch: `loss`, metrics, and `val_…` values. */
 export type Logs = Record<string, number>;
 
+/** What `fit` tells its callbacks before training (`callback.params`). */
+export interface TrainingParams {
+  epochs: number;
+  initialEpoch: number;
+  /** Training samples per epoch (after any validationSplit). */
+  samples: number;
+  /** Batches per epoch. */
+  steps: number;
+  batchSize: number;
+  verbose: 0 | 1 | 2;
+  /** The keys the epoch logs will have, in order ('loss', metrics, then 'val_…'). */
+  metrics: string[];
+}
+
 /**
  * Hooks called during `fit`. Extend this class, or pass any object with some of these methods.
- * `model` is set before `onTrainBegin`; setting `model.stopTraining = true` ends `fit` after the
- * current epoch.
+ * `model` and `params` are set before `onTrainBegin`. Batch logs hold `batch`, `size` and the
+ * running means of the epoch so far (`loss`, metrics), as Keras's; a batch whose loss is not finite
+ * reports `loss: NaN`. Setting `model.stopTraining = true` ends `fit` after the current batch (an
+ * epoch cut short still gets `onEpochEnd`, with logs over the batches that ran).
  */
 export interface CallbackHooks {
   model?: Sequential;
+  /** Set by `fit` before `onTrainBegin`. */
+  params?: TrainingParams;
   onTrainBegin?(logs?: Logs): void | Promise<void>;
   onTrainEnd?(logs?: Logs): void | Promise<void>;
   onEpochBegin?(epoch: number, logs?: Logs): void | Promise<void>;
@@ -21,6 +39,7 @@ export interface CallbackHooks {
 /** A base class for callbacks; every hook does nothing until overridden. */
 export class Callback implements CallbackHooks {
   model?: Sequential;
+  params?: TrainingParams;
   setModel(model: Sequential): void {
     this.model = model;
   }

@@ -1,4 +1,5 @@
-import { CallbackHooks, History, Logs } from '../callbacks/callback.js';
+import { CallbackHooks, History, Logs, TrainingParams } from '../callbacks/callback.js';
+import { progressCallback } from '../callbacks/progress.js';
 import { NumnetError, describe, fmtShape } from '../errors.js';
 import { Layer, Parameter } from '../layers/layer.js';
 import { Loss, getLoss } from '../losses/losses.js';
@@ -31,7 +32,10 @@ export interface FitConfig {
   /** Weight per sample (shape [n]), multiplying each sample's loss. */
   sampleWeight?: TensorLike;
   callbacks?: CallbackHooks[] | CallbackHooks;
-  /** 0 quiet (default), 1 and 2 one line per epoch. */
+  /**
+   * 0 quiet (default); 1 a progress bar per epoch (in Node with `numnet/node` loaded; elsewhere one
+   * line per epoch); 2 one line per epoch.
+   */
   verbose?: 0 | 1 | 2;
   /** The epoch to start from (for resuming); `epochs` is the index to stop at, as Keras. */
   initialEpoch?: number;
@@ -493,10 +497,23 @@ export class Sequential {
     }
 
     const history = new History();
-    const callbacks: CallbackHooks[] = [history, ...toCallbackList(config.callbacks)];
+    const progress = progressCallback(opts.verbose);
+    const callbacks: CallbackHooks[] = [history, ...toCallbackList(config.callbacks), ...(progress ? [progress] : [])];
+    const steps = Math.ceil(n / opts.batchSize);
+    const metricKeys = ['loss', ...this.compiled!.metrics.map((m) => m.name)];
+    const params: TrainingParams = {
+      epochs: opts.epochs,
+      initialEpoch: opts.initialEpoch,
+      samples: n,
+      steps,
+      batchSize: opts.batchSize,
+      verbose: opts.verbose,
+      metrics: val ? [...metricKeys, ...metricKeys.map((k) => `val_${k}`)] : metricKeys,
+    };
     for (const cb of callbacks) {
       if (typeof (cb as { setModel?: unknown }).setModel === 'function') (cb as { setModel(m: Sequential): void }).setModel(this);
       else cb.model = this;
+      cb.params = params;
     }
     this.fitting = true;
     this.stopTraining = false;
@@ -511,8 +528,7 @@ export class Sequential {
         if (opts.shuffle) this.rng.shuffle(order);
         const totals: Totals = { samples: 0, weight: 0, metrics: [] };
         let lossSum = 0;
-        const batches = Math.ceil(n / opts.batchSize);
-        for (let bi = 0; bi < batches; bi++) {
+        for (let bi = 0; bi < steps && !this.stopTraining; bi++) {
           const start = bi * opts.batchSize;
           const rows = Math.min(opts.batchSize, n - start);
           await fire(callbacks, 'onBatchBegin', bi, { batch: bi, size: rows });
@@ -520,17 +536,20 @@ export class Sequential {
           gatherRows(xt, order, start, rows, b.x);
           gatherRows(yt, order, start, rows, b.y);
           if (w) for (let i = 0; i < rows; i++) b.w[i] = w[order[start + i]!]!;
-          let batchLoss: number;
+          const before: Totals = { samples: totals.samples, weight: totals.weight, metrics: totals.metrics.slice() };
           try {
-            batchLoss = this.step(b.x, b.y, w ? b.w : undefined, b, totals);
+            lossSum += this.step(b.x, b.y, w ? b.w : undefined, b, totals) * rows;
           } catch (e) {
-            if (e instanceof NumnetError && e.code === 'NON_FINITE_LOSS') {
+            if (!(e instanceof NumnetError && e.code === 'NON_FINITE_LOSS')) throw e;
+            Object.assign(totals, before);
+            // A callback (TerminateOnNaN) may stop training cleanly; otherwise fit rejects.
+            await fire(callbacks, 'onBatchEnd', bi, { batch: bi, size: rows, loss: NaN });
+            if (!this.stopTraining) {
               throw new NumnetError('NON_FINITE_LOSS', `fit(): epoch ${epoch + 1}, batch ${bi + 1}: ${e.message}`);
             }
-            throw e;
+            break;
           }
-          lossSum += batchLoss * rows;
-          await fire(callbacks, 'onBatchEnd', bi, { batch: bi, size: rows, loss: batchLoss });
+          await fire(callbacks, 'onBatchEnd', bi, { batch: bi, size: rows, ...this.logsOf(totals, lossSum) });
           if (Date.now() - lastYield > 15) {
             await yieldToEventLoop();
             lastYield = Date.now();
@@ -538,7 +557,6 @@ export class Sequential {
         }
         const logs = this.logsOf(totals, lossSum);
         if (val) Object.assign(logs, this.evaluateTensors(val.x, val.y, val.w, opts.batchSize, 'val_'));
-        if (opts.verbose > 0) console.log(`Epoch ${epoch + 1}/${opts.epochs} - ${formatLogs(logs)}`);
         await fire(callbacks, 'onEpochEnd', epoch, logs);
         lastLogs = logs;
         await yieldToEventLoop();
@@ -789,10 +807,4 @@ async function fire(callbacks: CallbackHooks[], hook: HookName, ...args: unknown
       if (r && typeof (r as Promise<void>).then === 'function') await r;
     }
   }
-}
-
-function formatLogs(logs: Logs): string {
-  return Object.entries(logs)
-    .map(([k, v]) => `${k}: ${v.toFixed(4)}`)
-    .join(' - ');
 }
