@@ -43,10 +43,23 @@ export {
 } from './losses/metrics.js';
 export type { Metric } from './losses/metrics.js';
 
-export { Optimizer, SGD, getOptimizer } from './optimizers/index.js';
-export type { LearningRate, OptimizerConfig, SGDConfig, Slots } from './optimizers/index.js';
+export {
+  Optimizer, SGD, Adagrad, RMSprop, Adadelta, Adam, AdamW, Adamax, OPTIMIZERS, getOptimizer,
+  exponentialDecay, piecewiseConstantDecay, cosineDecay,
+} from './optimizers/index.js';
+export type {
+  LearningRate, OptimizerConfig, SGDConfig, AdagradConfig, RMSpropConfig, AdadeltaConfig, AdamConfig,
+  AdamWConfig, AdamaxConfig, Slots, Schedule,
+} from './optimizers/index.js';
 
 export { Callback, History } from './callbacks/callback.js';
+export { EarlyStopping } from './callbacks/early-stopping.js';
+export type { EarlyStoppingConfig } from './callbacks/early-stopping.js';
+export { ReduceLROnPlateau } from './callbacks/reduce-lr-on-plateau.js';
+export type { ReduceLROnPlateauConfig } from './callbacks/reduce-lr-on-plateau.js';
+export { LearningRateScheduler } from './callbacks/learning-rate-scheduler.js';
+export type { EpochSchedule } from './callbacks/learning-rate-scheduler.js';
+export { TerminateOnNaN } from './callbacks/terminate-on-nan.js';
 export type { CallbackHooks, Logs, TrainingParams } from './callbacks/callback.js';
 export { EpochLogger, setProgressFactory, formatLogs, formatNumber } from './callbacks/progress.js';
 export type { ProgressFactory } from './callbacks/progress.js';

@@ -1,18 +1,41 @@
 import { lookupName } from '../errors.js';
+import { Adadelta } from './adadelta.js';
+import { Adagrad } from './adagrad.js';
+import { Adam } from './adam.js';
+import { Adamax } from './adamax.js';
+import { AdamW } from './adamw.js';
 import { Optimizer } from './optimizer.js';
+import { RMSprop } from './rmsprop.js';
 import { SGD } from './sgd.js';
 
 export { Optimizer } from './optimizer.js';
 export type { LearningRate, OptimizerConfig, Slots } from './optimizer.js';
 export { SGD } from './sgd.js';
 export type { SGDConfig } from './sgd.js';
+export { Adagrad } from './adagrad.js';
+export type { AdagradConfig } from './adagrad.js';
+export { RMSprop } from './rmsprop.js';
+export type { RMSpropConfig } from './rmsprop.js';
+export { Adadelta } from './adadelta.js';
+export type { AdadeltaConfig } from './adadelta.js';
+export { Adam } from './adam.js';
+export type { AdamConfig } from './adam.js';
+export { AdamW } from './adamw.js';
+export type { AdamWConfig } from './adamw.js';
+export { Adamax } from './adamax.js';
+export type { AdamaxConfig } from './adamax.js';
+export { exponentialDecay, piecewiseConstantDecay, cosineDecay } from './schedules.js';
+export type { Schedule } from './schedules.js';
 
-const OPTIMIZERS: Record<string, () => Optimizer> = {
-  sgd: () => new SGD(),
-};
+/** Optimizer classes by name; names are case-insensitive ('Adam', 'adam', 'ADAM'). */
+export const OPTIMIZERS = { sgd: SGD, adagrad: Adagrad, rmsprop: RMSprop, adadelta: Adadelta, adam: Adam, adamw: AdamW, adamax: Adamax };
 
-/** The optimizer called `name` (case-insensitive) with its defaults, or `optimizer` itself. */
-export function getOptimizer(optimizer: string | Optimizer): Optimizer {
+/**
+ * The optimizer called `name` (case-insensitive) with its defaults, or with `config`; or
+ * `optimizer` itself when it is already one.
+ */
+export function getOptimizer(optimizer: string | Optimizer, config: Record<string, unknown> = {}): Optimizer {
   if (optimizer instanceof Optimizer) return optimizer;
-  return lookupName(OPTIMIZERS, optimizer, 'optimizer')();
+  const Class = lookupName<new (c: Record<string, unknown>) => Optimizer>(OPTIMIZERS, optimizer, 'optimizer');
+  return new Class(config);
 }

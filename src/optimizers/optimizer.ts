@@ -1,7 +1,10 @@
 import { NumnetError, describe } from '../errors.js';
 import type { Parameter } from '../layers/layer.js';
 
-/** A learning rate: a number, or a function of the step t (1, 2, …) — a schedule. */
+/**
+ * A learning rate: a number, or a schedule — a function of the step, called with the number of
+ * updates already applied (0 for the first update, as Keras's schedules are).
+ */
 export type LearningRate = number | ((step: number) => number);
 
 /** Options every optimizer takes. */
@@ -36,9 +39,19 @@ export abstract class Optimizer {
   private slots: Slots[] = [];
   private backup: { iterations: number; slots: Slots[] } | undefined;
 
-  constructor(config: OptimizerConfig, defaultLearningRate: number) {
+  /**
+   * @param config the options; a key that is neither a base option nor in `optionNames` is an
+   *   INVALID_ARGUMENT (a misspelt `beta_1` must not pass silently).
+   */
+  constructor(config: OptimizerConfig, defaultLearningRate: number, optionNames: readonly string[] = []) {
     if (config === null || typeof config !== 'object') {
       throw new NumnetError('INVALID_ARGUMENT', `optimizer options must be an object, got ${describe(config)}`);
+    }
+    const known = ['learningRate', 'clipNorm', 'globalClipNorm', 'clipValue', ...optionNames];
+    for (const key of Object.keys(config)) {
+      if (!known.includes(key)) {
+        throw new NumnetError('INVALID_ARGUMENT', `unknown optimizer option ${JSON.stringify(key)}; the options are ${known.join(', ')}`);
+      }
     }
     this.learningRate = config.learningRate ?? defaultLearningRate;
     checkLearningRate(this.learningRate);
@@ -63,9 +76,9 @@ export abstract class Optimizer {
   /** One update of one weight w with gradient g, state s, learning rate α, at step t. */
   protected abstract updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number, t: number): void;
 
-  /** The learning rate α at step t. */
+  /** The learning rate α of update t (t = 1 for the first; a schedule is called with t − 1). */
   learningRateAt(t: number): number {
-    const lr = typeof this.learningRate === 'function' ? this.learningRate(t) : this.learningRate;
+    const lr = typeof this.learningRate === 'function' ? this.learningRate(t - 1) : this.learningRate;
     if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
       throw new NumnetError('INVALID_ARGUMENT', `learningRate schedule gave ${describe(lr)} at step ${t}; it must be a finite number ≥ 0`);
     }

@@ -19,7 +19,7 @@ export class SGD extends Optimizer {
   readonly nesterov: boolean;
 
   constructor(config: SGDConfig = {}) {
-    super(config, 0.01);
+    super(config, 0.01, ['momentum', 'nesterov']);
     this.momentum = checkRange(config.momentum ?? 0, 'SGD momentum', 0, 1);
     this.nesterov = config.nesterov ?? false;
     if (typeof this.nesterov !== 'boolean') {
