@@ -1,0 +1,186 @@
+import { Callback } from '../callbacks/callback.js';
+import type { Logs } from '../callbacks/callback.js';
+import { formatLogs } from '../callbacks/progress.js';
+import { NumnetError, describe } from '../errors.js';
+
+/** Where a {@link ProgressBar} writes: `process.stdout` or anything with `write` (a test's fake). */
+export interface ProgressStream {
+  write(s: string): unknown;
+  /** True for a terminal: the bar is redrawn in place with `\r`. */
+  isTTY?: boolean;
+  /** Terminal width; in-place redraws are cut to `columns - 1` characters so they never wrap. */
+  columns?: number;
+}
+
+export interface ProgressBarOptions {
+  /** Default `process.stdout`. */
+  stream?: ProgressStream;
+  /** 1: a progress bar (on a TTY) or one final line per epoch; 2: one short line per epoch. Default 1. */
+  verbose?: 1 | 2;
+  /** Clock in milliseconds, default `Date.now` (inject a fake one for deterministic output). */
+  now?: () => number;
+}
+
+/** Characters of the bar between `[` and `]`. */
+const BAR_WIDTH = 30;
+/** Minimum milliseconds between two in-place redraws (the last batch of an epoch is always drawn). */
+const REDRAW_INTERVAL = 50;
+
+/**
+ * Keras-style training progress for Node terminals, what `fit(…, { verbose })` uses once
+ * `numnet/node` is loaded (or pass it in `callbacks` yourself). Every epoch starts with
+ * `Epoch 3/10`; then, with samples counted over the epoch's training set and times measured from
+ * the epoch's start (validation included in the final line):
+ *
+ * - `verbose: 1` on a TTY: the line below is redrawn in place with `\r` after the batches (at most
+ *   every 50 ms, and always after the last one), its metrics the running means of the epoch so far,
+ *   the ETA from the mean time per sample so far:
+ *   ```
+ *   3200/8000 [===========>..................] - ETA: 3s - loss: 0.1234 - acc: 0.9000
+ *   ```
+ *   and the epoch ends with the final line (elapsed time, then time per batch):
+ *   ```
+ *   8000/8000 [==============================] - 2s 8ms/step - loss: 0.1234 - acc: 0.9000 - val_loss: 0.1300 - val_acc: 0.8900
+ *   ```
+ * - `verbose: 1` elsewhere (a pipe, a file, CI logs): only that final line, no `\r`.
+ * - `verbose: 2`: one line per epoch, Keras's verbose-2 form, counting batches:
+ *   ```
+ *   250/250 - 2s - 8ms/step - loss: 0.1234 - acc: 0.9000 - val_loss: 0.1300 - val_acc: 0.8900
+ *   ```
+ *
+ * Times read as Keras's: elapsed `2s` (or `850ms` under a second), per step `2s/step`, `8ms/step`,
+ * `120us/step`; ETA `45s`, `2:05`, `1:02:05`. Numbers are `formatNumber`'s, in the order of
+ * `params.metrics`.
+ */
+export class ProgressBar extends Callback {
+  readonly verbose: 1 | 2;
+  private readonly stream: ProgressStream;
+  private readonly now: () => number;
+  private epochStart = 0;
+  /** Training samples and batches done this epoch. */
+  private seen = 0;
+  private stepsSeen = 0;
+  private lastDraw = -Infinity;
+  /** Length of the line now on screen (TTY), to blank out what a shorter redraw leaves behind. */
+  private shown = 0;
+
+  constructor(options: ProgressBarOptions = {}) {
+    super();
+    const verbose = options.verbose ?? 1;
+    if (verbose !== 1 && verbose !== 2) {
+      throw new NumnetError('INVALID_ARGUMENT', `ProgressBar: verbose must be 1 or 2, got ${describe(verbose)}`);
+    }
+    this.verbose = verbose;
+    this.stream = options.stream ?? process.stdout;
+    this.now = options.now ?? Date.now;
+  }
+
+  private get tty(): boolean {
+    return this.stream.isTTY === true;
+  }
+
+  onEpochBegin(epoch: number): void {
+    this.epochStart = this.now();
+    this.seen = 0;
+    this.stepsSeen = 0;
+    this.lastDraw = -Infinity;
+    this.shown = 0;
+    this.stream.write(`Epoch ${epoch + 1}/${this.params?.epochs ?? '?'}\n`);
+  }
+
+  onBatchEnd(batch: number, logs: Logs = {}): void {
+    const samples = this.params?.samples ?? 0;
+    const size = logs.size ?? this.params?.batchSize ?? 0;
+    this.seen = samples > 0 ? Math.min(samples, this.seen + size) : this.seen + size;
+    this.stepsSeen++;
+    if (this.verbose !== 1 || !this.tty) return;
+    const t = this.now();
+    const failed = logs.loss !== undefined && !Number.isFinite(logs.loss);
+    const last = batch >= (this.params?.steps ?? Infinity) - 1;
+    if (!last && !failed && t - this.lastDraw < REDRAW_INTERVAL) return;
+    this.lastDraw = t;
+    const elapsed = Math.max(0, t - this.epochStart);
+    const eta = this.seen > 0 && samples > 0 ? (elapsed / this.seen) * (samples - this.seen) : 0;
+    let line = `${this.counter()} - ETA: ${formatEta(eta)}${this.metrics(logs)}`;
+    const columns = this.stream.columns;
+    if (columns !== undefined && columns > 1 && line.length > columns - 1) line = line.slice(0, columns - 1);
+    this.redraw(line);
+    if (failed) {
+      // fit is about to reject (unless a callback stops training): end the line for the error.
+      this.stream.write('\n');
+      this.shown = 0;
+    }
+  }
+
+  onEpochEnd(_epoch: number, logs: Logs = {}): void {
+    const elapsed = Math.max(0, this.now() - this.epochStart);
+    const perStep = this.stepsSeen > 0 ? elapsed / this.stepsSeen : 0;
+    if (this.verbose === 2) {
+      const steps = this.params?.steps ?? this.stepsSeen;
+      const count = `${String(this.stepsSeen).padStart(String(steps).length)}/${steps}`;
+      this.stream.write(`${count} - ${formatElapsed(elapsed)} - ${formatPerStep(perStep)}${this.metrics(logs)}\n`);
+      return;
+    }
+    const line = `${this.counter()} - ${formatElapsed(elapsed)} ${formatPerStep(perStep)}${this.metrics(logs)}`;
+    if (this.tty) {
+      this.redraw(line);
+      this.stream.write('\n');
+      this.shown = 0;
+    } else {
+      this.stream.write(`${line}\n`);
+    }
+  }
+
+  /** `3200/8000 [===========>..................]`. */
+  private counter(): string {
+    const total = this.params?.samples ?? 0;
+    const seen = this.seen;
+    const filled = total > 0 ? Math.min(BAR_WIDTH, Math.floor((BAR_WIDTH * seen) / total)) : BAR_WIDTH;
+    let bar = '[';
+    if (filled > 0) bar += '='.repeat(filled - 1) + (seen < total ? '>' : '=');
+    bar += `${'.'.repeat(BAR_WIDTH - filled)}]`;
+    return `${String(seen).padStart(String(total).length)}/${total} ${bar}`;
+  }
+
+  /** ` - loss: 0.1234 - acc: 0.9000`, in the order of `params.metrics`, then any other keys. */
+  private metrics(logs: Logs): string {
+    const order = this.params?.metrics ?? [];
+    const keys = [...order, ...Object.keys(logs).filter((k) => !order.includes(k))].filter(
+      (k) => k !== 'batch' && k !== 'size' && typeof logs[k] === 'number',
+    );
+    const text = formatLogs(logs, keys);
+    return text ? ` - ${text}` : '';
+  }
+
+  /** Overwrites the line on screen (TTY only). */
+  private redraw(line: string): void {
+    const pad = this.shown > line.length ? ' '.repeat(this.shown - line.length) : '';
+    this.stream.write(`\r${line}${pad}`);
+    this.shown = line.length;
+  }
+}
+
+/** Keras's ETA: `45s`, `2:05`, `1:02:05` (whole seconds, rounded down). */
+function formatEta(ms: number): string {
+  const s = Math.max(0, ms) / 1000;
+  const two = (v: number) => String(Math.floor(v)).padStart(2, '0');
+  if (s > 3600) return `${Math.floor(s / 3600)}:${two((s % 3600) / 60)}:${two(s % 60)}`;
+  if (s > 60) return `${Math.floor(s / 60)}:${two(s % 60)}`;
+  return `${Math.floor(s)}s`;
+}
+
+/** Elapsed time: `850ms` under a second, else whole seconds `2s`. */
+function formatElapsed(ms: number): string {
+  const r = Math.round(ms);
+  return r < 1000 ? `${r}ms` : `${Math.round(ms / 1000)}s`;
+}
+
+/** Time per batch as Keras's: `2s/step`, `8ms/step`, `120us/step` (`0s/step` when nothing ran). */
+function formatPerStep(ms: number): string {
+  if (ms === 0) return '0s/step';
+  const us = Math.round(ms * 1000);
+  if (us < 1000) return `${us}us/step`;
+  const whole = Math.round(ms);
+  if (whole < 1000) return `${whole}ms/step`;
+  return `${Math.round(ms / 1000)}s/step`;
+}
