@@ -77,7 +77,7 @@ const yieldToEventLoop = (): Promise<void> => {
 export class Sequential {
   readonly layers: Layer[] = [];
   readonly name: string;
-  /** Set by a callback to end `fit` after the current epoch. */
+  /** Set by a callback to end `fit` after the current batch (the epoch still gets onEpochEnd). */
   stopTraining = false;
   private rng: Random;
   private compiled: Compiled | undefined;
@@ -498,7 +498,8 @@ export class Sequential {
 
     const history = new History();
     const progress = progressCallback(opts.verbose);
-    const callbacks: CallbackHooks[] = [history, ...toCallbackList(config.callbacks), ...(progress ? [progress] : [])];
+    // As Keras: the user's callbacks first (so History records what they add to the logs), then History.
+    const callbacks: CallbackHooks[] = [...toCallbackList(config.callbacks), history, ...(progress ? [progress] : [])];
     const steps = Math.ceil(n / opts.batchSize);
     const metricKeys = ['loss', ...this.compiled!.metrics.map((m) => m.name)];
     const params: TrainingParams = {

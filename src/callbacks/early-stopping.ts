@@ -1,0 +1,144 @@
+import { NumnetError, describe } from '../errors.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Callback, Logs } from './callback.js';
+
+/** Options of `EarlyStopping` (Keras's, in camelCase). */
+export interface EarlyStoppingConfig {
+  /** The logs key to watch. Default 'val_loss'. */
+  monitor?: string;
+  /** The least change (≥ 0) that counts as an improvement. Default 0. */
+  minDelta?: number;
+  /** Epochs without improvement after which training stops (integer ≥ 0). Default 0. */
+  patience?: number;
+  /** 'min', 'max', or 'auto' (default): max when the key contains 'acc' or 'auc', else min. */
+  mode?: 'auto' | 'min' | 'max';
+  /** A value the monitored quantity must beat before the patience count restarts. Default none. */
+  baseline?: number;
+  /** Put back the weights of the best epoch when training ends. Default false. */
+  restoreBestWeights?: boolean;
+  /** Epochs (counted from epoch 0) ignored before monitoring starts (integer ≥ 0). Default 0. */
+  startFromEpoch?: number;
+}
+
+/**
+ * Stops `fit` when `monitor` has stopped improving, as Keras 3's `EarlyStopping`. At each epoch end
+ * from `startFromEpoch` on, a value v improves on the best b when v + minDelta < b (mode min) or
+ * v − minDelta > b (mode max); an improvement becomes the new best, and resets the wait count if it
+ * also improves on `baseline` (when given). Otherwise the wait count grows, and once it reaches
+ * `patience` (and the epoch is not epoch 0) it sets `model.stopTraining` and records `stoppedEpoch`.
+ * With `restoreBestWeights` it keeps a copy of the weights of `bestEpoch` (the first monitored epoch
+ * until one improves) and sets them back when training ends, whether it stopped training or not.
+ * Defaults: monitor 'val_loss', minDelta 0, patience 0, mode 'auto', no baseline,
+ * restoreBestWeights false, startFromEpoch 0. A missing key is warned about once per `fit`
+ * (console.warn) and otherwise ignored. The state is reset by every `fit`.
+ */
+export class EarlyStopping extends Callback {
+  readonly monitor: string;
+  readonly minDelta: number;
+  readonly patience: number;
+  readonly mode: 'min' | 'max';
+  readonly baseline: number | undefined;
+  readonly restoreBestWeights: boolean;
+  readonly startFromEpoch: number;
+  /** The best value seen so far (±Infinity before any). */
+  best = Infinity;
+  /** The epoch of `best` (or of the saved weights). */
+  bestEpoch = 0;
+  /** The epoch at which this callback stopped training; 0 if it did not. */
+  stoppedEpoch = 0;
+  /** Monitored epochs since the last improvement. */
+  wait = 0;
+  /** The weights of `bestEpoch`, with `restoreBestWeights`. */
+  bestWeights: Tensor[] | undefined;
+  private warned = false;
+
+  constructor(config: EarlyStoppingConfig = {}) {
+    super();
+    if (config === null || typeof config !== 'object') {
+      throw new NumnetError('INVALID_ARGUMENT', `EarlyStopping options must be an object, got ${describe(config)}`);
+    }
+    this.monitor = monitorOption(config.monitor, 'EarlyStopping');
+    this.minDelta = nonNegative(config.minDelta ?? 0, 'EarlyStopping minDelta', false);
+    this.patience = nonNegative(config.patience ?? 0, 'EarlyStopping patience', true);
+    this.startFromEpoch = nonNegative(config.startFromEpoch ?? 0, 'EarlyStopping startFromEpoch', true);
+    const mode = config.mode ?? 'auto';
+    if (mode !== 'auto' && mode !== 'min' && mode !== 'max') {
+      throw new NumnetError('INVALID_ARGUMENT', `EarlyStopping mode must be 'auto', 'min' or 'max', got ${describe(mode)}`);
+    }
+    this.mode = mode === 'auto' ? (/acc|auc/i.test(this.monitor) ? 'max' : 'min') : mode;
+    if (config.baseline !== undefined && (typeof config.baseline !== 'number' || !Number.isFinite(config.baseline))) {
+      throw new NumnetError('INVALID_ARGUMENT', `EarlyStopping baseline must be a finite number, got ${describe(config.baseline)}`);
+    }
+    this.baseline = config.baseline;
+    this.restoreBestWeights = config.restoreBestWeights ?? false;
+    if (typeof this.restoreBestWeights !== 'boolean') {
+      throw new NumnetError(
+        'INVALID_ARGUMENT',
+        `EarlyStopping restoreBestWeights must be true or false, got ${describe(config.restoreBestWeights)}`,
+      );
+    }
+    this.best = this.mode === 'min' ? Infinity : -Infinity;
+  }
+
+  onTrainBegin(): void {
+    this.wait = 0;
+    this.stoppedEpoch = 0;
+    this.bestEpoch = 0;
+    this.bestWeights = undefined;
+    this.best = this.mode === 'min' ? Infinity : -Infinity;
+    this.warned = false;
+  }
+
+  onEpochEnd(epoch: number, logs: Logs = {}): void {
+    const current = logs[this.monitor];
+    if (current === undefined) {
+      if (!this.warned) {
+        this.warned = true;
+        console.warn(
+          `EarlyStopping: conditioned on metric \`${this.monitor}\`, which is not available. Available metrics are: ${Object.keys(logs).join(',')}`,
+        );
+      }
+      return;
+    }
+    if (epoch < this.startFromEpoch) return;
+    if (this.restoreBestWeights && this.bestWeights === undefined) {
+      this.bestWeights = this.model!.getWeights();
+      this.bestEpoch = epoch;
+    }
+    this.wait++;
+    if (this.improves(current, this.best)) {
+      this.best = current;
+      this.bestEpoch = epoch;
+      if (this.restoreBestWeights) this.bestWeights = this.model!.getWeights();
+      if (this.baseline === undefined || this.improves(current, this.baseline)) this.wait = 0;
+      return;
+    }
+    if (this.wait >= this.patience && epoch > 0) {
+      this.stoppedEpoch = epoch;
+      this.model!.stopTraining = true;
+    }
+  }
+
+  onTrainEnd(): void {
+    if (this.restoreBestWeights && this.bestWeights) this.model!.setWeights(this.bestWeights);
+  }
+
+  private improves(value: number, reference: number): boolean {
+    return this.mode === 'min' ? value + this.minDelta < reference : value - this.minDelta > reference;
+  }
+}
+
+function monitorOption(monitor: unknown, who: string): string {
+  const m = monitor ?? 'val_loss';
+  if (typeof m !== 'string' || m === '') {
+    throw new NumnetError('INVALID_ARGUMENT', `${who} monitor must be a logs key such as 'val_loss', got ${describe(m)}`);
+  }
+  return m;
+}
+
+function nonNegative(value: unknown, what: string, integer: boolean): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
+    throw new NumnetError('INVALID_ARGUMENT', `${what} must be ${integer ? 'an integer' : 'a finite number'} ≥ 0, got ${describe(value)}`);
+  }
+  return value;
+}

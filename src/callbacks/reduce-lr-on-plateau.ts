@@ -1,0 +1,139 @@
+import { NumnetError, describe } from '../errors.js';
+import { Callback, Logs } from './callback.js';
+
+/** Options of `ReduceLROnPlateau` (Keras's, in camelCase). */
+export interface ReduceLROnPlateauConfig {
+  /** The logs key to watch. Default 'val_loss'. */
+  monitor?: string;
+  /** The rate is multiplied by this, in (0, 1). Default 0.1. */
+  factor?: number;
+  /** Epochs without improvement before a reduction (integer ≥ 0). Default 10. */
+  patience?: number;
+  /** 'min', 'max', or 'auto' (default): max when the key contains 'acc' or 'auc', else min. */
+  mode?: 'auto' | 'min' | 'max';
+  /** The least change (≥ 0) that counts as an improvement. Default 1e-4. */
+  minDelta?: number;
+  /** Epochs after a reduction during which no improvement is awaited (integer ≥ 0). Default 0. */
+  cooldown?: number;
+  /** The rate is never reduced below this (≥ 0). Default 0. */
+  minLr?: number;
+}
+
+/**
+ * Multiplies `model.optimizer.learningRate` by `factor` when `monitor` has not improved for
+ * `patience` epochs, as Keras 3's `ReduceLROnPlateau`. At each epoch end a value v improves on the
+ * best b when v < b − minDelta (mode min) or v > b + minDelta (mode max); an improvement becomes the
+ * new best and resets the wait count. Otherwise, outside cooldown, the wait count grows, and once it
+ * reaches `patience` the rate becomes max(rate · factor, minLr) (if it is above minLr), the wait count
+ * restarts and `cooldown` epochs follow in which the wait count stays 0. Adds `learning_rate` (the
+ * rate of the epoch that ended) to the epoch logs. Defaults: monitor 'val_loss', factor 0.1,
+ * patience 10, mode 'auto', minDelta 1e-4, cooldown 0, minLr 0. The optimizer's rate must be a
+ * number: a schedule function and this callback don't mix (INVALID_ARGUMENT when `fit` starts).
+ * A missing key is warned about once per `fit` (console.warn) and otherwise ignored.
+ */
+export class ReduceLROnPlateau extends Callback {
+  readonly monitor: string;
+  readonly factor: number;
+  readonly patience: number;
+  readonly mode: 'min' | 'max';
+  readonly minDelta: number;
+  readonly cooldown: number;
+  readonly minLr: number;
+  /** The best value seen so far (±Infinity before any). */
+  best = Infinity;
+  /** Epochs since the last improvement or reduction. */
+  wait = 0;
+  /** Cooldown epochs left. */
+  cooldownCounter = 0;
+  private warned = false;
+
+  constructor(config: ReduceLROnPlateauConfig = {}) {
+    super();
+    if (config === null || typeof config !== 'object') {
+      throw new NumnetError('INVALID_ARGUMENT', `ReduceLROnPlateau options must be an object, got ${describe(config)}`);
+    }
+    const monitor = config.monitor ?? 'val_loss';
+    if (typeof monitor !== 'string' || monitor === '') {
+      throw new NumnetError('INVALID_ARGUMENT', `ReduceLROnPlateau monitor must be a logs key such as 'val_loss', got ${describe(monitor)}`);
+    }
+    this.monitor = monitor;
+    const factor = config.factor ?? 0.1;
+    if (typeof factor !== 'number' || !(factor > 0 && factor < 1)) {
+      throw new NumnetError('INVALID_ARGUMENT', `ReduceLROnPlateau factor must be a number in (0, 1), got ${describe(factor)}`);
+    }
+    this.factor = factor;
+    this.patience = nonNegative(config.patience ?? 10, 'patience', true);
+    this.minDelta = nonNegative(config.minDelta ?? 1e-4, 'minDelta', false);
+    this.cooldown = nonNegative(config.cooldown ?? 0, 'cooldown', true);
+    this.minLr = nonNegative(config.minLr ?? 0, 'minLr', false);
+    const mode = config.mode ?? 'auto';
+    if (mode !== 'auto' && mode !== 'min' && mode !== 'max') {
+      throw new NumnetError('INVALID_ARGUMENT', `ReduceLROnPlateau mode must be 'auto', 'min' or 'max', got ${describe(mode)}`);
+    }
+    this.mode = mode === 'auto' ? (/acc|auc/i.test(monitor) ? 'max' : 'min') : mode;
+    this.best = this.mode === 'min' ? Infinity : -Infinity;
+  }
+
+  onTrainBegin(): void {
+    this.best = this.mode === 'min' ? Infinity : -Infinity;
+    this.wait = 0;
+    this.cooldownCounter = 0;
+    this.warned = false;
+    this.rate();
+  }
+
+  onEpochEnd(epoch: number, logs: Logs = {}): void {
+    const lr = this.rate();
+    logs.learning_rate = lr;
+    const current = logs[this.monitor];
+    if (current === undefined) {
+      if (!this.warned) {
+        this.warned = true;
+        console.warn(
+          `ReduceLROnPlateau: learning rate reduction is conditioned on metric \`${this.monitor}\`, which is not available. Available metrics are: ${Object.keys(logs).join(',')}`,
+        );
+      }
+      return;
+    }
+    if (this.cooldownCounter > 0) {
+      this.cooldownCounter--;
+      this.wait = 0;
+    }
+    const improved = this.mode === 'min' ? current < this.best - this.minDelta : current > this.best + this.minDelta;
+    if (improved) {
+      this.best = current;
+      this.wait = 0;
+    } else if (this.cooldownCounter === 0) {
+      this.wait++;
+      if (this.wait >= this.patience && lr > this.minLr) {
+        this.model!.optimizer!.learningRate = Math.max(lr * this.factor, this.minLr);
+        this.cooldownCounter = this.cooldown;
+        this.wait = 0;
+      }
+    }
+  }
+
+  /** The optimizer's current rate; INVALID_ARGUMENT if it is a schedule. */
+  private rate(): number {
+    const optimizer = this.model?.optimizer;
+    if (!optimizer) throw new NumnetError('INVALID_ARGUMENT', 'ReduceLROnPlateau: the model has no optimizer; call compile() first');
+    const lr = optimizer.learningRate;
+    if (typeof lr !== 'number') {
+      throw new NumnetError(
+        'INVALID_ARGUMENT',
+        'ReduceLROnPlateau changes the optimizer learningRate, which here is a schedule (a function of the step); a schedule and this callback don\'t mix: give the optimizer a number',
+      );
+    }
+    return lr;
+  }
+}
+
+function nonNegative(value: unknown, option: string, integer: boolean): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
+    throw new NumnetError(
+      'INVALID_ARGUMENT',
+      `ReduceLROnPlateau ${option} must be ${integer ? 'an integer' : 'a finite number'} ≥ 0, got ${describe(value)}`,
+    );
+  }
+  return value;
+}
