@@ -4,7 +4,9 @@
  * the doc's comments claim. Run: npx tsx examples/getting-started.ts
  */
 import {
+  Adam,
   Dense,
+  EarlyStopping,
   LeakyReLU,
   NumnetError,
   SGD,
@@ -131,6 +133,23 @@ console.log('5. gradient checking');
 
   check(Math.abs(g.data[0]! - 4) < 1e-8 && Math.abs(g.data[1]! - 3) < 1e-8, 'numericalGradient ≈ [4, 3]');
   check(maxRelativeError < 1e-6, 'gradCheck maxRelativeError < 1e-6');
+}
+
+// ---------------------------------------------------------------- optimizers and callbacks
+console.log('optimizers and callbacks');
+{
+  const xs = Array.from({ length: 64 }, (_, i) => [i / 64]);
+  const ys = xs.map(([v]) => [2 * v! - 1]);
+  const reg = new Sequential([new Dense({ units: 8, activation: 'tanh', inputShape: [1] }), new Dense({ units: 1 })], { seed: 5 });
+  reg.compile({ loss: 'mse', optimizer: 'Adam', metrics: ['mae'] });       // Adam with its defaults
+  reg.compile({ loss: 'mse', optimizer: new Adam({ learningRate: 0.01 }) }); // or with options
+  const stop = new EarlyStopping({ monitor: 'val_loss', patience: 5, restoreBestWeights: true });
+  const hist = await reg.fit(xs, ys, { epochs: 500, batchSize: 16, validationSplit: 0.25, callbacks: [stop] });
+  console.log(hist.epoch.length < 500, reg.evaluate(xs, ys).loss < 0.01);  // true true (stopped early, fitted)
+
+  check(reg.optimizer instanceof Adam, "optimizer: 'Adam' resolves to the Adam class");
+  check(hist.epoch.length < 500, 'EarlyStopping ended training before 500 epochs');
+  check(reg.evaluate(xs, ys).loss! < 0.01, 'the regression fits (loss < 0.01)');
 }
 
 // ---------------------------------------------------------------- 6. choices where Keras differs
