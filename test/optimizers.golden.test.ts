@@ -3,8 +3,9 @@
  * steps per case; the loss before each step and every weight after it must match PyTorch's
  * float64 values within the SPEC §10 tolerance.
  */
-import { describe, expect, it } from 'vitest';
-import { Dense, OPTIMIZERS, Sequential, getOptimizer, l2, tensor } from '../src/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Dense, OPTIMIZERS, Sequential, getOptimizer, l2, setKernelBackend, tensor } from '../src/index.js';
+import { afterAll } from 'vitest';
 import { expectClose, readGolden } from './helpers/golden.js';
 
 interface Case {
@@ -39,7 +40,13 @@ function buildCase(c: Case): Sequential {
   return model;
 }
 
-describe('golden optimizer trajectories', () => {
+afterAll(() => setKernelBackend('auto'));
+
+// Every case runs with both GEMM kernels: the JS loops and the WebAssembly SIMD kernel (forced for
+// every size, since these models are small enough that 'auto' would keep them in JS).
+for (const backend of ['js', 'wasm'] as const)
+describe(`golden optimizer trajectories (${backend} kernels)`, () => {
+  beforeAll(() => setKernelBackend(backend));
   it('the golden file has 45 cases, each with an optimizer numnet has', () => {
     expect(cases.length).toBe(45);
     for (const c of cases) expect(Object.keys(OPTIMIZERS)).toContain(c.optimizer.name);
