@@ -1,7 +1,7 @@
 import { Activation, getActivation } from '../activations/activations.js';
 import { NumnetError, describe, fmtShape } from '../errors.js';
 import { Random } from '../random.js';
-import { addRowVector, gemm, sumRows } from '../tensor/kernels.js';
+import { fillRows, gemm, sumRows } from '../tensor/kernels.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Initializer, InitializerSpec, getInitializer } from './initializers.js';
 import { Layer, LayerConfig, Parameter } from './layer.js';
@@ -39,6 +39,7 @@ export class Dense extends Layer {
   bias: Parameter | undefined;
   private x: Tensor | undefined;
   private z: Tensor | undefined;
+  private inputSample: number[] = [];
 
   constructor(config: DenseConfig) {
     super(config);
@@ -72,6 +73,7 @@ export class Dense extends Layer {
       );
     }
     const inputDim = inputShape[0]!;
+    this.inputSample = [inputDim];
     this.params = [];
     this.kernel = this.addParam(
       'kernel',
@@ -92,15 +94,16 @@ export class Dense extends Layer {
 
   forward(x: Tensor, _training: boolean): Tensor {
     const inputDim = this.kernel.value.shape[0]!;
-    this.checkInput(x, [inputDim]);
+    this.checkInput(x, this.inputSample);
     const rows = x.shape[0]!;
-    const z = this.buffer('z', [rows, this.units]);
-    gemm(false, false, rows, this.units, inputDim, x.data, this.kernel.value.data, z.data);
-    if (this.bias) addRowVector(z.data, this.bias.value.data, rows, this.units);
+    const z = this.batchBuffer('z', rows, this.outputShape);
+    // The bias is fused into the GEMM: each row of z starts at b and accumulates x·W onto it.
+    if (this.bias) fillRows(z.data, this.bias.value.data, rows, this.units);
+    gemm(false, false, rows, this.units, inputDim, x.data, this.kernel.value.data, z.data, this.bias !== undefined);
     this.x = x;
     this.z = z;
     if (this.activation.name === 'linear') return z;
-    const y = this.buffer('y', [rows, this.units]);
+    const y = this.batchBuffer('y', rows, this.outputShape);
     this.activation.forward(z.data, y.data, this.units);
     return y;
   }
@@ -108,8 +111,9 @@ export class Dense extends Layer {
   backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
     const z = this.z!;
     if (this.activation.name === 'linear') return this.backwardFromPreActivation(dy, needInputGradient);
-    const dz = this.buffer('dz', z.shape);
-    const y = this.buffer('y', z.shape);
+    const rows = z.shape[0]!;
+    const dz = this.batchBuffer('dz', rows, this.outputShape);
+    const y = this.batchBuffer('y', rows, this.outputShape);
     this.activation.backward(z.data, y.data, dy.data, dz.data, this.units);
     return this.backwardFromPreActivation(dz, needInputGradient);
   }
@@ -121,7 +125,7 @@ export class Dense extends Layer {
     gemm(true, false, inputDim, this.units, rows, x.data, dz.data, this.kernel.grad);
     if (this.bias) sumRows(dz.data, this.bias.grad, rows, this.units);
     if (!needInputGradient) return undefined;
-    const dx = this.buffer('dx', x.shape);
+    const dx = this.batchBuffer('dx', rows, x.shape, 1);
     gemm(false, true, rows, inputDim, this.units, dz.data, this.kernel.value.data, dx.data);
     return dx;
   }

@@ -92,8 +92,21 @@ export abstract class Layer {
 
   /** A reusable buffer of `shape`, reallocated only when the shape changes. */
   protected buffer(key: string, shape: readonly number[]): Tensor {
+    return this.batchBuffer(key, shape[0]!, shape, 1);
+  }
+
+  /**
+   * A reusable buffer of shape [rows, …sample.slice(from)], reallocated only when that shape
+   * changes; nothing is allocated while the batch size stays the same.
+   */
+  protected batchBuffer(key: string, rows: number, sample: readonly number[], from = 0): Tensor {
     const b = this.buffers.get(key);
-    if (b && b.shape.length === shape.length && b.shape.every((n, i) => n === shape[i])) return b;
+    if (b && b.shape[0] === rows && b.shape.length === sample.length - from + 1) {
+      let same = true;
+      for (let i = from; i < sample.length; i++) if (b.shape[i - from + 1] !== sample[i]) same = false;
+      if (same) return b;
+    }
+    const shape = [rows, ...sample.slice(from)];
     let size = 1;
     for (const n of shape) size *= n;
     const t = new Tensor(new Float64Array(size), shape);

@@ -125,9 +125,11 @@ export abstract class Optimizer {
     for (let i = 0; i < this.slots.length; i++) {
       const s = this.slots[i]!;
       const b = (backup.slots[i] ??= {});
-      for (const k of Object.keys(s)) {
-        if (!b[k] || b[k].length !== s[k]!.length) b[k] = new Float64Array(s[k]!.length);
-        b[k].set(s[k]!);
+      for (const k in s) {
+        const src = s[k]!;
+        let dst = b[k];
+        if (!dst || dst.length !== src.length) dst = b[k] = new Float64Array(src.length);
+        dst.set(src);
       }
     }
     backup.slots.length = this.slots.length;
@@ -141,7 +143,7 @@ export abstract class Optimizer {
     this.slots.length = backup.slots.length;
     for (let i = 0; i < backup.slots.length; i++) {
       const s = this.slots[i]!;
-      for (const k of Object.keys(s)) s[k]!.set(backup.slots[i]![k]!);
+      for (const k in s) s[k]!.set(backup.slots[i]![k]!);
     }
   }
 

@@ -99,12 +99,9 @@ export function gemm(
   }
 }
 
-/** out[i, j] += bias[j] for an m×n `out`. */
-export function addRowVector(out: Float64Array, bias: Float64Array, m: number, n: number): void {
-  for (let i = 0; i < m; i++) {
-    const o = i * n;
-    for (let j = 0; j < n; j++) out[o + j]! += bias[j]!;
-  }
+/** out[i, j] = row[j] for an m×n `out` (every row a copy of `row`). */
+export function fillRows(out: Float64Array, row: Float64Array, m: number, n: number): void {
+  for (let i = 0; i < m; i++) out.set(row, i * n);
 }
 
 /** out[j] = Σ_i x[i, j] (or += with `accumulate`) for an m×n `x`. */
