@@ -6,6 +6,7 @@
 export { NumnetError } from './errors.js';
 export type { NumnetErrorCode } from './errors.js';
 export { Random, setSeed } from './random.js';
+export type { RandomState } from './random.js';
 
 export { Tensor, tensor, zeros, ones, fill, randomUniform, randomNormal, reshape, toTensor } from './tensor/tensor.js';
 export type { NestedArray, TensorLike, RandomOptions } from './tensor/tensor.js';
@@ -52,6 +53,8 @@ export type {
   LearningRate, OptimizerConfig, SGDConfig, AdagradConfig, RMSpropConfig, AdadeltaConfig, AdamConfig,
   AdamWConfig, AdamaxConfig, Slots, Schedule,
 } from './optimizers/index.js';
+export { scheduleConfig, scheduleFromConfig } from './optimizers/schedules.js';
+export type { ScheduleConfig } from './optimizers/schedules.js';
 
 export { Callback, History } from './callbacks/callback.js';
 export { EarlyStopping } from './callbacks/early-stopping.js';
@@ -67,6 +70,11 @@ export type { ProgressFactory } from './callbacks/progress.js';
 
 export { Sequential } from './models/sequential.js';
 export type { CompileConfig, FitConfig } from './models/sequential.js';
+export type { NumnetModelJSON, LayerJSON, WeightJSON } from './io/native.js';
+export { NUMNET_FORMAT, NUMNET_FORMAT_VERSION } from './io/native.js';
+export { toTFJS, fromTFJS, toTFJSModelJSON, parseTFJSModelJSON } from './io/tfjs.js';
+export type { TFJSArtifacts, TFJSArtifactsLike, TFJSModelJSON, TFJSWeightSpec } from './io/tfjs.js';
+export { layerFromConfig, layerToConfig } from './layers/registry.js';
 export { Perceptron } from './models/perceptron.js';
 export type { PerceptronHistory, PerceptronUpdate } from './models/perceptron.js';
 

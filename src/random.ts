@@ -1,4 +1,15 @@
-import { checkNumber } from './errors.js';
+import { NumnetError, checkNumber, describe } from './errors.js';
+
+/**
+ * A snapshot of a {@link Random} generator (`getState()` / `setState()`): the 32-bit state, and the
+ * second normal draw of the last Box–Muller pair when one is pending. Plain JSON.
+ */
+export interface RandomState {
+  /** The mulberry32 state, an integer in [0, 2³²). */
+  state: number;
+  /** The cached normal draw, when `normal()` has one pending. */
+  spareNormal?: number;
+}
 
 /**
  * A small seedable PRNG (mulberry32 on a 32-bit state) with normal draws by Box–Muller.
@@ -60,6 +71,29 @@ export class Random {
   /** A new generator seeded from this one (for a layer or a model of its own). */
   fork(): Random {
     return new Random(Math.floor(this.next() * 4294967296));
+  }
+
+  /** A copy of the generator's state: `setState` of it continues the same stream, bit for bit. */
+  getState(): RandomState {
+    return this.spareNormal === undefined ? { state: this.state } : { state: this.state, spareNormal: this.spareNormal };
+  }
+
+  /** Restores a state from `getState` (INVALID_ARGUMENT unless it is one). */
+  setState(state: RandomState): void {
+    const s = state as unknown as Record<string, unknown>;
+    if (s === null || typeof s !== 'object') {
+      throw new NumnetError('INVALID_ARGUMENT', `Random state must be { state, spareNormal? }, got ${describe(state)}`);
+    }
+    const st = s.state;
+    if (typeof st !== 'number' || !Number.isInteger(st) || st < 0 || st >= 4294967296) {
+      throw new NumnetError('INVALID_ARGUMENT', `Random state.state must be an integer in [0, 2^32), got ${describe(st)}`);
+    }
+    const spare = s.spareNormal;
+    if (spare !== undefined && (typeof spare !== 'number' || !Number.isFinite(spare))) {
+      throw new NumnetError('INVALID_ARGUMENT', `Random state.spareNormal must be a finite number, got ${describe(spare)}`);
+    }
+    this.state = st;
+    this.spareNormal = spare;
   }
 }
 

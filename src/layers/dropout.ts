@@ -1,5 +1,5 @@
 import { NumnetError, describe } from '../errors.js';
-import { Random } from '../random.js';
+import { Random, RandomState } from '../random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Layer, LayerConfig } from './layer.js';
 
@@ -63,5 +63,16 @@ export class Dropout extends Layer {
     const c: Record<string, unknown> = { ...super.getConfig(), rate: this.rate };
     if (this.seed !== undefined) c.seed = this.seed;
     return c;
+  }
+
+  /** The state of this layer's mask generator (undefined until built), for saving. */
+  getRandomState(): RandomState | undefined {
+    return this.rng?.getState();
+  }
+
+  /** Restores the mask generator from `getRandomState` (the layer must be built). */
+  setRandomState(state: RandomState): void {
+    if (!this.rng) throw new NumnetError('INVALID_ARGUMENT', `Dropout layer ${this.name} is not built yet`);
+    this.rng.setState(state);
   }
 }

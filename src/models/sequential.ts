@@ -5,7 +5,8 @@ import { Layer, Parameter } from '../layers/layer.js';
 import { Loss, getLoss } from '../losses/losses.js';
 import { Metric, getMetric } from '../losses/metrics.js';
 import { Optimizer, getOptimizer } from '../optimizers/index.js';
-import { Random, getGlobalRandom } from '../random.js';
+import { NumnetModelJSON, modelFromJSON, modelToJSON } from '../io/native.js';
+import { Random, RandomState, getGlobalRandom } from '../random.js';
 import { allFinite } from '../tensor/kernels.js';
 import { Tensor, TensorLike, toTensor } from '../tensor/tensor.js';
 
@@ -327,20 +328,28 @@ export class Sequential {
       throw new NumnetError('NON_FINITE_LOSS', `the loss is ${total}; the weights were not updated`);
     }
     this.backprop(yHat, y, w, b);
-    for (const p of this.params) {
-      if (!allFinite(p.grad)) {
-        throw new NumnetError('NON_FINITE_LOSS', `the gradient of ${p.name} is not finite; the weights were not updated`);
-      }
-    }
-    // Update, transactionally.
+    // Update, transactionally: a non-finite gradient or an overflow makes some new weight
+    // non-finite, and then the weights and the optimizer state go back to what they were.
     this.checkpointWeights();
     optimizer.checkpoint();
-    optimizer.apply(this.params);
+    try {
+      optimizer.apply(this.params);
+    } catch (e) {
+      this.rollbackWeights();
+      optimizer.rollback();
+      throw e;
+    }
     for (const p of this.params) {
       if (!allFinite(p.value.data)) {
         this.rollbackWeights();
         optimizer.rollback();
-        throw new NumnetError('NON_FINITE_LOSS', `the update made ${p.name} non-finite; the weights were restored`);
+        const bad = this.params.find((q) => !allFinite(q.grad));
+        throw new NumnetError(
+          'NON_FINITE_LOSS',
+          bad
+            ? `the gradient of ${bad.name} is not finite; the weights and optimizer state were restored`
+            : `the update made ${p.name} non-finite; the weights and optimizer state were restored`,
+        );
       }
     }
     return total;
@@ -518,6 +527,10 @@ export class Sequential {
     }
     this.fitting = true;
     this.stopTraining = false;
+    // Per-batch hooks are looked up once, so a batch with no listener allocates nothing.
+    const batchBegin = hooksOf(callbacks, 'onBatchBegin');
+    const batchEnd = hooksOf(callbacks, 'onBatchEnd');
+    const before: Totals = { samples: 0, weight: 0, metrics: [] };
     try {
       await fire(callbacks, 'onTrainBegin', {});
       const order = new Int32Array(n);
@@ -526,31 +539,31 @@ export class Sequential {
       let lastLogs: Logs = {};
       for (let epoch = opts.initialEpoch; epoch < opts.epochs && !this.stopTraining; epoch++) {
         await fire(callbacks, 'onEpochBegin', epoch, {});
-        if (opts.shuffle) this.rng.shuffle(order);
+        if (opts.shuffle) this.shuffleOrder(order);
         const totals: Totals = { samples: 0, weight: 0, metrics: [] };
         let lossSum = 0;
         for (let bi = 0; bi < steps && !this.stopTraining; bi++) {
           const start = bi * opts.batchSize;
           const rows = Math.min(opts.batchSize, n - start);
-          await fire(callbacks, 'onBatchBegin', bi, { batch: bi, size: rows });
+          if (batchBegin.length) await fire(batchBegin, 'onBatchBegin', bi, { batch: bi, size: rows });
           const b = this.batchBuffers(rows);
           gatherRows(xt, order, start, rows, b.x);
           gatherRows(yt, order, start, rows, b.y);
           if (w) for (let i = 0; i < rows; i++) b.w[i] = w[order[start + i]!]!;
-          const before: Totals = { samples: totals.samples, weight: totals.weight, metrics: totals.metrics.slice() };
+          copyTotals(totals, before);
           try {
             lossSum += this.step(b.x, b.y, w ? b.w : undefined, b, totals) * rows;
           } catch (e) {
             if (!(e instanceof NumnetError && e.code === 'NON_FINITE_LOSS')) throw e;
-            Object.assign(totals, before);
+            copyTotals(before, totals);
             // A callback (TerminateOnNaN) may stop training cleanly; otherwise fit rejects.
-            await fire(callbacks, 'onBatchEnd', bi, { batch: bi, size: rows, loss: NaN });
+            await fire(batchEnd, 'onBatchEnd', bi, { batch: bi, size: rows, loss: NaN });
             if (!this.stopTraining) {
               throw new NumnetError('NON_FINITE_LOSS', `fit(): epoch ${epoch + 1}, batch ${bi + 1}: ${e.message}`);
             }
             break;
           }
-          await fire(callbacks, 'onBatchEnd', bi, { batch: bi, size: rows, ...this.logsOf(totals, lossSum) });
+          if (batchEnd.length) await fire(batchEnd, 'onBatchEnd', bi, { batch: bi, size: rows, ...this.logsOf(totals, lossSum) });
           if (Date.now() - lastYield > 15) {
             await yieldToEventLoop();
             lastYield = Date.now();
@@ -709,6 +722,58 @@ export class Sequential {
     this.backprop(yHat, yt, undefined, b);
     return { loss: total, gradients: this.params.map((p) => new Tensor(p.grad.slice(), p.value.shape)) };
   }
+
+  // ------------------------------------------------------------------ saving (src/io)
+
+  /**
+   * The epoch's sample order: a fresh permutation of 0…n−1 drawn from the model's generator. Each
+   * epoch's order depends only on the generator's state, so `fit` for 3 epochs then 2 more equals
+   * 5 epochs at once, also across a save and load.
+   */
+  private shuffleOrder(order: Int32Array): void {
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    this.rng.shuffle(order);
+  }
+
+  /**
+   * The native saved form of this model (docs/saving.md): the layers' configs, the compile config,
+   * every weight as float64 (base64), the optimizer state and the random generators, so that
+   * `Sequential.fromJSON` gives a model that predicts bit-identically and trains on exactly as this
+   * one would. `JSON.stringify(model)` uses it. INVALID_ARGUMENT when something in the model cannot
+   * be saved (a layer class, activation, initializer, loss, metric or learning-rate function of
+   * your own).
+   */
+  toJSON(): NumnetModelJSON {
+    return modelToJSON(this);
+  }
+
+  /**
+   * A new model from `toJSON()` output (the object or its JSON text). Every problem with it is a
+   * NumnetError with code INVALID_FORMAT naming the field; nothing is built until all of it checks.
+   */
+  static fromJSON(json: string | NumnetModelJSON | object): Sequential {
+    return modelFromJSON(json, (layers, options) => new Sequential(layers, options));
+  }
+
+  /** What `compile` set (the optimizer and loss instances, the metrics as given), or undefined. */
+  getCompileConfig(): { optimizer: Optimizer; loss: Loss; metrics: (string | Metric)[] } | undefined {
+    return this.compiled && { optimizer: this.compiled.optimizer, loss: this.compiled.loss, metrics: this.metricNames.slice() };
+  }
+
+  /** The shape of one input sample, once known (from the first layer's inputShape or the first data). */
+  getInputShape(): number[] | undefined {
+    return this.inputShape?.slice();
+  }
+
+  /** The state of the model's generator (shuffling; initial weights of layers not built yet). */
+  getRandomState(): RandomState {
+    return this.rng.getState();
+  }
+
+  /** Restores the model's generator from `getRandomState()`. */
+  setRandomState(state: RandomState): void {
+    this.rng.setState(state);
+  }
 }
 
 function argmaxRow(d: Float64Array, o: number, n: number): number {
@@ -743,8 +808,8 @@ function gatherRows(src: Tensor, order: Int32Array, start: number, rows: number,
   const d = dst.data;
   for (let i = 0; i < rows; i++) {
     const r = order[start + i]! * row;
-    if (row === 1) d[i] = s[r]!;
-    else d.set(s.subarray(r, r + row), i * row);
+    const o = i * row;
+    for (let j = 0; j < row; j++) d[o + j] = s[r + j]!;
   }
 }
 
@@ -796,6 +861,18 @@ function toCallbackList(cbs: FitConfig['callbacks']): CallbackHooks[] {
     }
   }
   return list;
+}
+
+/** Copies the running sums (reusing `to`'s array). */
+function copyTotals(from: Totals, to: Totals): void {
+  to.samples = from.samples;
+  to.weight = from.weight;
+  to.metrics.length = from.metrics.length;
+  for (let i = 0; i < from.metrics.length; i++) to.metrics[i] = from.metrics[i]!;
+}
+
+function hooksOf(callbacks: CallbackHooks[], hook: HookName): CallbackHooks[] {
+  return callbacks.filter((cb) => typeof cb[hook] === 'function');
 }
 
 type HookName = 'onTrainBegin' | 'onTrainEnd' | 'onEpochBegin' | 'onEpochEnd' | 'onBatchBegin' | 'onBatchEnd';

@@ -1,6 +1,7 @@
 /**
- * numnet for Node.js: everything of the browser-safe core, plus the helpers that need Node
- * (file saving arrives here in a later release; see CHANGELOG).
+ * numnet for Node.js: everything of the browser-safe core, plus the helpers that need Node:
+ * `save(model, dir, { format })` / `load(dir)` (the native format or TF.js's `model.json` +
+ * `weights.bin`, written atomically; docs/saving.md) and the `ModelCheckpoint` callback.
  *
  * Importing `numnet/node` installs the terminal {@link ProgressBar} as `fit`'s reporter, through
  * the core's `setProgressFactory`: from then on `fit(…, { verbose: 1 })` draws a Keras-style bar
@@ -15,5 +16,9 @@ import { ProgressBar } from './progress-bar.js';
 export * from '../index.js';
 export { ProgressBar } from './progress-bar.js';
 export type { ProgressBarOptions, ProgressStream } from './progress-bar.js';
+export { save, load } from './save.js';
+export type { SaveFormat, SaveOptions } from './save.js';
+export { ModelCheckpoint } from './model-checkpoint.js';
+export type { ModelCheckpointConfig } from './model-checkpoint.js';
 
 setProgressFactory((verbose) => new ProgressBar({ verbose }));

@@ -3,8 +3,68 @@ import { NumnetError, describe } from '../errors.js';
 /**
  * Learning-rate schedules: functions of the step (the number of updates already applied, 0 for the
  * first), given as `learningRate` to any optimizer. Same formulas and defaults as Keras's.
+ *
+ * The built-in schedules carry their options as `config` (`{ name: 'exponentialDecay', … }`), which
+ * is how a saved model (`model.toJSON()`) stores them; `scheduleFromConfig` rebuilds one. Any other
+ * function is a schedule too, but cannot be saved.
  */
-export type Schedule = (step: number) => number;
+export interface Schedule {
+  (step: number): number;
+  /** The options that rebuild a built-in schedule (`scheduleFromConfig`); absent on your own functions. */
+  readonly config?: ScheduleConfig;
+}
+
+/** The saved form of a built-in schedule: its name and the options it was made with. */
+export type ScheduleConfig =
+  | { name: 'exponentialDecay'; initialLearningRate: number; decaySteps: number; decayRate: number; staircase: boolean }
+  | { name: 'piecewiseConstantDecay'; boundaries: number[]; values: number[] }
+  | { name: 'cosineDecay'; initialLearningRate: number; decaySteps: number; alpha: number };
+
+/** The functions made by this module (so a user function with a `config` property is not taken for one). */
+const builtIn = new WeakSet<object>();
+
+function withConfig(f: (step: number) => number, config: ScheduleConfig): Schedule {
+  Object.defineProperty(f, 'config', { value: Object.freeze(config), enumerable: true });
+  builtIn.add(f);
+  return f as Schedule;
+}
+
+/** The config of a built-in schedule, or undefined for any other function. */
+export function scheduleConfig(f: unknown): ScheduleConfig | undefined {
+  return typeof f === 'function' && builtIn.has(f) ? (f as Schedule).config : undefined;
+}
+
+const SCHEDULE_OPTIONS: Record<ScheduleConfig['name'], readonly string[]> = {
+  exponentialDecay: ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase'],
+  piecewiseConstantDecay: ['boundaries', 'values'],
+  cosineDecay: ['initialLearningRate', 'decaySteps', 'alpha'],
+};
+
+/**
+ * Rebuilds a built-in schedule from its `config`. An unknown name or option is INVALID_ARGUMENT
+ * (the message lists the valid ones).
+ */
+export function scheduleFromConfig(config: unknown): Schedule {
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+    throw new NumnetError('INVALID_ARGUMENT', `a schedule config must be { name, ...options }, got ${describe(config)}`);
+  }
+  const { name, ...options } = config as Record<string, unknown>;
+  if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(SCHEDULE_OPTIONS, name)) {
+    throw new NumnetError(
+      'INVALID_ARGUMENT',
+      `unknown schedule ${describe(name)}; the built-in schedules are ${Object.keys(SCHEDULE_OPTIONS).join(', ')}`,
+    );
+  }
+  const known = SCHEDULE_OPTIONS[name as ScheduleConfig['name']];
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new NumnetError('INVALID_ARGUMENT', `unknown ${name} option ${JSON.stringify(key)}; the options are ${known.join(', ')}`);
+    }
+  }
+  if (name === 'exponentialDecay') return exponentialDecay(options as Parameters<typeof exponentialDecay>[0]);
+  if (name === 'piecewiseConstantDecay') return piecewiseConstantDecay(options as Parameters<typeof piecewiseConstantDecay>[0]);
+  return cosineDecay(options as Parameters<typeof cosineDecay>[0]);
+}
 
 function positive(v: unknown, what: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
@@ -33,10 +93,16 @@ export function exponentialDecay(options: {
   const steps = positive(options.decaySteps, 'exponentialDecay decaySteps');
   const rate = positive(options.decayRate, 'exponentialDecay decayRate');
   const staircase = options.staircase ?? false;
-  return (step) => {
-    const p = step / steps;
-    return lr0 * rate ** (staircase ? Math.floor(p) : p);
-  };
+  if (typeof staircase !== 'boolean') {
+    throw new NumnetError('INVALID_ARGUMENT', `exponentialDecay staircase must be true or false, got ${describe(staircase)}`);
+  }
+  return withConfig(
+    (step) => {
+      const p = step / steps;
+      return lr0 * rate ** (staircase ? Math.floor(p) : p);
+    },
+    { name: 'exponentialDecay', initialLearningRate: lr0, decaySteps: steps, decayRate: rate, staircase },
+  );
 }
 
 /**
@@ -58,10 +124,15 @@ export function piecewiseConstantDecay(options: { boundaries: number[]; values: 
     }
   });
   values.forEach((v, i) => nonNegative(v, `piecewiseConstantDecay values[${i}]`));
-  return (step) => {
-    for (let i = 0; i < boundaries.length; i++) if (step <= boundaries[i]!) return values[i]!;
-    return values[values.length - 1]!;
-  };
+  const b = boundaries.slice();
+  const v = values.slice();
+  return withConfig(
+    (step) => {
+      for (let i = 0; i < b.length; i++) if (step <= b[i]!) return v[i]!;
+      return v[v.length - 1]!;
+    },
+    { name: 'piecewiseConstantDecay', boundaries: b.slice(), values: v.slice() },
+  );
 }
 
 /**
@@ -72,8 +143,11 @@ export function cosineDecay(options: { initialLearningRate: number; decaySteps: 
   const lr0 = positive(options?.initialLearningRate, 'cosineDecay initialLearningRate');
   const steps = positive(options.decaySteps, 'cosineDecay decaySteps');
   const alpha = nonNegative(options.alpha ?? 0, 'cosineDecay alpha');
-  return (step) => {
-    const p = Math.min(step, steps) / steps;
-    return lr0 * ((1 - alpha) * 0.5 * (1 + Math.cos(Math.PI * p)) + alpha);
-  };
+  return withConfig(
+    (step) => {
+      const p = Math.min(step, steps) / steps;
+      return lr0 * ((1 - alpha) * 0.5 * (1 + Math.cos(Math.PI * p)) + alpha);
+    },
+    { name: 'cosineDecay', initialLearningRate: lr0, decaySteps: steps, alpha },
+  );
 }
