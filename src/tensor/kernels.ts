@@ -54,47 +54,76 @@ export function gemm(
     wasmGemm(transA, transB, m, n, k, A, B, C, accumulate);
     return;
   }
-  if (!accumulate) C.fill(0, 0, m * n);
-  if (!transA && !transB) {
-    for (let i = 0; i < m; i++) {
-      const ci = i * n;
-      const ai = i * k;
+  gemmStrided(m, n, k, A, transA ? 1 : k, transA ? m : 1, B, transB ? 1 : n, transB ? k : 1, C, accumulate);
+}
+
+/**
+ * The JS GEMM: C[i, j] = (C[i, j] if accumulate, else 0) + Σₚ A(i, p)·B(p, j), summed in p order,
+ * with A(i, p) = A[i·rsA + p·csA] and B(p, j) = B[p·rsB + j·csB] (so one loop serves every
+ * transpose). Register-blocked 4 × 4 with 16 scalar accumulators; edges one element at a time.
+ */
+function gemmStrided(
+  m: number,
+  n: number,
+  k: number,
+  A: Float64Array,
+  rsA: number,
+  csA: number,
+  B: Float64Array,
+  rsB: number,
+  csB: number,
+  C: Float64Array,
+  acc: boolean,
+): void {
+  const m4 = m - (m % 4);
+  const n4 = n - (n % 4);
+  for (let i = 0; i < m4; i += 4) {
+    const a0 = i * rsA;
+    const a1 = a0 + rsA;
+    const a2 = a1 + rsA;
+    const a3 = a2 + rsA;
+    for (let j = 0; j < n4; j += 4) {
+      const c0 = i * n + j;
+      const c1 = c0 + n;
+      const c2 = c1 + n;
+      const c3 = c2 + n;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      if (acc) {
+        s00 = C[c0]!; s01 = C[c0 + 1]!; s02 = C[c0 + 2]!; s03 = C[c0 + 3]!;
+        s10 = C[c1]!; s11 = C[c1 + 1]!; s12 = C[c1 + 2]!; s13 = C[c1 + 3]!;
+        s20 = C[c2]!; s21 = C[c2 + 1]!; s22 = C[c2 + 2]!; s23 = C[c2 + 3]!;
+        s30 = C[c3]!; s31 = C[c3 + 1]!; s32 = C[c3 + 2]!; s33 = C[c3 + 3]!;
+      }
+      const bj = j * csB;
       for (let p = 0; p < k; p++) {
-        const a = A[ai + p]!;
-        const bp = p * n;
-        for (let j = 0; j < n; j++) C[ci + j]! += a * B[bp + j]!;
+        const pa = p * csA;
+        const pb = p * rsB + bj;
+        const b0 = B[pb]!;
+        const b1 = B[pb + csB]!;
+        const b2 = B[pb + 2 * csB]!;
+        const b3 = B[pb + 3 * csB]!;
+        let a = A[a0 + pa]!;
+        s00 += a * b0; s01 += a * b1; s02 += a * b2; s03 += a * b3;
+        a = A[a1 + pa]!;
+        s10 += a * b0; s11 += a * b1; s12 += a * b2; s13 += a * b3;
+        a = A[a2 + pa]!;
+        s20 += a * b0; s21 += a * b1; s22 += a * b2; s23 += a * b3;
+        a = A[a3 + pa]!;
+        s30 += a * b0; s31 += a * b1; s32 += a * b2; s33 += a * b3;
       }
+      C[c0] = s00; C[c0 + 1] = s01; C[c0 + 2] = s02; C[c0 + 3] = s03;
+      C[c1] = s10; C[c1 + 1] = s11; C[c1 + 2] = s12; C[c1 + 3] = s13;
+      C[c2] = s20; C[c2 + 1] = s21; C[c2 + 2] = s22; C[c2 + 3] = s23;
+      C[c3] = s30; C[c3 + 1] = s31; C[c3 + 2] = s32; C[c3 + 3] = s33;
     }
-  } else if (!transA && transB) {
-    for (let i = 0; i < m; i++) {
-      const ai = i * k;
-      const ci = i * n;
-      for (let j = 0; j < n; j++) {
-        const bj = j * k;
-        let s = C[ci + j]!;
-        for (let p = 0; p < k; p++) s += A[ai + p]! * B[bj + p]!;
-        C[ci + j] = s;
-      }
-    }
-  } else if (transA && !transB) {
-    for (let p = 0; p < k; p++) {
-      const ap = p * m;
-      const bp = p * n;
-      for (let i = 0; i < m; i++) {
-        const a = A[ap + i]!;
-        const ci = i * n;
-        for (let j = 0; j < n; j++) C[ci + j]! += a * B[bp + j]!;
-      }
-    }
-  } else {
-    for (let i = 0; i < m; i++) {
-      const ci = i * n;
-      for (let j = 0; j < n; j++) {
-        const bj = j * k;
-        let s = C[ci + j]!;
-        for (let p = 0; p < k; p++) s += A[p * m + i]! * B[bj + p]!;
-        C[ci + j] = s;
-      }
+  }
+  // The edges: the last m % 4 rows (every column) and the last n % 4 columns of the other rows.
+  for (let i = 0; i < m; i++) {
+    for (let j = i < m4 ? n4 : 0; j < n; j++) {
+      let s = acc ? C[i * n + j]! : 0;
+      for (let p = 0; p < k; p++) s += A[i * rsA + p * csA]! * B[p * rsB + j * csB]!;
+      C[i * n + j] = s;
     }
   }
 }
