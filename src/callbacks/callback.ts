@@ -1,3 +1,4 @@
+import { NumnetError } from '../errors.js';
 import type { Sequential } from '../models/sequential.js';
 
 /** Numbers reported after a batch or an epoch: `loss`, metrics, and `val_…` values. */
@@ -62,4 +63,22 @@ export class History extends Callback {
     this.epoch.push(epoch);
     for (const [k, v] of Object.entries(logs)) (this.history[k] ??= []).push(v);
   }
+}
+
+/**
+ * The model's optimizer learning rate as a number, for callbacks that read or change it between
+ * epochs (`who` names the callback in errors): INVALID_ARGUMENT without an optimizer, or when the
+ * rate is a schedule (a function of the step), which such a callback cannot change.
+ */
+export function numericLearningRate(model: Sequential | undefined, who: string): number {
+  const optimizer = model?.optimizer;
+  if (!optimizer) throw new NumnetError('INVALID_ARGUMENT', `${who}: the model has no optimizer; call compile() first`);
+  const lr = optimizer.learningRate;
+  if (typeof lr !== 'number') {
+    throw new NumnetError(
+      'INVALID_ARGUMENT',
+      `${who} changes the optimizer learningRate, which here is a schedule (a function of the step); a schedule and this callback don't mix: give the optimizer a number`,
+    );
+  }
+  return lr;
 }

@@ -1,5 +1,5 @@
 import { NumnetError, describe } from '../errors.js';
-import { Callback, Logs } from './callback.js';
+import { Callback, Logs, numericLearningRate } from './callback.js';
 
 /** Options of `ReduceLROnPlateau` (Keras's, in camelCase). */
 export interface ReduceLROnPlateauConfig {
@@ -115,16 +115,7 @@ export class ReduceLROnPlateau extends Callback {
 
   /** The optimizer's current rate; INVALID_ARGUMENT if it is a schedule. */
   private rate(): number {
-    const optimizer = this.model?.optimizer;
-    if (!optimizer) throw new NumnetError('INVALID_ARGUMENT', 'ReduceLROnPlateau: the model has no optimizer; call compile() first');
-    const lr = optimizer.learningRate;
-    if (typeof lr !== 'number') {
-      throw new NumnetError(
-        'INVALID_ARGUMENT',
-        'ReduceLROnPlateau changes the optimizer learningRate, which here is a schedule (a function of the step); a schedule and this callback don\'t mix: give the optimizer a number',
-      );
-    }
-    return lr;
+    return numericLearningRate(this.model, 'ReduceLROnPlateau');
   }
 }
 
