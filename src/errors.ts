@@ -13,17 +13,31 @@ export type NumnetErrorCode =
  * layer, the argument and the shapes involved.
  */
 export class NumnetError extends Error {
+  /** What kind of mistake: `SHAPE_MISMATCH`, `INVALID_ARGUMENT`, `UNKNOWN_NAME`, … */
   readonly code: NumnetErrorCode;
   constructor(code: NumnetErrorCode, message: string) {
-    super(message);
+    super(typeof message === 'string' ? message : safeString(message));
     this.name = 'NumnetError';
     this.code = code;
   }
 }
 
-/** Formats a shape the way messages show it: `[2, 3]`. */
+/** Formats a shape the way messages show it: `[2, 3]` (anything else safely described). */
 export function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
+  if (!Array.isArray(shape)) return describe(shape);
+  let s = '';
+  for (let i = 0; i < shape.length; i++) s += (i ? ', ' : '') + safeString(shape[i]);
+  return `[${s}]`;
+}
+
+/** String(v) that never throws (Symbols, BigInts, objects whose toString throws). */
+export function safeString(v: unknown): string {
+  try {
+    if (typeof v === 'bigint') return `${v}n`;
+    return String(v);
+  } catch {
+    return describe(v);
+  }
 }
 
 /** Throws INVALID_ARGUMENT unless `cond` holds. */
@@ -47,13 +61,60 @@ export function checkPositiveInt(value: unknown, what: string): number {
   return value;
 }
 
-/** A short description of any value for error messages. */
+/** A short description of any value for error messages (never throws). */
 export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (typeof value === 'boolean' || value == null) return String(value);
+  if (typeof value === 'bigint') return `${value}n (a BigInt)`;
+  if (typeof value === 'symbol') return `a Symbol`;
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (typeof value === 'function') return 'a function';
-  return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+  try {
+    return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+  } catch {
+    return 'an object';
+  }
+}
+
+/** A plain options object (undefined gives {}); INVALID_ARGUMENT for anything else or an unknown key. */
+export function checkOptions<T extends object>(options: T | undefined, known: readonly string[], what: string): T {
+  if (options === undefined) return {} as T;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new NumnetError('INVALID_ARGUMENT', `${what} options must be an object, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new NumnetError(
+        'INVALID_ARGUMENT',
+        `unknown ${what} option ${JSON.stringify(key)}; the options are ${known.join(', ') || 'none'}`,
+      );
+    }
+  }
+  return options;
+}
+
+/** true/false (undefined gives `dflt`), or INVALID_ARGUMENT naming `what`. */
+export function checkBoolean(value: unknown, what: string, dflt: boolean): boolean {
+  if (value === undefined) return dflt;
+  if (typeof value !== 'boolean') throw new NumnetError('INVALID_ARGUMENT', `${what} must be true or false, got ${describe(value)}`);
+  return value;
+}
+
+/** An integer in [min, max] (safe integers only), or INVALID_ARGUMENT naming `what`. */
+export function checkInteger(value: unknown, what: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new NumnetError(
+      'INVALID_ARGUMENT',
+      `${what} must be an integer${max === Number.MAX_SAFE_INTEGER ? ` ≥ ${min}` : ` in [${min}, ${max}]`}, got ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+/** True for typed arrays holding numbers (not BigInt64Array/BigUint64Array, not DataView). */
+export function isNumericTypedArray(v: unknown): v is Float64Array | Float32Array | Int32Array | Uint8Array {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array);
 }
 
 /** Resolves `name` in a registry of camelCase names (Keras snake_case and case are forgiven). */

@@ -14,7 +14,7 @@ export {
   add, sub, mul, div, pow, map, exp, log, sqrt, abs, matMul, transpose, sum, mean, max, argMax, argmax,
   slice, gather, concat, broadcastShapes,
 } from './tensor/ops.js';
-export { gemm, setKernelBackend, getKernelBackend } from './tensor/kernels.js';
+export { checkedGemm as gemm, setKernelBackend, getKernelBackend } from './tensor/kernels.js';
 export type { KernelBackend } from './tensor/kernels.js';
 export { erf, erfc } from './math/special.js';
 

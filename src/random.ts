@@ -1,4 +1,4 @@
-import { NumnetError, checkNumber, describe } from './errors.js';
+import { NumnetError, checkNumber, describe, isNumericTypedArray } from './errors.js';
 
 /**
  * A snapshot of a {@link Random} generator (`getState()` / `setState()`): the 32-bit state, and the
@@ -34,11 +34,17 @@ export class Random {
 
   /** A uniform draw in [low, high). */
   uniform(low = 0, high = 1): number {
+    if (typeof low !== 'number' || typeof high !== 'number') {
+      throw new NumnetError('INVALID_ARGUMENT', `Random.uniform(): low and high must be numbers, got ${describe(low)} and ${describe(high)}`);
+    }
     return low + (high - low) * this.next();
   }
 
   /** A normal draw with the given mean and standard deviation. */
   normal(mean = 0, stddev = 1): number {
+    if (typeof mean !== 'number' || typeof stddev !== 'number') {
+      throw new NumnetError('INVALID_ARGUMENT', `Random.normal(): mean and stddev must be numbers, got ${describe(mean)} and ${describe(stddev)}`);
+    }
     if (this.spareNormal !== undefined) {
       const z = this.spareNormal;
       this.spareNormal = undefined;
@@ -52,15 +58,30 @@ export class Random {
     return mean + stddev * r * Math.cos(2 * Math.PI * v);
   }
 
-  /** A whole number in [0, n). */
+  /** A whole number in [0, n) (n a positive integer up to 2³²). */
   int(n: number): number {
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 4294967296) {
+      throw new NumnetError('INVALID_ARGUMENT', `Random.int(): n must be an integer in [1, 2^32], got ${describe(n)}`);
+    }
     return Math.floor(this.next() * n);
   }
 
   /** Shuffles `a` in place (Fisher–Yates). */
-  shuffle<T extends { length: number; [i: number]: number }>(a: T): T {
+  shuffle<
+    T extends {
+      /** The number of elements. */
+      length: number;
+      [i: number]: number;
+    },
+  >(a: T): T {
+    if (!Array.isArray(a) && !isNumericTypedArray(a)) {
+      throw new NumnetError('INVALID_ARGUMENT', `Random.shuffle() takes an array or a typed array, got ${describe(a)}`);
+    }
+    if (Object.isFrozen(a) && a.length > 1) {
+      throw new NumnetError('INVALID_ARGUMENT', 'Random.shuffle(): the array is frozen; shuffle a copy');
+    }
     for (let i = a.length - 1; i > 0; i--) {
-      const j = this.int(i + 1);
+      const j = Math.floor(this.next() * (i + 1)); // = int(i + 1), unchecked in the loop
       const t = a[i]!;
       a[i] = a[j]!;
       a[j] = t;

@@ -1,6 +1,6 @@
-import { NumnetError, fmtShape } from '../errors.js';
+import { NumnetError, describe, fmtShape } from '../errors.js';
 import { Tensor, TensorLike, toTensor } from '../tensor/tensor.js';
-import { erf, erfc, sigmoid as sigma, softplus as splus } from '../math/special.js';
+import { erfOf as erf, erfcOf as erfc, sigmoid as sigma, softplus as splus } from '../math/special.js';
 import { lookupName } from '../errors.js';
 
 /**
@@ -12,11 +12,30 @@ import { lookupName } from '../errors.js';
  * `dz` may be `dy`.
  */
 export interface Activation {
+  /** The camelCase name ('sigmoid', 'leakyRelu', …); saved models refer to it. */
   readonly name: string;
   /** False for `step`: it has no useful derivative and cannot be trained by gradients. */
   readonly differentiable: boolean;
+  /** Writes y = φ(z); `cols` is the length of the last axis (softmax normalizes each row). */
   forward(z: Float64Array, y: Float64Array, cols: number): void;
+  /** Writes dz = dy · ∂y/∂z (the vector–Jacobian product) from z, y = φ(z) and dy. */
   backward(z: Float64Array, y: Float64Array, dy: Float64Array, dz: Float64Array, cols: number): void;
+}
+
+/**
+ * The buffer check of every built-in activation's forward/backward (O(1), once per call): Float64Arrays
+ * of one length, and for softmax a row length `cols` that divides it.
+ */
+function checkBuffers(name: string, buffers: unknown[], cols: unknown, rowWise: boolean): void {
+  const n = (buffers[0] as Float64Array | undefined)?.length;
+  for (const b of buffers) {
+    if (!(b instanceof Float64Array) || b.length !== n) {
+      throw new NumnetError('INVALID_ARGUMENT', `activation '${name}': buffers must be Float64Arrays of one length, got ${describe(b)}`);
+    }
+  }
+  if (rowWise && (typeof cols !== 'number' || !Number.isInteger(cols) || cols < 1 || n! % cols !== 0)) {
+    throw new NumnetError('INVALID_ARGUMENT', `activation '${name}': cols must be a positive integer dividing ${n}, got ${describe(cols)}`);
+  }
 }
 
 /** Builds an element-wise activation from f(z) and f′(z, y). */
@@ -29,9 +48,11 @@ function elementwise(
     name,
     differentiable: true,
     forward(z, y) {
+      checkBuffers(name, [z, y], 1, false);
       for (let i = 0; i < z.length; i++) y[i] = f(z[i]!);
     },
     backward(z, y, dy, dz) {
+      checkBuffers(name, [z, y, dy, dz], 1, false);
       for (let i = 0; i < z.length; i++) dz[i] = dy[i]! * df(z[i]!, y[i]!);
     },
   };
@@ -42,9 +63,11 @@ export const linear: Activation = {
   name: 'linear',
   differentiable: true,
   forward(z, y) {
+    checkBuffers('linear', [z, y], 1, false);
     y.set(z);
   },
-  backward(_z, _y, dy, dz) {
+  backward(z, y, dy, dz) {
+    checkBuffers('linear', [z, y, dy, dz], 1, false);
     if (dz !== dy) dz.set(dy);
   },
 };
@@ -54,6 +77,7 @@ export const step: Activation = {
   name: 'step',
   differentiable: false,
   forward(z, y) {
+    checkBuffers('step', [z, y], 1, false);
     for (let i = 0; i < z.length; i++) y[i] = z[i]! > 0 ? 1 : 0;
   },
   backward() {
@@ -152,6 +176,7 @@ export const softmax: Activation = {
   name: 'softmax',
   differentiable: true,
   forward(z, y, cols) {
+    checkBuffers('softmax', [z, y], cols, true);
     for (let r = 0; r < z.length; r += cols) {
       let m = -Infinity;
       for (let j = 0; j < cols; j++) if (z[r + j]! > m) m = z[r + j]!;
@@ -164,7 +189,8 @@ export const softmax: Activation = {
       for (let j = 0; j < cols; j++) y[r + j]! /= s;
     }
   },
-  backward(_z, y, dy, dz, cols) {
+  backward(z, y, dy, dz, cols) {
+    checkBuffers('softmax', [z, y, dy, dz], cols, true);
     for (let r = 0; r < y.length; r += cols) {
       let dot = 0;
       for (let j = 0; j < cols; j++) dot += dy[r + j]! * y[r + j]!;
@@ -194,18 +220,27 @@ export const ACTIVATIONS: Readonly<Record<string, Activation>> = {
 /** The activation called `name` (UNKNOWN_NAME lists the valid names). */
 export function getActivation(name: string | Activation | undefined): Activation {
   if (name === undefined) return linear;
-  if (typeof name === 'object' && name !== null && typeof name.forward === 'function') return name;
+  if (typeof name === 'object' && name !== null && !Array.isArray(name)) {
+    const a = name as unknown as Record<string, unknown>;
+    if (typeof a.forward !== 'function' || typeof a.backward !== 'function' || typeof a.name !== 'string' || a.name === '' || typeof a.differentiable !== 'boolean') {
+      throw new NumnetError(
+        'INVALID_ARGUMENT',
+        `a custom activation must be { name: string, differentiable: boolean, forward(z, y, cols), backward(z, y, dy, dz, cols) }, got ${describe(name)} (name ${describe(a.name)})`,
+      );
+    }
+    return name;
+  }
   return lookupName(ACTIVATIONS, name, 'activation');
 }
 
 function lastAxis(t: Tensor): number {
-  return t.rank === 0 ? 1 : t.shape[t.rank - 1]!;
+  return t.rank === 0 ? 1 : Math.max(1, t.shape[t.rank - 1]!);
 }
 
 /** φ(x) for the activation called `name`, as a new tensor (softmax over the last axis). */
 export function activate(name: string, x: TensorLike): Tensor {
   const act = getActivation(name);
-  const t = toTensor(x, `activate('${name}') x`);
+  const t = toTensor(x, `activate(${describe(act.name)}) x`);
   const y = new Float64Array(t.size);
   act.forward(t.data, y, lastAxis(t));
   return new Tensor(y, t.shape);
@@ -217,8 +252,8 @@ export function activate(name: string, x: TensorLike): Tensor {
  */
 export function activationGradient(name: string, x: TensorLike, upstream?: TensorLike): Tensor {
   const act = getActivation(name);
-  const t = toTensor(x, `activationGradient('${name}') x`);
-  const dy = upstream === undefined ? new Float64Array(t.size).fill(1) : toTensor(upstream, 'upstream').data;
+  const t = toTensor(x, `activationGradient(${describe(act.name)}) x`);
+  const dy = upstream === undefined ? new Float64Array(t.size).fill(1) : toTensor(upstream, 'activationGradient() upstream').data;
   if (dy.length !== t.size) {
     throw new NumnetError(
       'SHAPE_MISMATCH',

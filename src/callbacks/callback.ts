@@ -1,4 +1,4 @@
-import { NumnetError } from '../errors.js';
+import { NumnetError, describe } from '../errors.js';
 import type { Sequential } from '../models/sequential.js';
 
 /** Numbers reported after a batch or an epoch: `loss`, metrics, and `val_…` values. */
@@ -6,13 +6,17 @@ export type Logs = Record<string, number>;
 
 /** What `fit` tells its callbacks before training (`callback.params`). */
 export interface TrainingParams {
+  /** The epoch index to stop at (`fit`'s `epochs`). */
   epochs: number;
+  /** The first epoch's index (`fit`'s `initialEpoch`). */
   initialEpoch: number;
   /** Training samples per epoch (after any validationSplit). */
   samples: number;
   /** Batches per epoch. */
   steps: number;
+  /** Samples per batch. */
   batchSize: number;
+  /** `fit`'s `verbose`. */
   verbose: 0 | 1 | 2;
   /** The keys the epoch logs will have, in order ('loss', metrics, then 'val_…'). */
   metrics: string[];
@@ -26,21 +30,31 @@ export interface TrainingParams {
  * epoch cut short still gets `onEpochEnd`, with logs over the batches that ran).
  */
 export interface CallbackHooks {
+  /** The model being trained; set by `fit` before `onTrainBegin`. */
   model?: Sequential;
   /** Set by `fit` before `onTrainBegin`. */
   params?: TrainingParams;
+  /** Before the first epoch. */
   onTrainBegin?(logs?: Logs): void | Promise<void>;
+  /** After the last epoch (also when training was stopped early), with the last epoch's logs. */
   onTrainEnd?(logs?: Logs): void | Promise<void>;
+  /** Before each epoch; `epoch` counts from 0 (from `initialEpoch` when resuming). */
   onEpochBegin?(epoch: number, logs?: Logs): void | Promise<void>;
+  /** After each epoch, with its logs: `loss`, metrics, and `val_…` when validating. */
   onEpochEnd?(epoch: number, logs?: Logs): void | Promise<void>;
+  /** Before each batch; `batch` counts from 0 in each epoch. */
   onBatchBegin?(batch: number, logs?: Logs): void | Promise<void>;
+  /** After each batch, with `batch`, `size` and the running means of the epoch so far. */
   onBatchEnd?(batch: number, logs?: Logs): void | Promise<void>;
 }
 
 /** A base class for callbacks; every hook does nothing until overridden. */
 export class Callback implements CallbackHooks {
+  /** The model being trained; set by `fit` before `onTrainBegin`. */
   model?: Sequential;
+  /** The run's parameters; set by `fit` before `onTrainBegin`. */
   params?: TrainingParams;
+  /** Sets `model` (as Keras's `set_model`). */
   setModel(model: Sequential): void {
     this.model = model;
   }
@@ -51,14 +65,18 @@ export class Callback implements CallbackHooks {
  * `history.epoch[k]` its index. `fit` returns it.
  */
 export class History extends Callback {
+  /** The index of each epoch run. */
   epoch: number[] = [];
+  /** Each logs key (`loss`, `acc`, `val_loss`, …) with its value per epoch. */
   history: Record<string, number[]> = {};
 
+  /** Starts a new record. */
   onTrainBegin(): void {
     this.epoch = [];
     this.history = {};
   }
 
+  /** Records the epoch's logs. */
   onEpochEnd(epoch: number, logs: Logs = {}): void {
     this.epoch.push(epoch);
     for (const [k, v] of Object.entries(logs)) (this.history[k] ??= []).push(v);
@@ -81,4 +99,19 @@ export function numericLearningRate(model: Sequential | undefined, who: string):
     );
   }
   return lr;
+}
+
+const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'];
+
+/** A callback is an object whose hooks, where present, are functions (INVALID_ARGUMENT otherwise). */
+export function checkCallback(cb: unknown, what: string): void {
+  if (cb === null || typeof cb !== 'object' || Array.isArray(cb)) {
+    throw new NumnetError('INVALID_ARGUMENT', `${what} must be an object with hooks (onEpochEnd, …), got ${describe(cb)}`);
+  }
+  for (const hook of HOOKS) {
+    const f = (cb as Record<string, unknown>)[hook];
+    if (f !== undefined && typeof f !== 'function') {
+      throw new NumnetError('INVALID_ARGUMENT', `${what}.${hook} must be a function, got ${describe(f)}`);
+    }
+  }
 }

@@ -33,12 +33,19 @@ export interface EarlyStoppingConfig {
  * (console.warn) and otherwise ignored. The state is reset by every `fit`.
  */
 export class EarlyStopping extends Callback {
+  /** The logs key watched. */
   readonly monitor: string;
+  /** The least change that counts as an improvement. */
   readonly minDelta: number;
+  /** Epochs without improvement after which training stops. */
   readonly patience: number;
+  /** Whether lower ('min') or higher ('max') is better (resolved from 'auto'). */
   readonly mode: 'min' | 'max';
+  /** The value to beat before the patience count restarts, if any. */
   readonly baseline: number | undefined;
+  /** Whether the best epoch's weights are put back at the end. */
   readonly restoreBestWeights: boolean;
+  /** Epochs ignored before monitoring starts. */
   readonly startFromEpoch: number;
   /** The best value seen so far (±Infinity before any). */
   best = Infinity;
@@ -80,6 +87,7 @@ export class EarlyStopping extends Callback {
     this.best = this.mode === 'min' ? Infinity : -Infinity;
   }
 
+  /** Resets the patience count and the best value. */
   onTrainBegin(): void {
     this.wait = 0;
     this.stoppedEpoch = 0;
@@ -89,6 +97,7 @@ export class EarlyStopping extends Callback {
     this.warned = false;
   }
 
+  /** Compares the monitored value with the best so far; stops training when patience runs out. */
   onEpochEnd(epoch: number, logs: Logs = {}): void {
     const current = logs[this.monitor];
     if (current === undefined) {
@@ -119,6 +128,7 @@ export class EarlyStopping extends Callback {
     }
   }
 
+  /** Puts back the best weights, with `restoreBestWeights`. */
   onTrainEnd(): void {
     if (this.restoreBestWeights && this.bestWeights) this.model!.setWeights(this.bestWeights);
   }

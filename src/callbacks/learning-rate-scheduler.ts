@@ -14,6 +14,7 @@ export type EpochSchedule = (epoch: number, lr: number) => number;
  * (INVALID_ARGUMENT when `fit` starts).
  */
 export class LearningRateScheduler extends Callback {
+  /** (epoch, current rate) → the epoch's rate. */
   readonly schedule: EpochSchedule;
 
   constructor(schedule: EpochSchedule) {
@@ -27,10 +28,12 @@ export class LearningRateScheduler extends Callback {
     this.schedule = schedule;
   }
 
+  /** Checks that the optimizer's rate is a number. */
   onTrainBegin(): void {
     this.rate();
   }
 
+  /** Sets the optimizer's rate to `schedule(epoch, rate)`. */
   onEpochBegin(epoch: number): void {
     const lr = this.schedule(epoch, this.rate());
     if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
@@ -42,6 +45,7 @@ export class LearningRateScheduler extends Callback {
     this.model!.optimizer!.learningRate = lr;
   }
 
+  /** Adds `learning_rate` to the epoch's logs. */
   onEpochEnd(_epoch: number, logs: Logs = {}): void {
     logs.learning_rate = this.rate();
   }

@@ -32,12 +32,19 @@ export interface ReduceLROnPlateauConfig {
  * A missing key is warned about once per `fit` (console.warn) and otherwise ignored.
  */
 export class ReduceLROnPlateau extends Callback {
+  /** The logs key watched. */
   readonly monitor: string;
+  /** The rate is multiplied by this on a plateau. */
   readonly factor: number;
+  /** Epochs without improvement before a reduction. */
   readonly patience: number;
+  /** Whether lower ('min') or higher ('max') is better (resolved from 'auto'). */
   readonly mode: 'min' | 'max';
+  /** The least change that counts as an improvement. */
   readonly minDelta: number;
+  /** Epochs after a reduction during which no improvement is awaited. */
   readonly cooldown: number;
+  /** The rate is never reduced below this. */
   readonly minLr: number;
   /** The best value seen so far (±Infinity before any). */
   best = Infinity;
@@ -74,6 +81,7 @@ export class ReduceLROnPlateau extends Callback {
     this.best = this.mode === 'min' ? Infinity : -Infinity;
   }
 
+  /** Resets the counts and the best value; checks that the optimizer's rate is a number. */
   onTrainBegin(): void {
     this.best = this.mode === 'min' ? Infinity : -Infinity;
     this.wait = 0;
@@ -82,6 +90,7 @@ export class ReduceLROnPlateau extends Callback {
     this.rate();
   }
 
+  /** Compares the monitored value with the best so far; lowers the rate after `patience` epochs without improvement. */
   onEpochEnd(epoch: number, logs: Logs = {}): void {
     const lr = this.rate();
     logs.learning_rate = lr;

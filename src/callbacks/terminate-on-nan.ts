@@ -12,10 +12,12 @@ import { Callback, Logs } from './callback.js';
 export class TerminateOnNaN extends Callback {
   private epoch = 0;
 
+  /** Remembers the epoch, for the message. */
   onEpochBegin(epoch: number): void {
     this.epoch = epoch;
   }
 
+  /** Stops training when the batch's loss is not finite. */
   onBatchEnd(batch: number, logs: Logs = {}): void {
     const loss = logs.loss;
     if (loss !== undefined && !Number.isFinite(loss)) {

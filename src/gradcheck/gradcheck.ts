@@ -1,4 +1,4 @@
-import { NumnetError, describe } from '../errors.js';
+import { NumnetError, checkOptions, describe } from '../errors.js';
 import type { Sequential } from '../models/sequential.js';
 import { Tensor, TensorLike, toTensor } from '../tensor/tensor.js';
 
@@ -23,6 +23,7 @@ export function numericalGradient(f: (x: Tensor) => number, x: TensorLike, optio
   if (typeof f !== 'function') {
     throw new NumnetError('INVALID_ARGUMENT', `numericalGradient(): f must be a function, got ${describe(f)}`);
   }
+  checkOptions(options, ['epsilon', 'order'], 'numericalGradient()');
   const eps = checkEpsilon(options.epsilon ?? 1e-5);
   const order = options.order ?? 2;
   if (order !== 2 && order !== 4) {
@@ -61,9 +62,13 @@ function checkEpsilon(eps: unknown): number {
 
 /** One parameter's comparison in `gradCheck`. */
 export interface ParameterCheck {
+  /** The parameter's name (`layer/kernel`, …). */
   name: string;
+  /** Its gradient from backpropagation. */
   analytic: Tensor;
+  /** Its gradient from central differences. */
   numerical: Tensor;
+  /** The largest relative error over its elements. */
   maxRelativeError: number;
 }
 
@@ -73,6 +78,9 @@ export interface ParameterCheck {
  * reading as large relative errors.
  */
 export function relativeError(a: number, n: number, floor = 1e-4): number {
+  if (typeof a !== 'number' || typeof n !== 'number' || typeof floor !== 'number' || !(floor > 0)) {
+    throw new NumnetError('INVALID_ARGUMENT', `relativeError() takes numbers (and a floor > 0), got ${describe(a)}, ${describe(n)}, ${describe(floor)}`);
+  }
   return Math.abs(a - n) / Math.max(Math.abs(a), Math.abs(n), floor);
 }
 
@@ -88,7 +96,19 @@ export function gradCheck(
   x: TensorLike,
   y: TensorLike,
   options: NumericalGradientOptions & { floor?: number } = {},
-): { maxRelativeError: number; perParameter: ParameterCheck[] } {
+): {
+  /** The largest relative error over every parameter. */
+  maxRelativeError: number;
+  /** Each parameter's comparison, in `getWeights()` order. */
+  perParameter: ParameterCheck[];
+} {
+  if (model === null || typeof model !== 'object' || typeof (model as { computeGradients?: unknown }).computeGradients !== 'function') {
+    throw new NumnetError('INVALID_ARGUMENT', `gradCheck() takes a compiled Sequential model, got ${describe(model)}`);
+  }
+  checkOptions(options, ['epsilon', 'order', 'floor'], 'gradCheck()');
+  if (options.floor !== undefined && (typeof options.floor !== 'number' || !(options.floor > 0) || !Number.isFinite(options.floor))) {
+    throw new NumnetError('INVALID_ARGUMENT', `gradCheck(): floor must be a finite number > 0, got ${describe(options.floor)}`);
+  }
   const { gradients } = model.computeGradients(x, y);
   const xt = toTensor(x, 'gradCheck() x');
   const yt = toTensor(y, 'gradCheck() y');

@@ -21,26 +21,54 @@ import { FormatReader, fmtShape, product, sameShape } from './format.js';
 
 /** One weight of the TF.js manifest. */
 export interface TFJSWeightSpec {
+  /** `layer/kernel`, `layer/bias` or `layer/alpha`. */
   name: string;
+  /** The weight's shape. */
   shape: number[];
+  /** Always 'float32'. */
   dtype: 'float32';
 }
 
 /** What `toTFJS` returns: TF.js `ModelArtifacts` of a layers model (pass it to `tf.io.fromMemory`). */
 export interface TFJSArtifacts {
   /** `{ class_name: 'Sequential', config: { name, layers }, keras_version, backend }`. */
-  modelTopology: { class_name: 'Sequential'; config: { name: string; layers: { class_name: string; config: Record<string, unknown> }[] }; keras_version: string; backend: string };
+  modelTopology: {
+    /** Always 'Sequential'. */
+    class_name: 'Sequential';
+    /** The model's name and layers. */
+    config: {
+      /** The model's name. */
+      name: string;
+      /** Each layer as Keras writes it: class name and snake_case config. */
+      layers: {
+        /** The Keras class name ('Dense', …). */
+        class_name: string;
+        /** The layer's Keras config. */
+        config: Record<string, unknown>;
+      }[];
+    };
+    /** The writer's version, as TF.js records it. */
+    keras_version: string;
+    /** Always 'tensor_flow.js'. */
+    backend: string;
+  };
+  /** The weights' names, shapes and dtype, in `weightData` order. */
   weightSpecs: TFJSWeightSpec[];
   /** Every weight as float32, little-endian, concatenated in `weightSpecs` order. */
   weightData: ArrayBuffer;
+  /** Always 'layers-model'. */
   format: 'layers-model';
+  /** The writer (numnet and the tfjs-layers version it targets). */
   generatedBy: string;
+  /** Always null (not converted from Python). */
   convertedBy: null;
 }
 
 /** What `fromTFJS` reads: `toTFJS` output, or the `ModelArtifacts` of `tf.io.withSaveHandler`. */
 export interface TFJSArtifactsLike {
+  /** The Keras model topology (a Sequential, or a converted Keras model). */
   modelTopology?: unknown;
+  /** The weights' names, shapes and dtypes. */
   weightSpecs?: unknown;
   /** One buffer, or the shards in order (as TF.js allows). */
   weightData?: ArrayBuffer | ArrayBuffer[] | ArrayBufferView;
@@ -48,11 +76,21 @@ export interface TFJSArtifactsLike {
 
 /** The `model.json` file of the TF.js layers format. */
 export interface TFJSModelJSON {
+  /** The Keras model topology. */
   modelTopology: unknown;
+  /** 'layers-model'. */
   format?: string;
+  /** The writer. */
   generatedBy?: string;
+  /** The converter, when converted from Python (else null). */
   convertedBy?: string | null;
-  weightsManifest: { paths: string[]; weights: TFJSWeightSpec[] }[];
+  /** The weight files (shards) and the weights they hold, in order. */
+  weightsManifest: {
+    /** The shard files, relative to model.json. */
+    paths: string[];
+    /** The weights in these shards. */
+    weights: TFJSWeightSpec[];
+  }[];
   [field: string]: unknown;
 }
 
@@ -263,6 +301,12 @@ function regularizerToTFJS(r: Regularizer | undefined, what: string): { class_na
  * (default `weights.bin`, relative to model.json). Serialize it with `JSON.stringify`.
  */
 export function toTFJSModelJSON(artifacts: TFJSArtifacts, weightsPath = 'weights.bin'): TFJSModelJSON {
+  if (artifacts === null || typeof artifacts !== 'object' || artifacts.modelTopology === undefined || !Array.isArray(artifacts.weightSpecs)) {
+    throw new NumnetError('INVALID_ARGUMENT', `toTFJSModelJSON() takes the artifacts of toTFJS(model), got ${describe(artifacts)}`);
+  }
+  if (typeof weightsPath !== 'string' || weightsPath === '') {
+    throw new NumnetError('INVALID_ARGUMENT', `toTFJSModelJSON(): weightsPath must be a file name, got ${describe(weightsPath)}`);
+  }
   return {
     modelTopology: artifacts.modelTopology,
     format: artifacts.format,
@@ -279,7 +323,14 @@ export function toTFJSModelJSON(artifacts: TFJSArtifacts, weightsPath = 'weights
  * groups in order, and the weight file paths in order (relative to model.json; the files'
  * contents, concatenated, are the `weightData`). INVALID_FORMAT when it is not one.
  */
-export function parseTFJSModelJSON(json: unknown): { modelTopology: unknown; weightSpecs: unknown[]; paths: string[] } {
+export function parseTFJSModelJSON(json: unknown): {
+  /** The Keras model topology. */
+  modelTopology: unknown;
+  /** Every weight spec of the manifest, in order. */
+  weightSpecs: unknown[];
+  /** Every shard file, in order. */
+  paths: string[];
+} {
   const r = new FormatReader('TF.js model.json');
   let parsed = json;
   if (typeof json === 'string') {

@@ -1,17 +1,21 @@
 import { Activation as ActivationFn, getActivation, makeElu, makeLeakyRelu } from '../activations/activations.js';
 import { NumnetError, describe } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
-import { Layer, LayerConfig } from './layer.js';
+import { Layer, LayerConfig, layerOptions } from './layer.js';
 
 /** Applies an activation y = φ(x) element-wise (softmax: over the last axis). No weights. */
 export class Activation extends Layer {
   readonly className: string = 'Activation';
+  /** The activation applied. */
   readonly activation: ActivationFn;
   private x: Tensor | undefined;
   private y: Tensor | undefined;
 
   constructor(config: LayerConfig & { activation: string | ActivationFn }) {
-    super(config);
+    super(layerOptions(config, ['activation'], 'Activation', true));
+    if (config.activation === undefined) {
+      throw new NumnetError('INVALID_ARGUMENT', "Activation: the activation option is missing (a name such as 'relu', or an activation object)");
+    }
     this.activation = getActivation(config.activation);
   }
 
@@ -29,6 +33,7 @@ export class Activation extends Layer {
   }
 
   backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
+    this.checkGradient(dy, this.y);
     if (!needInputGradient) return undefined;
     const x = this.x!;
     const dx = this.buffer('dx', x.shape);
@@ -37,6 +42,7 @@ export class Activation extends Layer {
   }
 
   override backwardFromPreActivation(dz: Tensor, needInputGradient: boolean): Tensor | undefined {
+    this.checkGradient(dz, this.y, 'backwardFromPreActivation()');
     return needInputGradient ? dz : undefined;
   }
 
@@ -55,10 +61,12 @@ function checkAlpha(alpha: unknown, layer: string): number {
 /** Leaky ReLU layer: y = x where x > 0, else αx. alpha defaults to 0.3, as in Keras's layer. */
 export class LeakyReLU extends Activation {
   override readonly className = 'LeakyReLU';
+  /** The slope α below zero. */
   readonly alpha: number;
   constructor(config: LayerConfig & { alpha?: number } = {}) {
-    const alpha = checkAlpha(config.alpha ?? 0.3, 'LeakyReLU');
-    super({ ...config, activation: makeLeakyRelu(alpha) });
+    const c = layerOptions(config, ['alpha'], 'LeakyReLU');
+    const alpha = checkAlpha(c.alpha ?? 0.3, 'LeakyReLU');
+    super({ name: c.name, inputShape: c.inputShape, activation: makeLeakyRelu(alpha) });
     this.alpha = alpha;
   }
   override getConfig(): Record<string, unknown> {
@@ -70,10 +78,12 @@ export class LeakyReLU extends Activation {
 /** ELU layer: y = x where x > 0, else α(eˣ − 1). alpha defaults to 1. */
 export class ELU extends Activation {
   override readonly className = 'ELU';
+  /** α of α(eˣ − 1) below zero. */
   readonly alpha: number;
   constructor(config: LayerConfig & { alpha?: number } = {}) {
-    const alpha = checkAlpha(config.alpha ?? 1, 'ELU');
-    super({ ...config, activation: makeElu(alpha) });
+    const c = layerOptions(config, ['alpha'], 'ELU');
+    const alpha = checkAlpha(c.alpha ?? 1, 'ELU');
+    super({ name: c.name, inputShape: c.inputShape, activation: makeElu(alpha) });
     this.alpha = alpha;
   }
   override getConfig(): Record<string, unknown> {

@@ -2,9 +2,9 @@ import { Activation, getActivation } from '../activations/activations.js';
 import { NumnetError, describe, fmtShape } from '../errors.js';
 import { Random } from '../random.js';
 import { fillRows, gemm, sumRows } from '../tensor/kernels.js';
-import { Tensor } from '../tensor/tensor.js';
+import { MAX_SIZE, Tensor } from '../tensor/tensor.js';
 import { Initializer, InitializerSpec, getInitializer } from './initializers.js';
-import { Layer, LayerConfig, Parameter } from './layer.js';
+import { Layer, LayerConfig, Parameter, layerOptions } from './layer.js';
 import { Regularizer } from './regularizers.js';
 
 export interface DenseConfig extends LayerConfig {
@@ -14,11 +14,17 @@ export interface DenseConfig extends LayerConfig {
   activation?: string | Activation;
   /** Whether to add a bias b (default true). */
   useBias?: boolean;
+  /** How W is initialized (default 'glorotUniform'). */
   kernelInitializer?: InitializerSpec;
+  /** How b is initialized (default 'zeros'). */
   biasInitializer?: InitializerSpec;
+  /** A penalty on W: `l1(c)`, `l2(c)`, `l1l2({ l1, l2 })`. */
   kernelRegularizer?: Regularizer;
+  /** A penalty on b. */
   biasRegularizer?: Regularizer;
 }
+
+const DENSE_KEYS = ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer'];
 
 /**
  * A fully connected layer: z = x·W + b, y = φ(z), with W of shape [inputDim, units] (Keras
@@ -28,24 +34,33 @@ export interface DenseConfig extends LayerConfig {
  */
 export class Dense extends Layer {
   readonly className = 'Dense';
+  /** Number of outputs. */
   readonly units: number;
+  /** φ, applied to z = x·W + b. */
   readonly activation: Activation;
+  /** Whether the layer adds a bias b. */
   readonly useBias: boolean;
+  /** How W is initialized. */
   readonly kernelInitializer: Initializer;
+  /** How b is initialized. */
   readonly biasInitializer: Initializer;
+  /** The penalty on W, if any. */
   readonly kernelRegularizer: Regularizer | undefined;
+  /** The penalty on b, if any. */
   readonly biasRegularizer: Regularizer | undefined;
+  /** W, of shape [inputDim, units] (once built). */
   kernel!: Parameter;
+  /** b, of shape [units] (once built, with `useBias`). */
   bias: Parameter | undefined;
   private x: Tensor | undefined;
   private z: Tensor | undefined;
   private inputSample: number[] = [];
 
   constructor(config: DenseConfig) {
-    super(config);
+    super(layerOptions(config, DENSE_KEYS, 'Dense', true));
     const units = config.units;
-    if (typeof units !== 'number' || !Number.isInteger(units) || units < 1) {
-      throw new NumnetError('INVALID_ARGUMENT', `Dense: units must be a positive integer, got ${describe(units)}`);
+    if (typeof units !== 'number' || !Number.isInteger(units) || units < 1 || units > MAX_SIZE) {
+      throw new NumnetError('INVALID_ARGUMENT', `Dense: units must be a positive integer (at most ${MAX_SIZE}), got ${describe(units)}`);
     }
     this.units = units;
     this.activation = getActivation(config.activation ?? 'linear');
@@ -66,6 +81,7 @@ export class Dense extends Layer {
   }
 
   override build(inputShape: number[], rng: Random): void {
+    this.checkBuild(inputShape, rng);
     if (inputShape.length !== 1) {
       throw new NumnetError(
         'SHAPE_MISMATCH',
@@ -73,6 +89,12 @@ export class Dense extends Layer {
       );
     }
     const inputDim = inputShape[0]!;
+    if (inputDim * this.units > MAX_SIZE) {
+      throw new NumnetError(
+        'INVALID_ARGUMENT',
+        `Dense layer ${this.name}: a kernel of ${inputDim}×${this.units} = ${inputDim * this.units} weights is more than ${MAX_SIZE}`,
+      );
+    }
     this.inputSample = [inputDim];
     this.params = [];
     this.kernel = this.addParam(
@@ -93,8 +115,8 @@ export class Dense extends Layer {
   }
 
   forward(x: Tensor, _training: boolean): Tensor {
-    const inputDim = this.kernel.value.shape[0]!;
     this.checkInput(x, this.inputSample);
+    const inputDim = this.kernel.value.shape[0]!;
     const rows = x.shape[0]!;
     const z = this.batchBuffer('z', rows, this.outputShape);
     // The bias is fused into the GEMM: each row of z starts at b and accumulates x·W onto it.
@@ -109,6 +131,7 @@ export class Dense extends Layer {
   }
 
   backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
+    this.checkGradient(dy, this.z);
     const z = this.z!;
     if (this.activation.name === 'linear') return this.backwardFromPreActivation(dy, needInputGradient);
     const rows = z.shape[0]!;
@@ -119,6 +142,7 @@ export class Dense extends Layer {
   }
 
   override backwardFromPreActivation(dz: Tensor, needInputGradient: boolean): Tensor | undefined {
+    this.checkGradient(dz, this.z, 'backwardFromPreActivation()');
     const x = this.x!;
     const rows = x.shape[0]!;
     const inputDim = this.kernel.value.shape[0]!;

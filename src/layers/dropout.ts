@@ -1,7 +1,7 @@
 import { NumnetError, describe } from '../errors.js';
 import { Random, RandomState } from '../random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { Layer, LayerConfig } from './layer.js';
+import { Layer, LayerConfig, layerOptions } from './layer.js';
 
 /**
  * Inverted dropout: while training, each value is kept with probability 1 − rate and scaled by
@@ -10,13 +10,16 @@ import { Layer, LayerConfig } from './layer.js';
  */
 export class Dropout extends Layer {
   readonly className = 'Dropout';
+  /** The fraction of inputs dropped in training, in [0, 1). */
   readonly rate: number;
+  /** The masks' own seed, if given. */
   readonly seed: number | undefined;
   private rng: Random | undefined;
   private mask: Tensor | undefined;
+  private out: Tensor | undefined;
 
   constructor(config: LayerConfig & { rate: number; seed?: number }) {
-    super(config);
+    super(layerOptions(config, ['rate', 'seed'], 'Dropout', true));
     const rate = config?.rate;
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
       throw new NumnetError('INVALID_ARGUMENT', `Dropout: rate must be a number in [0, 1), got ${describe(rate)}`);
@@ -29,6 +32,7 @@ export class Dropout extends Layer {
   }
 
   override build(inputShape: number[], rng: Random): void {
+    this.checkBuild(inputShape, rng);
     this.rng = this.seed !== undefined ? new Random(this.seed) : rng.fork();
     super.build(inputShape, rng);
   }
@@ -37,6 +41,7 @@ export class Dropout extends Layer {
     this.checkInput(x, this.outputShape);
     if (!training || this.rate === 0) {
       this.mask = undefined;
+      this.out = x;
       return x;
     }
     const mask = this.buffer('mask', x.shape);
@@ -48,10 +53,12 @@ export class Dropout extends Layer {
       y.data[i] = x.data[i]! * m;
     }
     this.mask = mask;
+    this.out = y;
     return y;
   }
 
   backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
+    this.checkGradient(dy, this.out);
     if (!needInputGradient) return undefined;
     if (!this.mask) return dy;
     const dx = this.buffer('dx', dy.shape);

@@ -1,12 +1,19 @@
 import { NumnetError, describe, lookupName } from '../errors.js';
 import { Random } from '../random.js';
+import { MAX_SIZE } from '../tensor/tensor.js';
 
 /**
  * Fills a new weight of `size` values whose layer maps `fanIn` inputs to `fanOut` outputs.
  * `config` rebuilds it (`{ name, ...options }`).
  */
 export interface Initializer {
-  readonly config: { name: string; [option: string]: unknown };
+  /** The name and options that rebuild it (for saving). */
+  readonly config: {
+    /** The initializer's name ('glorotUniform', …). */
+    name: string;
+    [option: string]: unknown;
+  };
+  /** `size` initial values for a weight with the given fan-in and fan-out, drawn from `rng`. */
   init(size: number, fanIn: number, fanOut: number, rng: Random): Float64Array;
 }
 
@@ -70,36 +77,60 @@ export const onesInitializer: Initializer = {
 /** Every element `value`. */
 export function constant(value = 0): Initializer {
   checkFinite(value, 'constant initializer value');
-  return { config: { name: 'constant', value }, init: (size) => new Float64Array(size).fill(value) };
+  return withChecks({ config: { name: 'constant', value }, init: (size) => new Float64Array(size).fill(value) });
 }
 
 /** U(minval, maxval); Keras's defaults ±0.05. */
 export function randomUniformInitializer(minval = -0.05, maxval = 0.05): Initializer {
   checkFinite(minval, 'randomUniform minval');
   checkFinite(maxval, 'randomUniform maxval');
-  return {
+  return withChecks({
     config: { name: 'randomUniform', minval, maxval },
     init: (size, _i, _o, rng) => {
       const out = new Float64Array(size);
       for (let i = 0; i < size; i++) out[i] = rng.uniform(minval, maxval);
       return out;
     },
-  };
+  });
 }
 
 /** N(mean, stddev²); Keras's defaults 0 and 0.05. */
 export function randomNormalInitializer(mean = 0, stddev = 0.05): Initializer {
   checkFinite(mean, 'randomNormal mean');
   checkFinite(stddev, 'randomNormal stddev');
-  return {
+  return withChecks({
     config: { name: 'randomNormal', mean, stddev },
     init: (size, _i, _o, rng) => {
       const out = new Float64Array(size);
       for (let i = 0; i < size; i++) out[i] = rng.normal(mean, stddev);
       return out;
     },
-  };
+  });
 }
+
+/**
+ * Checks the arguments of a built-in initializer's `init` (O(1)): a size in [0, MAX_SIZE], fans
+ * that are positive numbers, a Random generator. INVALID_ARGUMENT otherwise.
+ */
+function withChecks(initializer: Initializer): Initializer {
+  const init = initializer.init;
+  const name = initializer.config.name;
+  (initializer as { init: Initializer['init'] }).init = (size, fanIn, fanOut, rng) => {
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size > MAX_SIZE) {
+      throw new NumnetError('INVALID_ARGUMENT', `initializer ${name}: size must be an integer in [0, ${MAX_SIZE}], got ${describe(size)}`);
+    }
+    for (const [k, v] of [['fanIn', fanIn], ['fanOut', fanOut]] as const) {
+      if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) {
+        throw new NumnetError('INVALID_ARGUMENT', `initializer ${name}: ${k} must be a finite number > 0, got ${describe(v)}`);
+      }
+    }
+    if (!(rng instanceof Random)) throw new NumnetError('INVALID_ARGUMENT', `initializer ${name}: rng must be a Random generator, got ${describe(rng)}`);
+    return init(size, fanIn, fanOut, rng);
+  };
+  return initializer;
+}
+
+for (const i of [glorotUniform, glorotNormal, heUniform, heNormal, lecunNormal, zerosInitializer, onesInitializer]) withChecks(i);
 
 function checkFinite(v: unknown, what: string): void {
   if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -123,7 +154,14 @@ const INITIALIZERS: Record<string, (o: Record<string, unknown>) => Initializer> 
 /** Names a layer config may use for an initializer. */
 export type InitializerName = keyof typeof INITIALIZERS;
 /** A name, `{ name, ...options }`, or an Initializer. */
-export type InitializerSpec = string | { name: string; [option: string]: unknown } | Initializer;
+export type InitializerSpec =
+  | string
+  | {
+      /** The initializer's name ('constant', 'randomNormal', …). */
+      name: string;
+      [option: string]: unknown;
+    }
+  | Initializer;
 
 /** Resolves an initializer spec (UNKNOWN_NAME lists the valid names). */
 export function getInitializer(spec: InitializerSpec): Initializer {

@@ -1,7 +1,7 @@
 import { NumnetError, describe } from '../errors.js';
 import { Random } from '../random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { Layer, LayerConfig, Parameter } from './layer.js';
+import { Layer, LayerConfig, Parameter, layerOptions } from './layer.js';
 
 /**
  * Parametric ReLU: y = x where x > 0, else αx, with a learnable α per feature (initially 0.25).
@@ -9,12 +9,14 @@ import { Layer, LayerConfig, Parameter } from './layer.js';
  */
 export class PReLU extends Layer {
   readonly className = 'PReLU';
+  /** The value every α starts at (default 0.25). */
   readonly alphaInitial: number;
+  /** The learned slopes α, one per unit (once built). */
   alpha!: Parameter;
   private x: Tensor | undefined;
 
   constructor(config: LayerConfig & { alphaInitializer?: number } = {}) {
-    super(config);
+    super(layerOptions(config, ['alphaInitializer'], 'PReLU'));
     const a = config.alphaInitializer ?? 0.25;
     if (typeof a !== 'number' || !Number.isFinite(a)) {
       throw new NumnetError('INVALID_ARGUMENT', `PReLU: alphaInitializer must be a finite number, got ${describe(a)}`);
@@ -22,7 +24,8 @@ export class PReLU extends Layer {
     this.alphaInitial = a;
   }
 
-  override build(inputShape: number[], _rng: Random): void {
+  override build(inputShape: number[], rng: Random): void {
+    this.checkBuild(inputShape, rng);
     const size = inputShape.reduce((p, n) => p * n, 1);
     this.params = [];
     this.alpha = this.addParam('alpha', inputShape.slice(), new Float64Array(size).fill(this.alphaInitial));
@@ -44,6 +47,7 @@ export class PReLU extends Layer {
   }
 
   backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
+    this.checkGradient(dy, this.x);
     const x = this.x!;
     const a = this.alpha.value.data;
     const ga = this.alpha.grad;

@@ -231,7 +231,13 @@ export function layerFromConfig(className: unknown, config: unknown): Layer {
  * `{ className, config }` of a layer, or INVALID_ARGUMENT when it cannot be saved: a layer class of
  * your own, or a custom activation, initializer or regularizer inside a built-in one.
  */
-export function layerToConfig(layer: Layer): { className: string; config: Record<string, unknown> } {
+export function layerToConfig(layer: Layer): {
+  /** The layer's class name. */
+  className: string;
+  /** Its options (`layer.getConfig()`). */
+  config: Record<string, unknown>;
+} {
+  if (!(layer instanceof Layer)) throw new NumnetError('INVALID_ARGUMENT', `layerToConfig() takes a layer, got ${describe(layer)}`);
   const entry = Object.prototype.hasOwnProperty.call(LAYERS, layer.className) ? LAYERS[layer.className] : undefined;
   if (!entry || layer.constructor !== entry.type) {
     throw new NumnetError(

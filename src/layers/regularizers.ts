@@ -1,19 +1,23 @@
-import { NumnetError, describe } from '../errors.js';
+import { NumnetError, checkOptions, describe } from '../errors.js';
 
 /**
  * A weight penalty added to the loss: R(w) = l1·Σ|w| + l2·Σw² (no ½, as Keras), with gradient
  * ∂R/∂w = l1·sign(w) + 2·l2·w.
  */
 export class Regularizer {
+  /** The factor of Σ|w|. */
   readonly l1: number;
+  /** The factor of Σw². */
   readonly l2: number;
   constructor(options: { l1?: number; l2?: number }) {
-    this.l1 = checkFactor(options.l1 ?? 0, 'l1');
-    this.l2 = checkFactor(options.l2 ?? 0, 'l2');
+    const o = checkOptions(options, ['l1', 'l2'], 'regularizer');
+    this.l1 = checkFactor(o.l1 ?? 0, 'l1');
+    this.l2 = checkFactor(o.l2 ?? 0, 'l2');
   }
 
   /** R(w). */
   penalty(w: Float64Array): number {
+    checkWeights(w, w, 'penalty');
     let a = 0;
     let s = 0;
     for (let i = 0; i < w.length; i++) {
@@ -25,13 +29,26 @@ export class Regularizer {
 
   /** g += ∂R/∂w. */
   addGradient(w: Float64Array, g: Float64Array): void {
+    checkWeights(w, g, 'addGradient');
     const l1 = this.l1;
     const l2x2 = 2 * this.l2;
     for (let i = 0; i < w.length; i++) g[i]! += l1 * Math.sign(w[i]!) + l2x2 * w[i]!;
   }
 
-  getConfig(): { l1: number; l2: number } {
+  /** The factors, for saving. */
+  getConfig(): {
+    /** The factor of Σ|w|. */
+    l1: number;
+    /** The factor of Σw². */
+    l2: number;
+  } {
     return { l1: this.l1, l2: this.l2 };
+  }
+}
+
+function checkWeights(w: unknown, g: unknown, method: string): void {
+  if (!(w instanceof Float64Array) || !(g instanceof Float64Array) || w.length !== g.length) {
+    throw new NumnetError('INVALID_ARGUMENT', `Regularizer.${method}() takes Float64Arrays of one length, got ${describe(w)} and ${describe(g)}`);
   }
 }
 

@@ -1,6 +1,6 @@
-import { NumnetError, describe, fmtShape, lookupName } from '../errors.js';
+import { NumnetError, checkBoolean, checkOptions, describe, fmtShape, lookupName } from '../errors.js';
 import { sigmoid } from '../math/special.js';
-import { Tensor, TensorLike, toTensor } from '../tensor/tensor.js';
+import { MAX_SIZE, Tensor, TensorLike, toTensor } from '../tensor/tensor.js';
 
 /** The clipping bound of the crossentropies (Keras's epsilon). */
 export const EPSILON = 1e-7;
@@ -13,6 +13,7 @@ export const EPSILON = 1e-7;
  * scaled by `scale` = wᵢ/B); this class does the batching, the weights and the checks.
  */
 export abstract class Loss {
+  /** The camelCase name ('meanSquaredError', 'binaryCrossentropy', …). */
   abstract readonly name: string;
   /** Set when ŷ is a logit (pre-activation) rather than a probability. */
   readonly fromLogits: boolean = false;
@@ -23,6 +24,29 @@ export abstract class Loss {
    * ∂L/∂z = (ŷ − y)·wᵢ/(reduction count): 'softmax' or 'sigmoid'.
    */
   readonly fusedActivation: string | undefined = undefined;
+
+  constructor() {
+    if (new.target === Loss) throw new NumnetError('INVALID_ARGUMENT', 'Loss is abstract: use a loss class (MeanSquaredError, …) or a subclass');
+  }
+
+  /**
+   * The O(1) check of the buffer methods: rows and cols integers, Float64Arrays long enough for
+   * rows × cols predictions, the targets, `out` (rows × outCols) and the weights.
+   */
+  protected checkBuffers(method: string, t: unknown, p: unknown, rows: unknown, cols: unknown, out: unknown, outCols: number, weights?: unknown): void {
+    const fail = (what: string) => new NumnetError('INVALID_ARGUMENT', `${this.name}.${method}(): ${what}`);
+    if (typeof rows !== 'number' || !Number.isInteger(rows) || rows < 0 || rows > MAX_SIZE) throw fail(`rows must be an integer ≥ 0, got ${describe(rows)}`);
+    if (typeof cols !== 'number' || !Number.isInteger(cols) || cols < 1 || cols > MAX_SIZE) throw fail(`cols must be a positive integer, got ${describe(cols)}`);
+    const need: [string, unknown, number][] = [
+      ['targets', t, rows * (this.sparse ? 1 : cols)],
+      ['predictions', p, rows * cols],
+      ['the output buffer', out, rows * (outCols === 1 ? 1 : cols)],
+    ];
+    if (weights !== undefined) need.push(['weights', weights, rows]);
+    for (const [what, b, n] of need) {
+      if (!(b instanceof Float64Array) || b.length < n) throw fail(`${what} must be a Float64Array of at least ${n} values, got ${describe(b)}`);
+    }
+  }
 
   /** ℓ for the row of ŷ at `p[o … o+cols)` with targets at `t[to …]`. */
   protected abstract rowLoss(t: Float64Array, to: number, p: Float64Array, o: number, cols: number): number;
@@ -39,12 +63,14 @@ export abstract class Loss {
 
   /** Per-sample losses ℓᵢ into `out[0 … rows)`. */
   perSample(t: Float64Array, p: Float64Array, rows: number, cols: number, out: Float64Array): void {
+    this.checkBuffers('perSample', t, p, rows, cols, out, 1);
     const tc = this.sparse ? 1 : cols;
     for (let i = 0; i < rows; i++) out[i] = this.rowLoss(t, i * tc, p, i * cols, cols);
   }
 
   /** ∂L/∂ŷ of the batch loss into `g` (rows × cols), with optional sample weights. */
   gradient(t: Float64Array, p: Float64Array, rows: number, cols: number, g: Float64Array, weights?: Float64Array): void {
+    this.checkBuffers('gradient', t, p, rows, cols, g, 0, weights);
     const tc = this.sparse ? 1 : cols;
     for (let i = 0; i < rows; i++) {
       const scale = (weights ? weights[i]! : 1) / rows;
@@ -57,6 +83,10 @@ export abstract class Loss {
    * (ŷ·Σy − y)·wᵢ/B for softmax, (ŷ − y)·wᵢ/(B·cols) for sigmoid. Unclipped, as SPEC §4 says.
    */
   fusedGradient(t: Float64Array, yHat: Float64Array, rows: number, cols: number, g: Float64Array, weights?: Float64Array): void {
+    this.checkBuffers('fusedGradient', t, yHat, rows, cols, g, 0, weights);
+    if (this.fusedActivation === undefined) {
+      throw new NumnetError('INVALID_ARGUMENT', `${this.name}.fusedGradient(): this loss has no fused output activation`);
+    }
     if (this.fusedActivation === 'softmax') {
       for (let i = 0; i < rows; i++) {
         const scale = (weights ? weights[i]! : 1) / rows;
@@ -73,6 +103,10 @@ export abstract class Loss {
 
   /** Checks yTrue against yPred (rows must agree; widths, or labels for sparse losses). */
   checkTargets(yTrue: Tensor, yPred: Tensor, where = this.name): void {
+    if (typeof where !== 'string') where = this.name;
+    if (!(yTrue instanceof Tensor) || !(yPred instanceof Tensor)) {
+      throw new NumnetError('INVALID_ARGUMENT', `${where}: checkTargets() takes two Tensors, got ${describe(yTrue)} and ${describe(yPred)}`);
+    }
     const rows = yPred.shape[0] ?? 1;
     const cols = yPred.rank === 0 ? 1 : yPred.size / Math.max(rows, 1);
     if (this.sparse) {
@@ -196,10 +230,11 @@ export class MeanAbsoluteError extends Loss {
 /** Huber: with d = |y − ŷ|, ℓ = (1/n)Σ(½d² where d ≤ δ, else δ(d − ½δ)). */
 export class Huber extends Loss {
   readonly name = 'huber';
+  /** δ: quadratic below it, linear above. */
   readonly delta: number;
   constructor(options: { delta?: number } = {}) {
     super();
-    const delta = options.delta ?? 1;
+    const delta = checkOptions(options, ['delta'], 'Huber').delta ?? 1;
     if (typeof delta !== 'number' || !(delta > 0) || !Number.isFinite(delta)) {
       throw new NumnetError('INVALID_ARGUMENT', `Huber: delta must be a positive number, got ${describe(delta)}`);
     }
@@ -236,7 +271,7 @@ export class BinaryCrossentropy extends Loss {
   override readonly fusedActivation: string | undefined;
   constructor(options: { fromLogits?: boolean } = {}) {
     super();
-    this.fromLogits = options.fromLogits === true;
+    this.fromLogits = checkBoolean(checkOptions(options, ['fromLogits'], 'BinaryCrossentropy').fromLogits, 'BinaryCrossentropy fromLogits', false);
     this.fusedActivation = this.fromLogits ? undefined : 'sigmoid';
   }
   protected rowLoss(t: Float64Array, to: number, p: Float64Array, o: number, n: number): number {
@@ -274,7 +309,8 @@ export class CategoricalCrossentropy extends Loss {
   override readonly fusedActivation: string | undefined;
   constructor(options: { fromLogits?: boolean } = {}) {
     super();
-    this.fromLogits = options.fromLogits === true;
+    const what = new.target === SparseCategoricalCrossentropy ? 'SparseCategoricalCrossentropy' : 'CategoricalCrossentropy';
+    this.fromLogits = checkBoolean(checkOptions(options, ['fromLogits'], what).fromLogits, `${what} fromLogits`, false);
     this.fusedActivation = this.fromLogits ? undefined : 'softmax';
   }
   /** yⱼ of the row (the one-hot label for the sparse subclass). */
@@ -295,7 +331,8 @@ export class CategoricalCrossentropy extends Loss {
     for (let j = 0; j < n; j++) sum += p[o + j]!;
     for (let j = 0; j < n; j++) {
       const y = this.target(t, to, j);
-      if (y !== 0) s -= y * Math.log(clip(p[o + j]! / sum));
+      // ŷ all zero (sum 0): every q is 0, clipped to ε, so the loss stays finite (−Σy·log ε).
+      if (y !== 0) s -= y * Math.log(clip(sum === 0 ? 0 : p[o + j]! / sum));
     }
     return s;
   }
@@ -310,6 +347,11 @@ export class CategoricalCrossentropy extends Loss {
     // ℓ = −Σ yⱼ log clip(qⱼ), qⱼ = ŷⱼ/S: ∂ℓ/∂ŷₖ = (aₖ − Σⱼ aⱼqⱼ)/S with aⱼ = −yⱼ/pⱼ inside the clip.
     let sum = 0;
     for (let j = 0; j < n; j++) sum += p[o + j]!;
+    if (sum === 0) {
+      // Every q = 0 is clipped, where the gradient is 0 (as for any clipped q).
+      for (let j = 0; j < n; j++) g[o + j] = 0;
+      return;
+    }
     let aq = 0;
     for (let j = 0; j < n; j++) {
       const q = p[o + j]! / sum;
@@ -358,5 +400,8 @@ const LOSSES: Record<string, () => Loss> = {
 /** The loss called `name`, or `loss` itself when it is already a Loss. */
 export function getLoss(loss: string | Loss): Loss {
   if (loss instanceof Loss) return loss;
+  if (typeof loss === 'object' && loss !== null) {
+    throw new NumnetError('INVALID_ARGUMENT', `a loss must be a name ('mse', …) or a Loss instance (new MeanSquaredError(), …), got ${describe(loss)}`);
+  }
   return lookupName(LOSSES, loss, 'loss')();
 }

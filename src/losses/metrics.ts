@@ -1,4 +1,4 @@
-import { lookupName } from '../errors.js';
+import { NumnetError, describe, lookupName } from '../errors.js';
 import { Loss } from './losses.js';
 
 /**
@@ -6,7 +6,9 @@ import { Loss } from './losses.js';
  * its mean over the samples seen (weighted by sample weights when given), as Keras does.
  */
 export interface Metric {
+  /** The name logs report it under. */
   readonly name: string;
+  /** Writes the metric of each of `rows` samples (`cols` values each) of targets t and predictions p to `out`. */
   perSample(t: Float64Array, p: Float64Array, rows: number, cols: number, out: Float64Array): void;
 }
 
@@ -68,6 +70,29 @@ export const maeMetric: Metric = {
   },
 };
 
+/** The O(1) buffer check of the built-in metrics' perSample. */
+function checked(metric: Metric): Metric {
+  const perSample = metric.perSample;
+  (metric as { perSample: Metric['perSample'] }).perSample = (t, p, rows, cols, out) => {
+    const ok =
+      typeof rows === 'number' && Number.isInteger(rows) && rows >= 0 &&
+      typeof cols === 'number' && Number.isInteger(cols) && cols >= 1 &&
+      p instanceof Float64Array && p.length >= rows * cols &&
+      t instanceof Float64Array && t.length >= rows * (metric === sparseCategoricalAccuracy ? 1 : cols) &&
+      out instanceof Float64Array && out.length >= rows;
+    if (!ok) {
+      throw new NumnetError(
+        'INVALID_ARGUMENT',
+        `metric ${metric.name}: perSample() takes Float64Arrays for rows × cols values, got rows ${describe(rows)}, cols ${describe(cols)}`,
+      );
+    }
+    perSample(t, p, rows, cols, out);
+  };
+  return metric;
+}
+
+for (const m of [binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy, mseMetric, maeMetric]) checked(m);
+
 const METRICS: Record<string, Metric> = {
   acc: categoricalAccuracy, // resolved by getMetric before lookup; listed for the error message
   accuracy: categoricalAccuracy,
@@ -86,7 +111,17 @@ const METRICS: Record<string, Metric> = {
  * a sparse loss, else categorical.
  */
 export function getMetric(name: string | Metric, loss: Loss, outputUnits: number): Metric {
-  if (typeof name === 'object' && name !== null && typeof name.perSample === 'function') return name;
+  if (!(loss instanceof Loss)) throw new NumnetError('INVALID_ARGUMENT', `getMetric(): loss must be a Loss, got ${describe(loss)}`);
+  if (typeof outputUnits !== 'number' || !Number.isInteger(outputUnits) || outputUnits < 0) {
+    throw new NumnetError('INVALID_ARGUMENT', `getMetric(): outputUnits must be an integer ≥ 0, got ${describe(outputUnits)}`);
+  }
+  if (typeof name === 'object' && name !== null && !Array.isArray(name)) {
+    const m = name as unknown as Record<string, unknown>;
+    if (typeof m.perSample !== 'function' || typeof m.name !== 'string' || m.name === '') {
+      throw new NumnetError('INVALID_ARGUMENT', `a custom metric must be { name: string, perSample(yTrue, yPred, rows, cols, out) }, got ${describe(name)}`);
+    }
+    return name;
+  }
   if (typeof name === 'string' && (name === 'acc' || name === 'accuracy')) {
     const base =
       loss.name === 'binaryCrossentropy' || outputUnits === 1

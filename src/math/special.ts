@@ -6,6 +6,7 @@
  * erfc(x) = e^{−x²}/√π · 1/(x + ½/(x + 1/(x + 3⁄2/(x + …)))) for |x| ≥ 3 in erf and
  * x ≥ 2 in erfc (Lentz's method), where 1 − erf would lose digits.
  */
+import { NumnetError, describe } from '../errors.js';
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 const ONE_OVER_SQRT_PI = 0.5641895835477563;
@@ -42,16 +43,31 @@ function erfcContinuedFraction(x: number): number {
   return (ONE_OVER_SQRT_PI * Math.exp(-x * x)) / f;
 }
 
-/** The error function erf(x) = (2/√π)∫₀ˣ e^{−t²} dt. */
+/** The error function erf(x) = (2/√π)∫₀ˣ e^{−t²} dt. INVALID_ARGUMENT unless x is a number. */
 export function erf(x: number): number {
+  return erfOf(checkArg(x, 'erf'));
+}
+
+/** The complementary error function erfc(x) = 1 − erf(x), accurate in the far tail. INVALID_ARGUMENT unless x is a number. */
+export function erfc(x: number): number {
+  return erfcOf(checkArg(x, 'erfc'));
+}
+
+function checkArg(x: unknown, name: string): number {
+  if (typeof x !== 'number') throw new NumnetError('INVALID_ARGUMENT', `${name}(): x must be a number, got ${describe(x)}`);
+  return x;
+}
+
+/** erf without the argument check (the activations' inner loops). */
+export function erfOf(x: number): number {
   if (Number.isNaN(x)) return NaN;
   if (x >= 3) return 1 - erfcContinuedFraction(x);
   if (x <= -3) return erfcContinuedFraction(-x) - 1;
   return erfSeries(x);
 }
 
-/** The complementary error function erfc(x) = 1 − erf(x), accurate in the far tail. */
-export function erfc(x: number): number {
+/** erfc without the argument check (the activations' inner loops). */
+export function erfcOf(x: number): number {
   if (Number.isNaN(x)) return NaN;
   if (x >= 2) return x === Infinity ? 0 : erfcContinuedFraction(x);
   if (x <= -2) return 2 - (x === -Infinity ? 0 : erfcContinuedFraction(-x));

@@ -1,14 +1,21 @@
-import { NumnetError, describe, fmtShape } from '../errors.js';
+import { NumnetError, checkBoolean, checkOptions, describe, fmtShape, isNumericTypedArray } from '../errors.js';
 import { Tensor, TensorLike, toTensor } from '../tensor/tensor.js';
 
 /** One application of the perceptron rule, recorded when `fit` is called with `trace: true`. */
 export interface PerceptronUpdate {
+  /** The epoch, from 0. */
   epoch: number;
+  /** The sample's index, from 0. */
   sample: number;
+  /** The sample. */
   x: number[];
+  /** Its label, 0 or 1. */
   y: number;
+  /** The prediction before the update, 0 or 1. */
   yHat: number;
+  /** The weights after the update. */
   weights: number[];
+  /** The bias after the update. */
   bias: number;
 }
 
@@ -30,15 +37,20 @@ export interface PerceptronHistory {
  * x₀ = 1). Weights and bias start at 0 unless given.
  */
 export class Perceptron {
+  /** The number of inputs. */
   readonly inputDim: number;
+  /** α of the rule. */
   readonly learningRate: number;
+  /** w₁ … wₙ. */
   weights: number[];
+  /** b, the weight of x₀ = 1. */
   bias: number;
 
   constructor(config: { inputDim: number; learningRate?: number; weights?: number[]; bias?: number }) {
     if (config === null || typeof config !== 'object') {
       throw new NumnetError('INVALID_ARGUMENT', `Perceptron takes { inputDim, learningRate? }, got ${describe(config)}`);
     }
+    checkOptions(config, ['inputDim', 'learningRate', 'weights', 'bias'], 'Perceptron');
     const { inputDim } = config;
     if (typeof inputDim !== 'number' || !Number.isInteger(inputDim) || inputDim < 1) {
       throw new NumnetError('INVALID_ARGUMENT', `Perceptron: inputDim must be a positive integer, got ${describe(inputDim)}`);
@@ -48,7 +60,7 @@ export class Perceptron {
       throw new NumnetError('INVALID_ARGUMENT', `Perceptron: learningRate must be a number > 0, got ${describe(lr)}`);
     }
     const weights = config.weights ?? new Array<number>(inputDim).fill(0);
-    if (!Array.isArray(weights) || weights.length !== inputDim || weights.some((w) => typeof w !== 'number' || !Number.isFinite(w))) {
+    if (!Array.isArray(weights) || weights.length !== inputDim || Array.from(weights).some((w) => typeof w !== 'number' || !Number.isFinite(w))) {
       throw new NumnetError('INVALID_ARGUMENT', `Perceptron: weights must be ${inputDim} finite numbers, got ${describe(weights)}`);
     }
     const bias = config.bias ?? 0;
@@ -63,6 +75,19 @@ export class Perceptron {
 
   /** The net input a = Σᵢ wᵢxᵢ + b of one sample. */
   netInput(x: ArrayLike<number>): number {
+    if (!Array.isArray(x) && !isNumericTypedArray(x)) {
+      throw new NumnetError('INVALID_ARGUMENT', `Perceptron.netInput() takes one sample (${this.inputDim} numbers), got ${describe(x)}`);
+    }
+    for (let i = 0; i < this.inputDim; i++) {
+      if (typeof x[i] !== 'number') {
+        throw new NumnetError('INVALID_ARGUMENT', `Perceptron.netInput(): x[${i}] is ${describe(x[i])}; one sample has ${this.inputDim} numbers`);
+      }
+    }
+    return this.net(x);
+  }
+
+  /** netInput without the checks (fit and predict pass rows they checked). */
+  private net(x: ArrayLike<number>): number {
     let a = this.bias;
     for (let i = 0; i < this.inputDim; i++) a += this.weights[i]! * x[i]!;
     return a;
@@ -86,7 +111,7 @@ export class Perceptron {
     const t = this.samples(x, 'Perceptron.predict()');
     const n = t.shape[0]!;
     const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) out[i] = this.netInput(t.data.subarray(i * this.inputDim)) > 0 ? 1 : 0;
+    for (let i = 0; i < n; i++) out[i] = this.net(t.data.subarray(i * this.inputDim)) > 0 ? 1 : 0;
     return new Tensor(out, [n]);
   }
 
@@ -95,6 +120,8 @@ export class Perceptron {
    * after the first epoch with no misclassification. y holds 0/1 labels, shape [n] or [n, 1].
    */
   fit(x: TensorLike, y: TensorLike, options: { epochs?: number; trace?: boolean } = {}): PerceptronHistory {
+    checkOptions(options, ['epochs', 'trace'], 'Perceptron.fit()');
+    const trace = checkBoolean(options.trace, 'Perceptron.fit(): trace', false);
     const t = this.samples(x, 'Perceptron.fit()');
     const n = t.shape[0]!;
     const yt = toTensor(y, 'Perceptron.fit(): y');
@@ -108,7 +135,7 @@ export class Perceptron {
       }
     }
     const epochs = options.epochs ?? 100;
-    if (typeof epochs !== 'number' || !Number.isInteger(epochs) || epochs < 1) {
+    if (typeof epochs !== 'number' || !Number.isSafeInteger(epochs) || epochs < 1) {
       throw new NumnetError('INVALID_ARGUMENT', `Perceptron.fit(): epochs must be a positive integer, got ${describe(epochs)}`);
     }
     const history: PerceptronHistory = { errors: [], epochs: 0, converged: false, trace: [] };
@@ -116,14 +143,23 @@ export class Perceptron {
       let errors = 0;
       for (let i = 0; i < n; i++) {
         const xi = t.data.subarray(i * this.inputDim, (i + 1) * this.inputDim);
-        const yHat = this.netInput(xi) > 0 ? 1 : 0;
+        const yHat = this.net(xi) > 0 ? 1 : 0;
         const delta = this.learningRate * (yt.data[i]! - yHat);
         if (delta !== 0) {
           errors++;
+          // An update that would overflow is refused before it is applied (the weights stay finite).
+          let finite = Number.isFinite(this.bias + delta);
+          for (let j = 0; j < this.inputDim; j++) if (!Number.isFinite(this.weights[j]! + delta * xi[j]!)) finite = false;
+          if (!finite) {
+            throw new NumnetError(
+              'NON_FINITE_LOSS',
+              `Perceptron.fit(): epoch ${epoch + 1}, sample ${i}: the update would make the weights non-finite; they are as before this sample`,
+            );
+          }
           for (let j = 0; j < this.inputDim; j++) this.weights[j]! += delta * xi[j]!;
           this.bias += delta;
         }
-        if (options.trace) {
+        if (trace) {
           history.trace.push({ epoch, sample: i, x: Array.from(xi), y: yt.data[i]!, yHat, weights: this.weights.slice(), bias: this.bias });
         }
       }

@@ -1,6 +1,6 @@
-import { CallbackHooks, History, Logs, TrainingParams } from '../callbacks/callback.js';
+import { CallbackHooks, History, Logs, TrainingParams, checkCallback } from '../callbacks/callback.js';
 import { progressCallback } from '../callbacks/progress.js';
-import { NumnetError, describe, fmtShape } from '../errors.js';
+import { NumnetError, checkOptions, describe, fmtShape } from '../errors.js';
 import { Layer, Parameter } from '../layers/layer.js';
 import { Loss, getLoss } from '../losses/losses.js';
 import { Metric, getMetric } from '../losses/metrics.js';
@@ -8,7 +8,7 @@ import { Optimizer, getOptimizer } from '../optimizers/index.js';
 import { NumnetModelJSON, modelFromJSON, modelToJSON } from '../io/native.js';
 import { Random, RandomState, getGlobalRandom } from '../random.js';
 import { allFinite } from '../tensor/kernels.js';
-import { Tensor, TensorLike, toTensor } from '../tensor/tensor.js';
+import { Tensor, TensorLike, allocate, checkShape, toTensor } from '../tensor/tensor.js';
 
 /** Options of `compile`. */
 export interface CompileConfig {
@@ -22,16 +22,21 @@ export interface CompileConfig {
 
 /** Options of `fit`. */
 export interface FitConfig {
+  /** The epoch index to stop at (default 1). */
   epochs?: number;
+  /** Samples per update (default 32); the last batch may be smaller. */
   batchSize?: number;
+  /** Draw a new sample order each epoch from the model's generator (default true). */
   shuffle?: boolean;
   /** Fraction in [0, 1) of the samples, taken from the end before shuffling, held out for validation. */
   validationSplit?: number;
+  /** [x, y] or [x, y, sampleWeight] to evaluate after each epoch (`val_…` logs); overrides `validationSplit`. */
   validationData?: [TensorLike, TensorLike] | [TensorLike, TensorLike, TensorLike];
   /** Weight per class index, multiplying each sample's loss. */
   classWeight?: Record<number, number>;
   /** Weight per sample (shape [n]), multiplying each sample's loss. */
   sampleWeight?: TensorLike;
+  /** Callbacks (instances or plain hook objects), called in order before the History. */
   callbacks?: CallbackHooks[] | CallbackHooks;
   /**
    * 0 quiet (default); 1 a progress bar per epoch (in Node with `numnet/node` loaded; elsewhere one
@@ -76,7 +81,9 @@ const yieldToEventLoop = (): Promise<void> => {
  * and one optimizer step per batch.
  */
 export class Sequential {
+  /** The layers, in order. */
   readonly layers: Layer[] = [];
+  /** The model's name ('sequential' unless given). */
   readonly name: string;
   /** Set by a callback to end `fit` after the current batch (the epoch still gets onEpochEnd). */
   stopTraining = false;
@@ -92,32 +99,64 @@ export class Sequential {
     if (!Array.isArray(layers)) {
       throw new NumnetError('INVALID_ARGUMENT', `Sequential takes an array of layers, got ${describe(layers)}`);
     }
-    if (options.seed !== undefined && (typeof options.seed !== 'number' || !Number.isFinite(options.seed))) {
-      throw new NumnetError('INVALID_ARGUMENT', `Sequential seed must be a number, got ${describe(options.seed)}`);
+    const o = checkOptions(options, ['seed', 'name'], 'Sequential');
+    if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isFinite(o.seed))) {
+      throw new NumnetError('INVALID_ARGUMENT', `Sequential seed must be a number, got ${describe(o.seed)}`);
     }
-    this.name = options.name ?? 'sequential';
-    this.rng = options.seed !== undefined ? new Random(options.seed) : getGlobalRandom().fork();
-    for (const layer of layers) this.add(layer);
+    if (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) {
+      throw new NumnetError('INVALID_ARGUMENT', `Sequential name must be a non-empty string, got ${describe(o.name)}`);
+    }
+    // Every layer is checked before any is touched (named, built), and a failed build undoes them all.
+    const list: Layer[] = [];
+    for (let i = 0; i < layers.length; i++) {
+      const layer: unknown = layers[i];
+      checkLayer(layer, `Sequential: layers[${i}]`);
+      if (list.includes(layer)) throw new NumnetError('INVALID_ARGUMENT', `Sequential: layers[${i}] (${layer.name || layer.className}) appears twice`);
+      list.push(layer);
+    }
+    this.name = o.name ?? 'sequential';
+    this.rng = o.seed !== undefined ? new Random(o.seed) : getGlobalRandom().fork();
+    const before = list.map(layerState);
+    try {
+      for (const layer of list) this.add(layer);
+    } catch (e) {
+      list.forEach((l, i) => restoreLayer(l, before[i]!));
+      throw e;
+    }
   }
 
   /** Appends a layer (building it at once when the input shape is known). */
   add(layer: Layer): void {
-    if (!(layer instanceof Layer)) {
-      throw new NumnetError('INVALID_ARGUMENT', `Sequential.add() takes a layer (Dense, Dropout, …), got ${describe(layer)}`);
-    }
+    if (this.fitting) throw new NumnetError('INVALID_ARGUMENT', 'add(): this model is fitting; add layers before or after fit');
+    checkLayer(layer, 'Sequential.add()');
     if (this.layers.includes(layer)) {
       throw new NumnetError('INVALID_ARGUMENT', `layer ${layer.name} is already in this model`);
     }
     if (this.layers.length > 0 && layer.inputShape && this.inputShape === undefined) {
       throw new NumnetError('INVALID_ARGUMENT', `only the first layer may set inputShape (layer ${layer.className})`);
     }
-    if (!layer.name) layer.name = this.uniqueName(layer.className);
-    else if (this.layers.some((l) => l.name === layer.name)) {
+    if (layer.name && this.layers.some((l) => l.name === layer.name)) {
       throw new NumnetError('INVALID_ARGUMENT', `a layer named ${JSON.stringify(layer.name)} is already in this model`);
     }
+    // Added transactionally: a layer that cannot be built (a Dense after multi-axis samples, too
+    // many weights) leaves the model and the layer as they were.
+    const before = layerState(layer);
+    const rng = this.rng.getState();
+    const inputShape = this.inputShape;
+    if (!layer.name) layer.name = this.uniqueName(layer.className);
     this.layers.push(layer);
-    if (this.layers.length === 1 && layer.inputShape) this.inputShape = layer.inputShape.slice();
-    if (this.inputShape) this.build(this.inputShape);
+    try {
+      if (this.layers.length === 1 && layer.inputShape) this.inputShape = layer.inputShape.slice();
+      if (this.inputShape) this.build(this.inputShape);
+    } catch (e) {
+      this.layers.pop();
+      restoreLayer(layer, before);
+      this.inputShape = inputShape;
+      this.rng.setState(rng);
+      this.params = this.layers.flatMap((l) => l.params);
+      throw e;
+    }
+    this.resolveMetrics();
   }
 
   private uniqueName(className: string): string {
@@ -151,28 +190,43 @@ export class Sequential {
 
   /** Sets the optimizer, the loss and the metrics. */
   compile(config: CompileConfig): void {
-    if (config === null || typeof config !== 'object') {
+    if (this.fitting) throw new NumnetError('INVALID_ARGUMENT', 'compile(): this model is fitting; compile before or after fit');
+    if (config === null || typeof config !== 'object' || Array.isArray(config)) {
       throw new NumnetError('INVALID_ARGUMENT', `compile() takes { optimizer, loss, metrics? }, got ${describe(config)}`);
     }
+    checkOptions(config, ['optimizer', 'loss', 'metrics'], 'compile()');
     if (config.loss === undefined) throw new NumnetError('INVALID_ARGUMENT', 'compile(): loss is missing');
     if (config.optimizer === undefined) throw new NumnetError('INVALID_ARGUMENT', 'compile(): optimizer is missing');
     if (config.metrics !== undefined && !Array.isArray(config.metrics)) {
       throw new NumnetError('INVALID_ARGUMENT', `compile(): metrics must be an array, got ${describe(config.metrics)}`);
     }
+    // Everything is resolved before anything is set, so a rejected compile changes nothing.
     const optimizer = getOptimizer(config.optimizer);
     const loss = getLoss(config.loss);
-    const names = config.metrics ?? [];
-    this.compiled = { optimizer, loss, metrics: [] };
+    const names = Array.from(config.metrics ?? []); // holes of a sparse array become undefined (rejected)
+    const metrics = this.metricsFor(names, loss);
+    this.compiled = { optimizer, loss, metrics };
     this.metricNames = names;
-    this.resolveMetrics();
   }
 
   private metricNames: (string | Metric)[] = [];
 
   private resolveMetrics(): void {
     if (!this.compiled) return;
+    this.compiled.metrics = this.metricsFor(this.metricNames, this.compiled.loss);
+  }
+
+  private metricsFor(names: readonly (string | Metric)[], loss: Loss): Metric[] {
     const units = this.layers.length && this.built ? this.outputShape.reduce((p, n) => p * n, 1) : 0;
-    this.compiled.metrics = this.metricNames.map((m) => getMetric(m, this.compiled!.loss, units));
+    const metrics = names.map((m) => getMetric(m, loss, units));
+    const seen = new Set<string>();
+    for (const m of metrics) {
+      if (seen.has(m.name) || m.name === 'loss') {
+        throw new NumnetError('INVALID_ARGUMENT', `compile(): the metric ${JSON.stringify(m.name)} is given twice (or clashes with the loss)`);
+      }
+      seen.add(m.name);
+    }
+    return metrics;
   }
 
   /** The optimizer set by `compile`. */
@@ -187,7 +241,10 @@ export class Sequential {
 
   // ------------------------------------------------------------------ data
 
-  /** Converts x to a tensor [n, …inputShape], building the model from it if needed. */
+  /**
+   * Converts x to a tensor [n, …inputShape], building the model from it if needed (run inside
+   * `tentatively`, so that a call rejected later leaves the model unbuilt).
+   */
   private prepareX(x: TensorLike, where: string): Tensor {
     const t = toTensor(x, `${where}: x`);
     if (this.layers.length === 0) throw new NumnetError('INVALID_ARGUMENT', `${where}: the model has no layers`);
@@ -195,7 +252,12 @@ export class Sequential {
       throw new NumnetError('SHAPE_MISMATCH', `${where}: x must be a batch [samples, …features], got shape ${fmtShape(t.shape)}`);
     }
     if (!this.inputShape) {
-      this.inputShape = t.shape.slice(1);
+      const sample = t.shape.slice(1);
+      if (sample.some((n) => n < 1)) {
+        throw new NumnetError('SHAPE_MISMATCH', `${where}: x has shape ${fmtShape(t.shape)}; a sample needs at least one value on every axis`);
+      }
+      checkFiniteRows(t, `${where}: x`);
+      this.inputShape = sample;
       this.build(this.inputShape);
       this.resolveMetrics();
     }
@@ -223,6 +285,29 @@ export class Sequential {
     checkFiniteRows(t, `${where}: y`);
     loss.checkTargets(t, new Tensor(new Float64Array(n * out.reduce((p, k) => p * k, 1)), [n, ...out]), `${where}: y`);
     return t;
+  }
+
+  /**
+   * Runs `f` (the checks of a public call); when the model was not built and `f` throws after
+   * building it from the data, the build is undone (layers, input shape, generator), so a rejected
+   * call leaves the model as it was.
+   */
+  private tentatively<T>(f: () => T): T {
+    if (this.built) return f();
+    const rng = this.rng.getState();
+    const states = this.layers.map(layerState);
+    const inputShape = this.inputShape;
+    try {
+      return f();
+    } catch (e) {
+      this.layers.forEach((l, i) => restoreLayer(l, states[i]!));
+      this.inputShape = inputShape;
+      this.params = this.layers.flatMap((l) => l.params);
+      this.rng.setState(rng);
+      this.buffers.clear();
+      if (this.compiled) this.compiled.metrics = this.metricsFor(this.metricNames, this.compiled.loss);
+      throw e;
+    }
   }
 
   private requireCompiled(where: string): Compiled {
@@ -328,8 +413,17 @@ export class Sequential {
       throw new NumnetError('NON_FINITE_LOSS', `the loss is ${total}; the weights were not updated`);
     }
     this.backprop(yHat, y, w, b);
-    // Update, transactionally: a non-finite gradient or an overflow makes some new weight
-    // non-finite, and then the weights and the optimizer state go back to what they were.
+    if (optimizer.clipValue !== undefined) {
+      // Clipping by value would turn an infinite gradient into a finite one: check it first.
+      for (const p of this.params) {
+        if (!allFinite(p.grad)) {
+          throw new NumnetError('NON_FINITE_LOSS', `the gradient of ${p.name} is not finite; the weights were not updated`);
+        }
+      }
+    }
+    // Update, transactionally: a non-finite gradient or an overflow makes some new weight (or the
+    // optimizer's state) non-finite, and then the weights and the optimizer state go back to what
+    // they were.
     this.checkpointWeights();
     optimizer.checkpoint();
     try {
@@ -351,6 +445,14 @@ export class Sequential {
             : `the update made ${p.name} non-finite; the weights and optimizer state were restored`,
         );
       }
+    }
+    if (!optimizer.lastStateFinite) {
+      this.rollbackWeights();
+      optimizer.rollback();
+      throw new NumnetError(
+        'NON_FINITE_LOSS',
+        `the update made the ${optimizer.name} optimizer's state non-finite (a gradient too large to square?); the weights and optimizer state were restored`,
+      );
     }
     return total;
   }
@@ -393,7 +495,8 @@ export class Sequential {
   private logsOf(totals: Totals, lossSum: number, prefix = ''): Logs {
     const logs: Logs = { [`${prefix}loss`]: lossSum / totals.samples };
     this.compiled!.metrics.forEach((m, i) => {
-      logs[`${prefix}${m.name}`] = (totals.metrics[i] ?? 0) / totals.weight;
+      // All sample weights zero: the weighted mean is taken as 0 (Keras's divide_no_nan), not NaN.
+      logs[`${prefix}${m.name}`] = totals.weight > 0 ? (totals.metrics[i] ?? 0) / totals.weight : 0;
     });
     return logs;
   }
@@ -404,19 +507,28 @@ export class Sequential {
    * One gradient step on the batch (x, y), synchronously. Returns `{ loss, …metrics }` computed
    * before the update (the loss includes regularization penalties).
    */
-  trainOnBatch(x: TensorLike, y: TensorLike, options: { sampleWeight?: TensorLike } = {}): Logs {
+  trainOnBatch(
+    x: TensorLike,
+    y: TensorLike,
+    options: { sampleWeight?: TensorLike; classWeight?: Record<number, number> } = {},
+  ): Logs {
+    if (this.fitting) throw new NumnetError('INVALID_ARGUMENT', 'trainOnBatch(): this model is fitting; call it before or after fit');
     this.requireCompiled('trainOnBatch()');
-    if (this.fitting) throw new NumnetError('INVALID_ARGUMENT', 'trainOnBatch(): this model is already fitting');
-    const xt = this.prepareX(x, 'trainOnBatch()');
-    this.requireTrainable('trainOnBatch()');
-    const n = xt.shape[0]!;
-    if (n === 0) throw new NumnetError('INVALID_ARGUMENT', 'trainOnBatch(): x has no samples');
-    const yt = this.prepareY(y, n, 'trainOnBatch()');
-    const w = this.prepareWeights(options.sampleWeight, undefined, yt, n, 'trainOnBatch()');
-    const b = this.batchBuffers(n);
-    const totals: Totals = { samples: 0, weight: 0, metrics: [] };
-    const loss = this.step(xt, yt, w, b, totals);
-    return this.logsOf(totals, loss * n);
+    const o = checkOptions(options, ['sampleWeight', 'classWeight'], 'trainOnBatch()');
+    // All of it is one transaction: a rejected batch (bad data, a non-finite loss) leaves the model,
+    // even an unbuilt one, as it was.
+    return this.tentatively(() => {
+      const xt = this.prepareX(x, 'trainOnBatch()');
+      this.requireTrainable('trainOnBatch()');
+      const n = xt.shape[0]!;
+      if (n === 0) throw new NumnetError('INVALID_ARGUMENT', 'trainOnBatch(): x has no samples');
+      const yt = this.prepareY(y, n, 'trainOnBatch()');
+      const w = this.prepareWeights(o.sampleWeight, o.classWeight, yt, n, 'trainOnBatch()');
+      const b = this.batchBuffers(n);
+      const totals: Totals = { samples: 0, weight: 0, metrics: [] };
+      const loss = this.step(xt, yt, w, b, totals);
+      return this.logsOf(totals, loss * n);
+    });
   }
 
   private prepareWeights(
@@ -445,6 +557,14 @@ export class Sequential {
       if (classWeight === null || typeof classWeight !== 'object') {
         throw new NumnetError('INVALID_ARGUMENT', `${where}: classWeight must map class index to weight, got ${describe(classWeight)}`);
       }
+      for (const [k, v] of Object.entries(classWeight)) {
+        if (!/^(0|[1-9][0-9]*)$/.test(k)) {
+          throw new NumnetError('INVALID_ARGUMENT', `${where}: classWeight key ${JSON.stringify(k)} is not a class index (an integer ≥ 0)`);
+        }
+        if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+          throw new NumnetError('INVALID_ARGUMENT', `${where}: classWeight[${k}] is ${describe(v)}; weights must be finite and ≥ 0`);
+        }
+      }
       const cols = y.rank === 1 ? 1 : y.size / n;
       for (let i = 0; i < n; i++) {
         const cls = this.compiled!.loss.sparse
@@ -470,45 +590,51 @@ export class Sequential {
    * stays responsive. Resolves to the History.
    */
   async fit(x: TensorLike, y: TensorLike, config: FitConfig = {}): Promise<History> {
-    if (this.fitting) throw new NumnetError('INVALID_ARGUMENT', 'fit(): this model is already fitting');
+    if (this.fitting) throw new NumnetError('INVALID_ARGUMENT', 'fit(): this model is already fitting; await the first fit');
     this.requireCompiled('fit()');
     const opts = checkFitConfig(config);
-    let xt = this.prepareX(x, 'fit()');
-    this.requireTrainable('fit()');
-    let n = xt.shape[0]!;
-    if (n === 0) throw new NumnetError('INVALID_ARGUMENT', 'fit(): x has no samples');
-    let yt = this.prepareY(y, n, 'fit()');
-    let w = this.prepareWeights(config.sampleWeight, config.classWeight, yt, n, 'fit()');
-
-    let val: { x: Tensor; y: Tensor; w?: Float64Array } | undefined;
-    if (config.validationData !== undefined) {
-      const vd = config.validationData;
-      if (!Array.isArray(vd) || vd.length < 2 || vd.length > 3) {
-        throw new NumnetError('INVALID_ARGUMENT', 'fit(): validationData must be [xVal, yVal] or [xVal, yVal, sampleWeight]');
+    const callbackList = toCallbackList(config.callbacks);
+    // Everything is checked before training starts; a rejected fit leaves the model as it was.
+    const setup = this.tentatively(() => {
+      let xt = this.prepareX(x, 'fit()');
+      this.requireTrainable('fit()');
+      let n = xt.shape[0]!;
+      if (n === 0) throw new NumnetError('INVALID_ARGUMENT', 'fit(): x has no samples');
+      let yt = this.prepareY(y, n, 'fit()');
+      let w = this.prepareWeights(config.sampleWeight, config.classWeight, yt, n, 'fit()');
+      let val: { x: Tensor; y: Tensor; w?: Float64Array } | undefined;
+      if (config.validationData !== undefined) {
+        const vd = config.validationData;
+        if (!Array.isArray(vd) || vd.length < 2 || vd.length > 3) {
+          throw new NumnetError('INVALID_ARGUMENT', 'fit(): validationData must be [xVal, yVal] or [xVal, yVal, sampleWeight]');
+        }
+        const vx = this.prepareX(vd[0]!, 'fit() validationData');
+        if (vx.shape[0] === 0) throw new NumnetError('INVALID_ARGUMENT', 'fit(): validationData has no samples');
+        const vy = this.prepareY(vd[1]!, vx.shape[0]!, 'fit() validationData');
+        const vw = this.prepareWeights(vd[2], undefined, vy, vx.shape[0]!, 'fit() validationData');
+        val = { x: vx, y: vy, ...(vw ? { w: vw } : {}) };
+      } else if (opts.validationSplit > 0) {
+        const splitAt = Math.floor(n * (1 - opts.validationSplit));
+        if (splitAt < 1 || splitAt >= n) {
+          throw new NumnetError(
+            'INVALID_ARGUMENT',
+            `fit(): validationSplit ${opts.validationSplit} of ${n} samples leaves ${splitAt} for training and ${n - splitAt} for validation; both need at least one`,
+          );
+        }
+        val = { x: rowRange(xt, splitAt, n), y: rowRange(yt, splitAt, n), ...(w ? { w: w.slice(splitAt) } : {}) };
+        xt = rowRange(xt, 0, splitAt);
+        yt = rowRange(yt, 0, splitAt);
+        if (w) w = w.slice(0, splitAt);
+        n = splitAt;
       }
-      const vx = this.prepareX(vd[0], 'fit() validationData');
-      const vy = this.prepareY(vd[1], vx.shape[0]!, 'fit() validationData');
-      const vw = this.prepareWeights(vd[2], undefined, vy, vx.shape[0]!, 'fit() validationData');
-      val = { x: vx, y: vy, ...(vw ? { w: vw } : {}) };
-    } else if (opts.validationSplit > 0) {
-      const splitAt = Math.floor(n * (1 - opts.validationSplit));
-      if (splitAt < 1 || splitAt >= n) {
-        throw new NumnetError(
-          'INVALID_ARGUMENT',
-          `fit(): validationSplit ${opts.validationSplit} of ${n} samples leaves ${splitAt} for training and ${n - splitAt} for validation; both need at least one`,
-        );
-      }
-      val = { x: rowRange(xt, splitAt, n), y: rowRange(yt, splitAt, n), ...(w ? { w: w.slice(splitAt) } : {}) };
-      xt = rowRange(xt, 0, splitAt);
-      yt = rowRange(yt, 0, splitAt);
-      if (w) w = w.slice(0, splitAt);
-      n = splitAt;
-    }
+      return { xt, yt, w, val, n };
+    });
+    const { xt, yt, w, val, n } = setup;
 
     const history = new History();
     const progress = progressCallback(opts.verbose);
     // As Keras: the user's callbacks first (so History records what they add to the logs), then History.
-    const callbacks: CallbackHooks[] = [...toCallbackList(config.callbacks), history, ...(progress ? [progress] : [])];
+    const callbacks: CallbackHooks[] = [...callbackList, history, ...(progress ? [progress] : [])];
     const steps = Math.ceil(n / opts.batchSize);
     const metricKeys = ['loss', ...this.compiled!.metrics.map((m) => m.name)];
     const params: TrainingParams = {
@@ -522,8 +648,8 @@ export class Sequential {
     };
     for (const cb of callbacks) {
       if (typeof (cb as { setModel?: unknown }).setModel === 'function') (cb as { setModel(m: Sequential): void }).setModel(this);
-      else cb.model = this;
-      cb.params = params;
+      else trySet(cb, 'model', this);
+      trySet(cb, 'params', params);
     }
     this.fitting = true;
     this.stopTraining = false;
@@ -605,23 +731,27 @@ export class Sequential {
   /** The loss (with regularization) and metrics on (x, y), in inference mode (no dropout). */
   evaluate(x: TensorLike, y: TensorLike, config: { batchSize?: number; sampleWeight?: TensorLike } = {}): Logs {
     this.requireCompiled('evaluate()');
-    const batchSize = checkBatchSize(config.batchSize ?? 32, 'evaluate()');
-    const xt = this.prepareX(x, 'evaluate()');
-    const n = xt.shape[0]!;
-    if (n === 0) throw new NumnetError('INVALID_ARGUMENT', 'evaluate(): x has no samples');
-    const yt = this.prepareY(y, n, 'evaluate()');
-    const w = this.prepareWeights(config.sampleWeight, undefined, yt, n, 'evaluate()');
-    return this.evaluateTensors(xt, yt, w, batchSize);
+    const c = checkOptions(config, ['batchSize', 'sampleWeight'], 'evaluate()');
+    const batchSize = checkBatchSize(c.batchSize ?? 32, 'evaluate()');
+    return this.tentatively(() => {
+      const xt = this.prepareX(x, 'evaluate()');
+      const n = xt.shape[0]!;
+      if (n === 0) throw new NumnetError('INVALID_ARGUMENT', 'evaluate(): x has no samples');
+      const yt = this.prepareY(y, n, 'evaluate()');
+      const w = this.prepareWeights(c.sampleWeight, undefined, yt, n, 'evaluate()');
+      return this.evaluateTensors(xt, yt, w, batchSize);
+    });
   }
 
   /** The model's outputs for x (a new tensor [n, …outputShape]), in inference mode. */
   predict(x: TensorLike, config: { batchSize?: number } = {}): Tensor {
-    const batchSize = checkBatchSize(config.batchSize ?? 32, 'predict()');
-    const xt = this.prepareX(x, 'predict()');
+    const c = checkOptions(config, ['batchSize'], 'predict()');
+    const batchSize = checkBatchSize(c.batchSize ?? 32, 'predict()');
+    const xt = this.tentatively(() => this.prepareX(x, 'predict()'));
     const n = xt.shape[0]!;
     const outShape = this.outputShape;
     const outSize = outShape.reduce((p, k) => p * k, 1);
-    const out = new Float64Array(n * outSize);
+    const out = allocate(checkShape([n, ...outShape], 'predict(): the output'), 'predict()');
     for (let start = 0; start < n; start += batchSize) {
       const rows = Math.min(batchSize, n - start);
       const xb = rows === n ? xt : rowRange(xt, start, start + rows);
@@ -651,7 +781,8 @@ export class Sequential {
         `setWeights(): expected ${this.params.length} weights (${this.params.map((p) => `${p.name} ${fmtShape(p.value.shape)}`).join(', ')}), got ${Array.isArray(weights) ? weights.length : describe(weights)}`,
       );
     }
-    const tensors = weights.map((w, i) => {
+    // Array.from: a hole of a sparse array is undefined (rejected), not skipped.
+    const tensors = Array.from(weights).map((w, i) => {
       const p = this.params[i]!;
       const t = toTensor(w, `setWeights(): weights[${i}] (${p.name})`);
       if (t.rank !== p.value.rank || t.shape.some((n, d) => n !== p.value.shape[d])) {
@@ -709,12 +840,23 @@ export class Sequential {
    * The loss with regularization at the current weights for (x, y), and ∂loss/∂w for every
    * parameter (in `getWeights()` order), without updating anything. Used by `gradCheck`.
    */
-  computeGradients(x: TensorLike, y: TensorLike): { loss: number; gradients: Tensor[] } {
+  computeGradients(
+    x: TensorLike,
+    y: TensorLike,
+  ): {
+    /** The loss (with regularization) at the current weights. */
+    loss: number;
+    /** ∂loss/∂w for every weight, in `getWeights()` order. */
+    gradients: Tensor[];
+  } {
     this.requireCompiled('computeGradients()');
-    const xt = this.prepareX(x, 'computeGradients()');
-    this.requireTrainable('computeGradients()');
-    const n = xt.shape[0]!;
-    const yt = this.prepareY(y, n, 'computeGradients()');
+    const { xt, yt, n } = this.tentatively(() => {
+      const xt = this.prepareX(x, 'computeGradients()');
+      this.requireTrainable('computeGradients()');
+      const n = xt.shape[0]!;
+      if (n === 0) throw new NumnetError('INVALID_ARGUMENT', 'computeGradients(): x has no samples');
+      return { xt, yt: this.prepareY(y, n, 'computeGradients()'), n };
+    });
     const b = this.batchBuffers(n);
     const yHat = this.forward(xt, false);
     const totals: Totals = { samples: 0, weight: 0, metrics: [] };
@@ -756,7 +898,16 @@ export class Sequential {
   }
 
   /** What `compile` set (the optimizer and loss instances, the metrics as given), or undefined. */
-  getCompileConfig(): { optimizer: Optimizer; loss: Loss; metrics: (string | Metric)[] } | undefined {
+  getCompileConfig():
+    | {
+        /** The optimizer, with its state. */
+        optimizer: Optimizer;
+        /** The loss. */
+        loss: Loss;
+        /** The metrics as given to `compile`. */
+        metrics: (string | Metric)[];
+      }
+    | undefined {
     return this.compiled && { optimizer: this.compiled.optimizer, loss: this.compiled.loss, metrics: this.metricNames.slice() };
   }
 
@@ -825,16 +976,22 @@ function checkBatchSize(b: unknown, where: string): number {
   return b;
 }
 
+const FIT_OPTIONS = [
+  'epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'classWeight', 'sampleWeight', 'callbacks', 'verbose',
+  'initialEpoch',
+];
+
 function checkFitConfig(c: FitConfig) {
-  if (c === null || typeof c !== 'object') {
+  if (c === null || typeof c !== 'object' || Array.isArray(c)) {
     throw new NumnetError('INVALID_ARGUMENT', `fit() options must be an object, got ${describe(c)}`);
   }
+  checkOptions(c, FIT_OPTIONS, 'fit()');
   const epochs = c.epochs ?? 1;
-  if (typeof epochs !== 'number' || !Number.isInteger(epochs) || epochs < 0) {
+  if (typeof epochs !== 'number' || !Number.isSafeInteger(epochs) || epochs < 0) {
     throw new NumnetError('INVALID_ARGUMENT', `fit(): epochs must be an integer ≥ 0, got ${describe(epochs)}`);
   }
   const initialEpoch = c.initialEpoch ?? 0;
-  if (typeof initialEpoch !== 'number' || !Number.isInteger(initialEpoch) || initialEpoch < 0) {
+  if (typeof initialEpoch !== 'number' || !Number.isSafeInteger(initialEpoch) || initialEpoch < 0) {
     throw new NumnetError('INVALID_ARGUMENT', `fit(): initialEpoch must be an integer ≥ 0, got ${describe(initialEpoch)}`);
   }
   const validationSplit = c.validationSplit ?? 0;
@@ -854,13 +1011,47 @@ function checkFitConfig(c: FitConfig) {
 
 function toCallbackList(cbs: FitConfig['callbacks']): CallbackHooks[] {
   if (cbs === undefined) return [];
-  const list = Array.isArray(cbs) ? cbs : [cbs];
-  for (const cb of list) {
-    if (cb === null || typeof cb !== 'object') {
-      throw new NumnetError('INVALID_ARGUMENT', `fit(): each callback must be an object with hooks, got ${describe(cb)}`);
-    }
+  const list: unknown[] = Array.isArray(cbs) ? Array.from(cbs) : [cbs];
+  list.forEach((cb, i) => checkCallback(cb, `fit(): callbacks[${i}]`));
+  return list as CallbackHooks[];
+}
+
+/** Sets a callback's `model` / `params` where it can (a frozen hooks object just does without them). */
+function trySet(cb: object, key: 'model' | 'params', value: unknown): void {
+  try {
+    (cb as Record<string, unknown>)[key] = value;
+  } catch {
+    // read-only or frozen: the hooks are still called
   }
-  return list;
+}
+
+/** Sets a layer's name, built state and weights back to `state` (undoing a failed add or build). */
+function restoreLayer(layer: Layer, state: LayerState): void {
+  layer.name = state.name;
+  if (!state.built) {
+    layer.built = false;
+    layer.params = [];
+    layer.outputShape = [];
+  }
+}
+
+interface LayerState {
+  name: string;
+  built: boolean;
+}
+
+function layerState(layer: Layer): LayerState {
+  return { name: layer.name, built: layer.built };
+}
+
+/** A Layer (of a class that implements forward and backward), or INVALID_ARGUMENT. */
+function checkLayer(layer: unknown, what: string): asserts layer is Layer {
+  if (!(layer instanceof Layer)) {
+    throw new NumnetError('INVALID_ARGUMENT', `${what} takes a layer (Dense, Dropout, …), got ${describe(layer)}`);
+  }
+  if (typeof layer.forward !== 'function' || typeof layer.backward !== 'function') {
+    throw new NumnetError('INVALID_ARGUMENT', `${what}: layer ${layer.name || layer.className} does not implement forward() and backward()`);
+  }
 }
 
 /** Copies the running sums (reusing `to`'s array). */

@@ -39,11 +39,17 @@ const SPEC = /^(0?)(\d*)(?:\.(\d+))?([dfe]?)$/;
  * interrupted run leaves the previous checkpoint intact.
  */
 export class ModelCheckpoint extends Callback {
+  /** The directory to save to, with `{epoch:02d}`-style placeholders. */
   readonly filepath: string;
+  /** The logs key compared with `saveBestOnly`. */
   readonly monitor: string;
+  /** Whether to save only when `monitor` improves. */
   readonly saveBestOnly: boolean;
+  /** Whether lower ('min') or higher ('max') is better (resolved from 'auto'). */
   readonly mode: 'min' | 'max';
+  /** The file format of `save`. */
   readonly format: SaveFormat;
+  /** 1 prints a line per save; 0 is quiet. */
   readonly verbose: 0 | 1;
   /** The best monitored value so far (±Infinity before any, or `initialValueThreshold`). */
   best: number;
@@ -100,10 +106,12 @@ export class ModelCheckpoint extends Callback {
     this.best = t ?? (this.mode === 'min' ? Infinity : -Infinity);
   }
 
+  /** Resets the warning about a missing monitored key. */
   onTrainBegin(): void {
     this.warned = false;
   }
 
+  /** Saves the model (every epoch, or when `monitor` improves with `saveBestOnly`). */
   async onEpochEnd(epoch: number, logs: Logs = {}): Promise<void> {
     if (this.saveBestOnly) {
       const current = logs[this.monitor];

@@ -1,10 +1,11 @@
 import { Callback } from '../callbacks/callback.js';
 import type { Logs } from '../callbacks/callback.js';
 import { formatLogs } from '../callbacks/progress.js';
-import { NumnetError, describe } from '../errors.js';
+import { NumnetError, checkOptions, describe } from '../errors.js';
 
 /** Where a {@link ProgressBar} writes: `process.stdout` or anything with `write` (a test's fake). */
 export interface ProgressStream {
+  /** Writes text (no newline added). */
   write(s: string): unknown;
   /** True for a terminal: the bar is redrawn in place with `\r`. */
   isTTY?: boolean;
@@ -12,6 +13,7 @@ export interface ProgressStream {
   columns?: number;
 }
 
+/** Options of {@link ProgressBar}. */
 export interface ProgressBarOptions {
   /** Default `process.stdout`. */
   stream?: ProgressStream;
@@ -53,6 +55,7 @@ const REDRAW_INTERVAL = 50;
  * `params.metrics`.
  */
 export class ProgressBar extends Callback {
+  /** 1: the bar; 2: one short line per epoch. */
   readonly verbose: 1 | 2;
   private readonly stream: ProgressStream;
   private readonly now: () => number;
@@ -66,12 +69,20 @@ export class ProgressBar extends Callback {
 
   constructor(options: ProgressBarOptions = {}) {
     super();
+    checkOptions(options, ['stream', 'verbose', 'now'], 'ProgressBar');
     const verbose = options.verbose ?? 1;
     if (verbose !== 1 && verbose !== 2) {
       throw new NumnetError('INVALID_ARGUMENT', `ProgressBar: verbose must be 1 or 2, got ${describe(verbose)}`);
     }
     this.verbose = verbose;
-    this.stream = options.stream ?? process.stdout;
+    const stream = options.stream ?? process.stdout;
+    if (stream === null || typeof stream !== 'object' || typeof stream.write !== 'function') {
+      throw new NumnetError('INVALID_ARGUMENT', `ProgressBar: stream must have a write(text) method, got ${describe(stream)}`);
+    }
+    if (options.now !== undefined && typeof options.now !== 'function') {
+      throw new NumnetError('INVALID_ARGUMENT', `ProgressBar: now must be a function returning milliseconds, got ${describe(options.now)}`);
+    }
+    this.stream = stream;
     this.now = options.now ?? Date.now;
   }
 
@@ -79,6 +90,7 @@ export class ProgressBar extends Callback {
     return this.stream.isTTY === true;
   }
 
+  /** Writes `Epoch e/E` and starts the clock. */
   onEpochBegin(epoch: number): void {
     this.epochStart = this.now();
     this.seen = 0;
@@ -88,6 +100,7 @@ export class ProgressBar extends Callback {
     this.stream.write(`Epoch ${epoch + 1}/${this.params?.epochs ?? '?'}\n`);
   }
 
+  /** Redraws the bar (on a TTY, at most every 50 ms). */
   onBatchEnd(batch: number, logs: Logs = {}): void {
     const samples = this.params?.samples ?? 0;
     const size = logs.size ?? this.params?.batchSize ?? 0;
@@ -112,6 +125,7 @@ export class ProgressBar extends Callback {
     }
   }
 
+  /** Writes the epoch's final line: time, time per step, loss and metrics. */
   onEpochEnd(_epoch: number, logs: Logs = {}): void {
     const elapsed = Math.max(0, this.now() - this.epochStart);
     const perStep = this.stepsSeen > 0 ? elapsed / this.stepsSeen : 0;

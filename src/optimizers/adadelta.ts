@@ -1,7 +1,9 @@
 import { Optimizer, OptimizerConfig, Slots, checkRange } from './optimizer.js';
 
 export interface AdadeltaConfig extends OptimizerConfig {
+  /** ρ, the decay of both moving averages (default 0.95). */
   rho?: number;
+  /** ε under both roots (default 1e-7). */
   epsilon?: number;
 }
 
@@ -12,7 +14,9 @@ export interface AdadeltaConfig extends OptimizerConfig {
  */
 export class Adadelta extends Optimizer {
   readonly name = 'adadelta';
+  /** ρ. */
   readonly rho: number;
+  /** ε under both roots. */
   readonly epsilon: number;
 
   constructor(config: AdadeltaConfig = {}) {
@@ -25,16 +29,19 @@ export class Adadelta extends Optimizer {
     return { Eg: new Float64Array(size), Edelta: new Float64Array(size) };
   }
 
-  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number): void {
+  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number): number {
     const { rho, epsilon } = this;
     const Eg = s.Eg!;
     const Ed = s.Edelta!;
+    let bad = 0; // NaN once some Eg or Edelta is not finite (x·0 is 0 for finite x)
     for (let i = 0; i < w.length; i++) {
       Eg[i] = rho * Eg[i]! + (1 - rho) * g[i]! * g[i]!;
       const delta = (-Math.sqrt(Ed[i]! + epsilon) / Math.sqrt(Eg[i]! + epsilon)) * g[i]!;
       Ed[i] = rho * Ed[i]! + (1 - rho) * delta * delta;
+      bad += Eg[i]! * 0 + Ed[i]! * 0;
       w[i]! += lr * delta;
     }
+    return bad;
   }
 
   override getConfig(): Record<string, unknown> {

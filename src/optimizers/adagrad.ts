@@ -2,7 +2,9 @@ import { NumnetError, describe } from '../errors.js';
 import { Optimizer, OptimizerConfig, Slots, checkRange } from './optimizer.js';
 
 export interface AdagradConfig extends OptimizerConfig {
+  /** G₀, the starting value of the sum of squared gradients (default 0.1). */
   initialAccumulatorValue?: number;
+  /** ε under the root (default 1e-7). */
   epsilon?: number;
 }
 
@@ -13,7 +15,9 @@ export interface AdagradConfig extends OptimizerConfig {
  */
 export class Adagrad extends Optimizer {
   readonly name = 'adagrad';
+  /** G₀. */
   readonly initialAccumulatorValue: number;
+  /** ε under the root. */
   readonly epsilon: number;
 
   constructor(config: AdagradConfig = {}) {
@@ -30,12 +34,15 @@ export class Adagrad extends Optimizer {
     return { G: new Float64Array(size).fill(this.initialAccumulatorValue) };
   }
 
-  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number): void {
+  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number): number {
     const G = s.G!;
+    let bad = 0; // NaN once some G is not finite (x·0 is 0 for finite x)
     for (let i = 0; i < w.length; i++) {
       G[i]! += g[i]! * g[i]!;
+      bad += G[i]! * 0;
       w[i]! -= (lr * g[i]!) / Math.sqrt(G[i]! + this.epsilon);
     }
+    return bad;
   }
 
   override getConfig(): Record<string, unknown> {

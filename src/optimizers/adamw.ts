@@ -2,6 +2,7 @@ import { Adam, AdamConfig } from './adam.js';
 import { Slots, checkRange } from './optimizer.js';
 
 export interface AdamWConfig extends AdamConfig {
+  /** λ: each step first does w ← w − αλw (default 0.004). */
   weightDecay?: number;
 }
 
@@ -11,6 +12,7 @@ export interface AdamWConfig extends AdamConfig {
  */
 export class AdamW extends Adam {
   override readonly name = 'adamw';
+  /** λ. */
   readonly weightDecay: number;
 
   constructor(config: AdamWConfig = {}) {
@@ -18,9 +20,9 @@ export class AdamW extends Adam {
     this.weightDecay = checkRange(config.weightDecay ?? 0.004, 'AdamW weightDecay', 0, Infinity);
   }
 
-  protected override updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number, t: number): void {
+  protected override updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number, t: number): number {
     for (let i = 0; i < w.length; i++) w[i]! -= lr * this.weightDecay * w[i]!;
-    super.updateStep(w, g, s, lr, t);
+    return super.updateStep(w, g, s, lr, t);
   }
 
   override getConfig(): Record<string, unknown> {

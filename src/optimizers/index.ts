@@ -28,7 +28,22 @@ export { exponentialDecay, piecewiseConstantDecay, cosineDecay } from './schedul
 export type { Schedule } from './schedules.js';
 
 /** Optimizer classes by name; names are case-insensitive ('Adam', 'adam', 'ADAM'). */
-export const OPTIMIZERS = { sgd: SGD, adagrad: Adagrad, rmsprop: RMSprop, adadelta: Adadelta, adam: Adam, adamw: AdamW, adamax: Adamax };
+export const OPTIMIZERS = {
+  /** {@link SGD}, with momentum and Nesterov. */
+  sgd: SGD,
+  /** {@link Adagrad}. */
+  adagrad: Adagrad,
+  /** {@link RMSprop}. */
+  rmsprop: RMSprop,
+  /** {@link Adadelta}. */
+  adadelta: Adadelta,
+  /** {@link Adam}. */
+  adam: Adam,
+  /** {@link AdamW}. */
+  adamw: AdamW,
+  /** {@link Adamax}. */
+  adamax: Adamax,
+};
 
 /**
  * The optimizer called `name` (case-insensitive) with its defaults, or with `config`; or

@@ -2,8 +2,11 @@ import { NumnetError, describe } from '../errors.js';
 import { Optimizer, OptimizerConfig, Slots, checkRange } from './optimizer.js';
 
 export interface RMSpropConfig extends OptimizerConfig {
+  /** ρ, the decay of the moving average of g² (default 0.9). */
   rho?: number;
+  /** ε under the root (default 1e-7). */
   epsilon?: number;
+  /** Divide by the variance estimate E[g²] − E[g]² instead (default false). */
   centered?: boolean;
 }
 
@@ -14,8 +17,11 @@ export interface RMSpropConfig extends OptimizerConfig {
  */
 export class RMSprop extends Optimizer {
   readonly name = 'rmsprop';
+  /** ρ. */
   readonly rho: number;
+  /** ε under the root. */
   readonly epsilon: number;
+  /** Whether it is the centered variant. */
   readonly centered: boolean;
 
   constructor(config: RMSpropConfig = {}) {
@@ -32,10 +38,11 @@ export class RMSprop extends Optimizer {
     return this.centered ? { E: new Float64Array(size), m: new Float64Array(size) } : { E: new Float64Array(size) };
   }
 
-  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number): void {
+  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number): number {
     const { rho, epsilon } = this;
     const E = s.E!;
     const m = s.m;
+    let bad = 0; // NaN once some E or m is not finite (x·0 is 0 for finite x)
     for (let i = 0; i < w.length; i++) {
       E[i] = rho * E[i]! + (1 - rho) * g[i]! * g[i]!;
       let denominator = E[i]!;
@@ -43,8 +50,10 @@ export class RMSprop extends Optimizer {
         m[i] = rho * m[i]! + (1 - rho) * g[i]!;
         denominator -= m[i]! * m[i]!;
       }
+      bad += denominator * 0;
       w[i]! -= (lr * g[i]!) / Math.sqrt(denominator + epsilon);
     }
+    return bad;
   }
 
   override getConfig(): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { NumnetError, describe } from '../errors.js';
+import { NumnetError, checkOptions, describe } from '../errors.js';
 
 /**
  * Learning-rate schedules: functions of the step (the number of updates already applied, 0 for the
@@ -16,14 +16,47 @@ export interface Schedule {
 
 /** The saved form of a built-in schedule: its name and the options it was made with. */
 export type ScheduleConfig =
-  | { name: 'exponentialDecay'; initialLearningRate: number; decaySteps: number; decayRate: number; staircase: boolean }
-  | { name: 'piecewiseConstantDecay'; boundaries: number[]; values: number[] }
-  | { name: 'cosineDecay'; initialLearningRate: number; decaySteps: number; alpha: number };
+  | {
+      /** The schedule function. */
+      name: 'exponentialDecay';
+      /** α₀. */
+      initialLearningRate: number;
+      /** Steps per factor of `decayRate`. */
+      decaySteps: number;
+      /** r in α₀·r^(step/decaySteps). */
+      decayRate: number;
+      /** Whether step/decaySteps is rounded down. */
+      staircase: boolean;
+    }
+  | {
+      /** The schedule function. */
+      name: 'piecewiseConstantDecay';
+      /** The steps where the rate changes. */
+      boundaries: number[];
+      /** The rates, one more than the boundaries. */
+      values: number[];
+    }
+  | {
+      /** The schedule function. */
+      name: 'cosineDecay';
+      /** α₀. */
+      initialLearningRate: number;
+      /** Steps from α₀ down to α₀·alpha. */
+      decaySteps: number;
+      /** The final fraction of α₀. */
+      alpha: number;
+    };
 
 /** The functions made by this module (so a user function with a `config` property is not taken for one). */
 const builtIn = new WeakSet<object>();
 
-function withConfig(f: (step: number) => number, config: ScheduleConfig): Schedule {
+function withConfig(rate: (step: number) => number, config: ScheduleConfig): Schedule {
+  const f = (step: number): number => {
+    if (typeof step !== 'number' || Number.isNaN(step)) {
+      throw new NumnetError('INVALID_ARGUMENT', `${config.name}: the step must be a number, got ${describe(step)}`);
+    }
+    return rate(step);
+  };
   Object.defineProperty(f, 'config', { value: Object.freeze(config), enumerable: true });
   builtIn.add(f);
   return f as Schedule;
@@ -89,6 +122,7 @@ export function exponentialDecay(options: {
   decayRate: number;
   staircase?: boolean;
 }): Schedule {
+  checkOptions(options, SCHEDULE_OPTIONS.exponentialDecay, 'exponentialDecay');
   const lr0 = positive(options?.initialLearningRate, 'exponentialDecay initialLearningRate');
   const steps = positive(options.decaySteps, 'exponentialDecay decaySteps');
   const rate = positive(options.decayRate, 'exponentialDecay decayRate');
@@ -111,6 +145,7 @@ export function exponentialDecay(options: {
  * boundaries.
  */
 export function piecewiseConstantDecay(options: { boundaries: number[]; values: number[] }): Schedule {
+  checkOptions(options, SCHEDULE_OPTIONS.piecewiseConstantDecay, 'piecewiseConstantDecay');
   const { boundaries, values } = options ?? ({} as never);
   if (!Array.isArray(boundaries) || !Array.isArray(values) || values.length !== boundaries.length + 1) {
     throw new NumnetError(
@@ -118,12 +153,13 @@ export function piecewiseConstantDecay(options: { boundaries: number[]; values: 
       `piecewiseConstantDecay needs values with one more entry than boundaries, got ${describe(boundaries)} and ${describe(values)}`,
     );
   }
-  boundaries.forEach((b, i) => {
+  for (let i = 0; i < boundaries.length; i++) {
+    const b: unknown = boundaries[i];
     if (typeof b !== 'number' || !Number.isFinite(b) || (i > 0 && b <= boundaries[i - 1]!)) {
-      throw new NumnetError('INVALID_ARGUMENT', `piecewiseConstantDecay boundaries must be increasing numbers, got ${JSON.stringify(boundaries)}`);
+      throw new NumnetError('INVALID_ARGUMENT', `piecewiseConstantDecay boundaries must be increasing finite numbers, got ${describe(b)} at ${i}`);
     }
-  });
-  values.forEach((v, i) => nonNegative(v, `piecewiseConstantDecay values[${i}]`));
+  }
+  for (let i = 0; i < values.length; i++) nonNegative(values[i], `piecewiseConstantDecay values[${i}]`);
   const b = boundaries.slice();
   const v = values.slice();
   return withConfig(
@@ -140,6 +176,7 @@ export function piecewiseConstantDecay(options: { boundaries: number[]; values: 
  * α(step) = α₀ · ((1 − alpha) · ½(1 + cos(π · min(step, decaySteps)/decaySteps)) + alpha).
  */
 export function cosineDecay(options: { initialLearningRate: number; decaySteps: number; alpha?: number }): Schedule {
+  checkOptions(options, SCHEDULE_OPTIONS.cosineDecay, 'cosineDecay');
   const lr0 = positive(options?.initialLearningRate, 'cosineDecay initialLearningRate');
   const steps = positive(options.decaySteps, 'cosineDecay decaySteps');
   const alpha = nonNegative(options.alpha ?? 0, 'cosineDecay alpha');

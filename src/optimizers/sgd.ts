@@ -4,6 +4,7 @@ import { Optimizer, OptimizerConfig, Slots, checkRange } from './optimizer.js';
 export interface SGDConfig extends OptimizerConfig {
   /** μ in [0, 1); 0 is plain gradient descent. */
   momentum?: number;
+  /** Nesterov momentum: the step uses the look-ahead μv − αg (default false). */
   nesterov?: boolean;
 }
 
@@ -15,7 +16,9 @@ export interface SGDConfig extends OptimizerConfig {
  */
 export class SGD extends Optimizer {
   readonly name = 'sgd';
+  /** μ (0: plain gradient descent). */
   readonly momentum: number;
+  /** Whether the momentum is Nesterov's. */
   readonly nesterov: boolean;
 
   constructor(config: SGDConfig = {}) {
@@ -31,17 +34,20 @@ export class SGD extends Optimizer {
     return this.momentum === 0 ? {} : { v: new Float64Array(size) };
   }
 
-  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number): void {
+  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number): number {
     const mu = this.momentum;
     if (mu === 0) {
       for (let i = 0; i < w.length; i++) w[i]! -= lr * g[i]!;
-      return;
+      return 0;
     }
     const v = s.v!;
+    let bad = 0; // NaN once some v is not finite (x·0 is 0 for finite x)
     for (let i = 0; i < w.length; i++) {
       v[i] = mu * v[i]! - lr * g[i]!;
+      bad += v[i]! * 0;
       w[i]! += this.nesterov ? mu * v[i]! - lr * g[i]! : v[i]!;
     }
+    return bad;
   }
 
   override getConfig(): Record<string, unknown> {

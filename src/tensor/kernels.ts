@@ -12,6 +12,8 @@ let backend: KernelBackend = 'auto';
 
 /** Products smaller than this many multiply-adds stay in JS (copying in costs more than it saves). */
 const WASM_MIN_WORK = 2048;
+/** Operands of more doubles than this (2 GiB) stay in JS: WebAssembly's 32-bit memory cannot hold them. */
+const WASM_MAX_DOUBLES = 2 ** 28;
 
 /**
  * Chooses the GEMM implementation: 'auto' (default) uses WebAssembly SIMD where the platform has
@@ -50,7 +52,13 @@ export function gemm(
   C: Float64Array,
   accumulate = false,
 ): void {
-  if (backend !== 'js' && !(transA && transB) && (backend === 'wasm' || m * n * k >= WASM_MIN_WORK) && wasmAvailable()) {
+  if (
+    backend !== 'js' &&
+    !(transA && transB) &&
+    (backend === 'wasm' || m * n * k >= WASM_MIN_WORK) &&
+    m * k + k * n + m * n <= WASM_MAX_DOUBLES &&
+    wasmAvailable()
+  ) {
     wasmGemm(transA, transB, m, n, k, A, B, C, accumulate);
     return;
   }
@@ -126,6 +134,41 @@ function gemmStrided(
       C[i * n + j] = s;
     }
   }
+}
+
+/**
+ * `gemm` for callers outside the library (exported as `gemm` from `numnet`): the same product,
+ * after checking its arguments (booleans, sizes that are integers in [0, 2²⁸], Float64Arrays long
+ * enough for m×k, k×n and m×n). INVALID_ARGUMENT / SHAPE_MISMATCH otherwise. The library's own
+ * calls go to the unchecked kernel.
+ */
+export function checkedGemm(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  A: Float64Array,
+  B: Float64Array,
+  C: Float64Array,
+  accumulate = false,
+): void {
+  const flags = [transA, transB, accumulate];
+  if (flags.some((f) => typeof f !== 'boolean')) {
+    throw new NumnetError('INVALID_ARGUMENT', `gemm(): transA, transB and accumulate must be true or false, got ${flags.map(describe).join(', ')}`);
+  }
+  for (const [name, v] of [['m', m], ['n', n], ['k', k]] as const) {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 2 ** 28) {
+      throw new NumnetError('INVALID_ARGUMENT', `gemm(): ${name} must be an integer in [0, 2^28], got ${describe(v)}`);
+    }
+  }
+  for (const [name, v, need] of [['A', A, m * k], ['B', B, k * n], ['C', C, m * n]] as const) {
+    if (!(v instanceof Float64Array)) throw new NumnetError('INVALID_ARGUMENT', `gemm(): ${name} must be a Float64Array, got ${describe(v)}`);
+    if (v.length < need) {
+      throw new NumnetError('SHAPE_MISMATCH', `gemm(): ${name} has ${v.length} elements but m=${m}, n=${n}, k=${k} need ${need}`);
+    }
+  }
+  gemm(transA, transB, m, n, k, A, B, C, accumulate);
 }
 
 /** out[i, j] = row[j] for an m×n `out` (every row a copy of `row`). */

@@ -1,6 +1,6 @@
-import { NumnetError, describe, fmtShape } from '../errors.js';
+import { NumnetError, checkBoolean, describe, fmtShape, isNumericTypedArray } from '../errors.js';
 import { gemm } from './kernels.js';
-import { Tensor, TensorLike, toTensor } from './tensor.js';
+import { MAX_SIZE, Tensor, TensorLike, allocate, checkShape, toTensor } from './tensor.js';
 
 const enum Op {
   Add,
@@ -12,6 +12,9 @@ const enum Op {
 
 /** The NumPy broadcast of two shapes, or SHAPE_MISMATCH naming both. */
 export function broadcastShapes(a: readonly number[], b: readonly number[], what = 'broadcast'): number[] {
+  if (typeof what !== 'string') what = 'broadcast';
+  checkShape(a, `${what}: shape a`);
+  checkShape(b, `${what}: shape b`);
   const rank = Math.max(a.length, b.length);
   const out = new Array<number>(rank);
   for (let i = 0; i < rank; i++) {
@@ -42,9 +45,8 @@ function binary(a: TensorLike, b: TensorLike, op: Op, name: string): Tensor {
   const ta = toTensor(a, `${name}() a`);
   const tb = toTensor(b, `${name}() b`);
   const shape = broadcastShapes(ta.shape, tb.shape, `${name}()`);
-  let size = 1;
-  for (const n of shape) size *= n;
-  const out = new Float64Array(size);
+  const size = checkShape(shape, `${name}(): the broadcast shape`);
+  const out = allocate(size, `${name}()`);
   const A = ta.data;
   const B = tb.data;
   if (ta.size === size && tb.size === size) {
@@ -136,7 +138,13 @@ export function map(x: TensorLike, f: (value: number, index: number) => number):
     throw new NumnetError('INVALID_ARGUMENT', `map(): f must be a function, got ${describe(f)}`);
   }
   const out = new Float64Array(t.size);
-  for (let i = 0; i < out.length; i++) out[i] = f(t.data[i]!, i);
+  for (let i = 0; i < out.length; i++) {
+    const v: unknown = f(t.data[i]!, i);
+    if (typeof v !== 'number') {
+      throw new NumnetError('INVALID_ARGUMENT', `map(): f returned ${describe(v)} for element ${i}; it must return a number`);
+    }
+    out[i] = v;
+  }
   return new Tensor(out, t.shape);
 }
 
@@ -172,6 +180,8 @@ export function abs(x: TensorLike): Tensor {
 export function matMul(a: TensorLike, b: TensorLike, transposeA = false, transposeB = false): Tensor {
   const ta = toTensor(a, 'matMul() a');
   const tb = toTensor(b, 'matMul() b');
+  checkBoolean(transposeA, 'matMul(): transposeA', false);
+  checkBoolean(transposeB, 'matMul(): transposeB', false);
   if (ta.rank !== 2 || tb.rank !== 2) {
     throw new NumnetError(
       'SHAPE_MISMATCH',
@@ -190,7 +200,7 @@ export function matMul(a: TensorLike, b: TensorLike, transposeA = false, transpo
       `matMul(): inner sizes differ: a ${fmtShape(ta.shape)}${transposeA ? 'ᵀ' : ''} · b ${fmtShape(tb.shape)}${transposeB ? 'ᵀ' : ''} (${k} vs ${kb})`,
     );
   }
-  const out = new Float64Array(m * n);
+  const out = allocate(checkShape([m, n], 'matMul(): the product'), 'matMul()');
   gemm(transposeA, transposeB, m, n, k, ta.data, tb.data, out);
   return new Tensor(out, [m, n]);
 }
@@ -199,12 +209,19 @@ export function matMul(a: TensorLike, b: TensorLike, transposeA = false, transpo
 export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
   const t = toTensor(x, 'transpose() x');
   const rank = t.rank;
-  const p = perm ? perm.slice() : t.shape.map((_, i) => rank - 1 - i);
+  if (perm !== undefined && !Array.isArray(perm)) {
+    throw new NumnetError('INVALID_ARGUMENT', `transpose(): perm must be an array of axes, got ${describe(perm)}`);
+  }
+  const p: number[] = [];
+  if (perm === undefined) for (let i = 0; i < rank; i++) p.push(rank - 1 - i);
+  else for (let i = 0; i < perm.length; i++) p.push(perm[i]!);
   const seen = new Set(p);
-  if (p.length !== rank || seen.size !== rank || p.some((a) => !Number.isInteger(a) || a < 0 || a >= rank)) {
+  let ok = p.length === rank && seen.size === rank;
+  for (let i = 0; ok && i < p.length; i++) ok = Number.isInteger(p[i]) && p[i]! >= 0 && p[i]! < rank;
+  if (!ok) {
     throw new NumnetError(
       'INVALID_ARGUMENT',
-      `transpose(): perm ${JSON.stringify(perm)} is not a permutation of the ${rank} axes of ${fmtShape(t.shape)}`,
+      `transpose(): perm ${fmtShape(perm ?? [])} is not a permutation of the ${rank} axes of ${fmtShape(t.shape)}`,
     );
   }
   const outShape = p.map((a) => t.shape[a]!);
@@ -234,7 +251,7 @@ function stridesOf(shape: readonly number[]): number[] {
 }
 
 function normAxis(axis: number, rank: number, name: string, shape: readonly number[]): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
+  if (typeof axis !== 'number' || !Number.isInteger(axis) || axis < -rank || axis >= rank) {
     throw new NumnetError('INVALID_ARGUMENT', `${name}(): axis ${describe(axis)} is out of range for shape ${fmtShape(shape)}`);
   }
   return axis < 0 ? axis + rank : axis;
@@ -248,6 +265,7 @@ const enum Reduce {
 
 function reduce(x: TensorLike, axis: number | undefined, keepDims: boolean, kind: Reduce, name: string): Tensor {
   const t = toTensor(x, `${name}() x`);
+  checkBoolean(keepDims, `${name}(): keepDims`, false);
   if ((kind !== Reduce.Sum) && t.size === 0) {
     throw new NumnetError('INVALID_ARGUMENT', `${name}() of an empty tensor ${fmtShape(t.shape)}`);
   }
@@ -305,7 +323,7 @@ export function sum(x: TensorLike, axis?: number, keepDims = false): Tensor {
 /** Mean over `axis` (all elements when omitted). */
 export function mean(x: TensorLike, axis?: number, keepDims = false): Tensor {
   const t = toTensor(x, 'mean() x');
-  const s = reduce(t, axis, keepDims, Reduce.Sum, 'mean');
+  const s = reduce(t, axis, keepDims, Reduce.Sum, 'mean'); // mean of an empty set is NaN, as NumPy
   const n = axis === undefined ? t.size : t.shape[normAxis(axis, t.rank, 'mean', t.shape)]!;
   for (let i = 0; i < s.data.length; i++) s.data[i]! /= n;
   return s;
@@ -329,6 +347,9 @@ export function slice(x: TensorLike, start: number, size?: number): Tensor {
   const t = toTensor(x, 'slice() x');
   if (t.rank === 0) throw new NumnetError('INVALID_ARGUMENT', 'slice() needs at least one axis, got a scalar');
   const n = t.shape[0]!;
+  if (typeof start !== 'number' || (size !== undefined && typeof size !== 'number')) {
+    throw new NumnetError('INVALID_ARGUMENT', `slice(): start and size must be integers, got ${describe(start)} and ${describe(size)}`);
+  }
   const count = size ?? n - start;
   if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 0 || start + count > n) {
     throw new NumnetError(
@@ -347,8 +368,14 @@ export function gather(x: TensorLike, indices: ArrayLike<number>): Tensor {
   const t = toTensor(x, 'gather() x');
   if (t.rank === 0) throw new NumnetError('INVALID_ARGUMENT', 'gather() needs at least one axis, got a scalar');
   const n = t.shape[0]!;
+  if (!Array.isArray(indices) && !isNumericTypedArray(indices)) {
+    throw new NumnetError('INVALID_ARGUMENT', `gather(): indices must be an array or a typed array of row numbers, got ${describe(indices)}`);
+  }
   const row = n === 0 ? 0 : t.size / n;
-  const out = new Float64Array(indices.length * row);
+  if (indices.length * row > MAX_SIZE || indices.length > MAX_SIZE) {
+    throw new NumnetError('INVALID_ARGUMENT', `gather(): ${indices.length} rows of ${row} values are more than ${MAX_SIZE} elements`);
+  }
+  const out = allocate(indices.length * row, 'gather()');
   for (let i = 0; i < indices.length; i++) {
     const r = indices[i]!;
     if (!Number.isInteger(r) || r < 0 || r >= n) {
@@ -366,7 +393,8 @@ export function concat(tensors: readonly TensorLike[], axis = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) {
     throw new NumnetError('INVALID_ARGUMENT', 'concat() needs a non-empty array of tensors');
   }
-  const ts = tensors.map((x, i) => toTensor(x, `concat() tensors[${i}]`));
+  const ts: Tensor[] = [];
+  for (let i = 0; i < tensors.length; i++) ts.push(toTensor(tensors[i]!, `concat() tensors[${i}]`));
   const first = ts[0]!;
   const a = normAxis(axis, first.rank, 'concat', first.shape);
   for (const t of ts) {
@@ -382,7 +410,7 @@ export function concat(tensors: readonly TensorLike[], axis = 0): Tensor {
   const total = ts.reduce((p, t) => p + t.shape[a]!, 0);
   const shape = first.shape.slice();
   shape[a] = total;
-  const out = new Float64Array(outer * total * inner);
+  const out = allocate(checkShape(shape, 'concat(): the result'), 'concat()');
   let offset = 0;
   for (const t of ts) {
     const chunk = t.shape[a]! * inner;

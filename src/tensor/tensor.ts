@@ -1,20 +1,51 @@
-import { NumnetError, describe, fmtShape } from '../errors.js';
+import { NumnetError, checkNumber, checkOptions, describe, fmtShape, isNumericTypedArray } from '../errors.js';
 import { Random, getGlobalRandom } from '../random.js';
 
 /** Nested arrays of numbers, as `[[1, 2], [3, 4]]`. */
 export type NestedArray = number | NestedArray[];
-/** Anything a public function accepts as data. */
-export type TensorLike = Tensor | NestedArray | Float64Array | readonly number[];
+/**
+ * Anything a public function accepts as data: a tensor, a number, nested arrays of numbers, or a
+ * typed array of numbers (Float64Array, Float32Array, Int32Array, …; converted to float64; also as
+ * the rows of a nested array).
+ */
+export type TensorLike =
+  | Tensor
+  | NestedArray
+  | Float64Array
+  | readonly number[]
+  | Float32Array
+  | Int32Array
+  | Uint8Array
+  | readonly (readonly number[] | Float64Array | Float32Array)[];
 
 /** The largest number of elements a tensor may hold (2 GiB of float64). */
 export const MAX_SIZE = 2 ** 28;
+/** The largest number of axes (NumPy's limit); deeper nesting (a cyclic array, say) is refused. */
+export const MAX_RANK = 32;
+
+/**
+ * A new Float64Array of `size` zeros; INVALID_ARGUMENT instead of a RangeError when the engine
+ * cannot allocate it.
+ */
+export function allocate(size: number, what: string): Float64Array {
+  try {
+    return new Float64Array(size);
+  } catch (e) {
+    if (e instanceof RangeError) {
+      throw new NumnetError('INVALID_ARGUMENT', `${what}: cannot allocate ${size} float64 values (${(size * 8) / 2 ** 20} MiB): ${e.message}`);
+    }
+    throw e;
+  }
+}
 
 /**
  * A dense float64 tensor: `data` holds the elements row-major and contiguous, `shape` the sizes.
  * A tensor of shape `[]` is a scalar with one element.
  */
 export class Tensor {
+  /** The elements, row-major and contiguous. */
   readonly data: Float64Array;
+  /** The size of each axis (frozen); `[]` for a scalar. */
   readonly shape: readonly number[];
 
   constructor(data: Float64Array, shape: readonly number[]) {
@@ -94,23 +125,31 @@ export class Tensor {
     return new Tensor(this.data.slice(), this.shape);
   }
 
+  /** `Tensor(shape=[2, 2], [[1, 2], [3, 4]])`. */
   toString(): string {
     const fmt = (v: NestedArray): string => (Array.isArray(v) ? `[${v.map(fmt).join(', ')}]` : String(v));
     return `Tensor(shape=${fmtShape(this.shape)}, ${fmt(this.toArray())})`;
   }
 }
 
-/** Validates a shape and returns its number of elements. */
+/**
+ * Validates a shape (an array of at most MAX_RANK integers in [0, MAX_SIZE], with at most MAX_SIZE
+ * elements in all) and returns its number of elements.
+ */
 export function checkShape(shape: unknown, what: string): number {
   if (!Array.isArray(shape)) {
     throw new NumnetError('INVALID_ARGUMENT', `${what} must be an array of sizes, got ${describe(shape)}`);
   }
+  if (shape.length > MAX_RANK) {
+    throw new NumnetError('INVALID_ARGUMENT', `${what} has ${shape.length} axes, more than ${MAX_RANK}`);
+  }
   let size = 1;
-  for (const n of shape) {
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+  for (let i = 0; i < shape.length; i++) {
+    const n: unknown = shape[i];
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_SIZE) {
       throw new NumnetError(
         'INVALID_ARGUMENT',
-        `${what} ${JSON.stringify(shape)} must hold non-negative integers, got ${describe(n)}`,
+        `${what} ${fmtShape(shape)} must hold integers in [0, ${MAX_SIZE}], got ${describe(n)} at axis ${i}`,
       );
     }
     size *= n;
@@ -128,61 +167,113 @@ function sizeOf(shape: readonly number[]): number {
 }
 
 /**
- * Makes a tensor from nested arrays, a flat `number[]`/`Float64Array` with a `shape`, a scalar, or
- * a tensor (returned as it is, or reshaped when a shape is given).
+ * Makes a tensor from nested arrays, a flat `number[]` or typed array with a `shape`, a scalar, or
+ * a tensor (returned as it is, or reshaped when a shape is given). Typed arrays of any numeric kind
+ * (Float32Array, Int32Array, …) are converted to float64, also as the rows of nested arrays.
+ * Ragged arrays are SHAPE_MISMATCH; anything that is not a number (strings, BigInts, holes of sparse
+ * arrays, …) is INVALID_ARGUMENT naming its position. NaN and ±Infinity are kept (a model refuses
+ * them as inputs).
  */
 export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
+  if (shape !== undefined && !Array.isArray(shape)) {
+    throw new NumnetError('INVALID_ARGUMENT', `tensor(): shape must be an array of sizes, got ${describe(shape)}`);
+  }
   if (values instanceof Tensor) return shape === undefined ? values : reshape(values, shape);
   if (typeof values === 'number') {
     if (shape === undefined) return new Tensor(Float64Array.of(values), []);
     return fill(shape, values);
   }
-  if (values instanceof Float64Array || (shape !== undefined && isFlatNumbers(values))) {
-    const flat = values instanceof Float64Array ? values.slice() : flatFromNumbers(values as readonly number[], 'values');
+  if (isNumericTypedArray(values) || (shape !== undefined && isFlatNumbers(values))) {
+    const flat = isNumericTypedArray(values) ? typedToFloat64(values) : flatFromNumbers(values as readonly number[], 'values');
     const t = new Tensor(flat, [flat.length]);
     return shape === undefined ? t : reshape(t, shape);
   }
   if (!Array.isArray(values)) {
-    throw new NumnetError('INVALID_ARGUMENT', `tensor() takes numbers or nested arrays, got ${describe(values)}`);
+    throw new NumnetError(
+      'INVALID_ARGUMENT',
+      `tensor() takes numbers, nested arrays of numbers or a typed array of numbers, got ${describe(values)}`,
+    );
   }
   const inferred = inferShape(values);
-  const data = new Float64Array(checkShape(inferred, 'inferred shape'));
+  const data = allocate(checkShape(inferred, 'tensor(): the shape of the nested arrays'), 'tensor()');
+  const rank = inferred.length;
   let k = 0;
-  const walk = (v: NestedArray, axis: number, path: number[]): void => {
-    if (axis === inferred.length) {
-      if (Array.isArray(v)) {
-        throw new NumnetError(
-          'SHAPE_MISMATCH',
-          `tensor(): ragged array: element at [${path.join(', ')}] is ${describe(v)} where a number was expected`,
-        );
+  // Depth-first over the nested arrays; `index` is only read to name a bad element.
+  const index = new Array<number>(rank).fill(0);
+  const bad = (axis: number, code: 'SHAPE_MISMATCH' | 'INVALID_ARGUMENT', message: string): NumnetError =>
+    new NumnetError(code, `tensor(): element at [${index.slice(0, axis).join(', ')}] ${message}`);
+  const walk = (v: unknown, axis: number): void => {
+    if (axis === rank - 1) {
+      if (isNumericTypedArray(v)) {
+        if (v.length !== inferred[axis]) {
+          throw bad(axis, 'SHAPE_MISMATCH', `has length ${v.length} where an array of length ${inferred[axis]} was expected (ragged array)`);
+        }
+        for (let i = 0; i < v.length; i++) data[k++] = v[i]!;
+        return;
       }
-      if (typeof v !== 'number') {
-        throw new NumnetError('INVALID_ARGUMENT', `tensor(): element at [${path.join(', ')}] is ${describe(v)}, not a number`);
+      if (!Array.isArray(v) || v.length !== inferred[axis]) {
+        throw bad(axis, 'SHAPE_MISMATCH', `is ${describe(v)} where an array of length ${inferred[axis]} was expected (ragged array)`);
       }
-      data[k++] = v;
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        if (typeof x !== 'number') {
+          index[axis] = i;
+          if (Array.isArray(x) || isNumericTypedArray(x)) {
+            throw bad(axis + 1, 'SHAPE_MISMATCH', `is ${describe(x)} where a number was expected (ragged array)`);
+          }
+          throw bad(axis + 1, 'INVALID_ARGUMENT', `is ${describe(x)}, not a number`);
+        }
+        data[k++] = x;
+      }
       return;
     }
     if (!Array.isArray(v) || v.length !== inferred[axis]) {
-      throw new NumnetError(
-        'SHAPE_MISMATCH',
-        `tensor(): ragged array: element at [${path.join(', ')}] is ${describe(v)} where an array of length ${inferred[axis]} was expected`,
-      );
+      throw bad(axis, 'SHAPE_MISMATCH', `is ${describe(v)} where an array of length ${inferred[axis]} was expected (ragged array)`);
     }
-    for (let i = 0; i < v.length; i++) walk(v[i]!, axis + 1, [...path, i]);
+    for (let i = 0; i < v.length; i++) {
+      index[axis] = i;
+      walk(v[i], axis + 1);
+    }
   };
-  walk(values as NestedArray, 0, []);
+  if (rank > 0 && data.length > 0) walk(values, 0);
+  else if (rank > 0) checkEmpty(values, inferred);
   const t = new Tensor(data, inferred);
   return shape === undefined ? t : reshape(t, shape);
 }
 
+/** An empty nested array (some size 0) must still be rectangular up to the empty axis. */
+function checkEmpty(values: unknown[], inferred: number[]): void {
+  const visit = (v: unknown, axis: number, path: number[]): void => {
+    if (axis === inferred.length) return;
+    const ok = axis === inferred.length - 1 && isNumericTypedArray(v) ? v.length === inferred[axis] : Array.isArray(v) && v.length === inferred[axis];
+    if (!ok) {
+      throw new NumnetError(
+        'SHAPE_MISMATCH',
+        `tensor(): element at [${path.join(', ')}] is ${describe(v)} where an array of length ${inferred[axis]} was expected (ragged array)`,
+      );
+    }
+    if (Array.isArray(v)) for (let i = 0; i < v.length; i++) visit(v[i], axis + 1, [...path, i]);
+  };
+  visit(values, 0, []);
+}
+
+function typedToFloat64(v: ArrayLike<number>): Float64Array {
+  if (v instanceof Float64Array) return v.slice();
+  const out = allocate(v.length, 'tensor()');
+  for (let i = 0; i < v.length; i++) out[i] = v[i]!;
+  return out;
+}
+
 function isFlatNumbers(v: unknown): boolean {
-  return Array.isArray(v) && v.every((x) => typeof x === 'number');
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'number') return false;
+  return true;
 }
 
 function flatFromNumbers(v: readonly number[], what: string): Float64Array {
-  const out = new Float64Array(v.length);
+  const out = allocate(v.length, 'tensor()');
   for (let i = 0; i < v.length; i++) {
-    const x = v[i];
+    const x: unknown = v[i];
     if (typeof x !== 'number') {
       throw new NumnetError('INVALID_ARGUMENT', `${what}[${i}] is ${describe(x)}, not a number`);
     }
@@ -191,12 +282,16 @@ function flatFromNumbers(v: readonly number[], what: string): Float64Array {
   return out;
 }
 
+/** The shape of nested arrays from their first elements (a typed array is the innermost axis). */
 function inferShape(values: unknown[]): number[] {
   const shape: number[] = [];
   let v: unknown = values;
-  while (Array.isArray(v)) {
+  while (Array.isArray(v) || isNumericTypedArray(v)) {
+    if (shape.length === MAX_RANK) {
+      throw new NumnetError('INVALID_ARGUMENT', `tensor(): arrays nested more than ${MAX_RANK} deep (a cyclic array?)`);
+    }
     shape.push(v.length);
-    if (v.length === 0) break;
+    if (!Array.isArray(v) || v.length === 0) break;
     v = v[0];
   }
   return shape;
@@ -208,22 +303,39 @@ export function toTensor(x: TensorLike, what = 'x'): Tensor {
   try {
     return tensor(x);
   } catch (e) {
-    if (e instanceof NumnetError) throw new NumnetError(e.code, `${what}: ${e.message}`);
+    if (e instanceof NumnetError) throw new NumnetError(e.code, `${typeof what === 'string' ? what : 'x'}: ${e.message}`);
     throw e;
   }
 }
 
 /** The same data seen with another shape; one size may be -1 (inferred). Shares the buffer. */
 export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
-  const t = toTensor(x);
+  const t = toTensor(x, 'reshape() x');
   if (!Array.isArray(shape)) {
     throw new NumnetError('INVALID_ARGUMENT', `reshape(): shape must be an array, got ${describe(shape)}`);
   }
-  const target = shape.slice();
-  const free = target.indexOf(-1);
+  const target: number[] = [];
+  let free = -1;
+  for (let i = 0; i < shape.length; i++) {
+    const n: unknown = shape[i];
+    if (n === -1 && free >= 0) {
+      throw new NumnetError('SHAPE_MISMATCH', `reshape(): cannot reshape ${fmtShape(t.shape)} to ${fmtShape(shape)}: only one size can be -1`);
+    }
+    if (n === -1) free = i;
+    else if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_SIZE) {
+      throw new NumnetError(
+        'INVALID_ARGUMENT',
+        `reshape(): shape ${fmtShape(shape)} must hold integers in [0, ${MAX_SIZE}] and at most one -1, got ${describe(n)} at axis ${i}`,
+      );
+    }
+    target.push(n as number);
+  }
+  if (target.length > MAX_RANK) {
+    throw new NumnetError('INVALID_ARGUMENT', `reshape(): shape has ${target.length} axes, more than ${MAX_RANK}`);
+  }
   if (free >= 0) {
     const known = sizeOf(target.filter((_, i) => i !== free));
-    if (known === 0 || t.size % known !== 0 || target.indexOf(-1, free + 1) >= 0) {
+    if (known === 0 || t.size % known !== 0) {
       throw new NumnetError('SHAPE_MISMATCH', `reshape(): cannot reshape ${fmtShape(t.shape)} to ${fmtShape(shape)}`);
     }
     target[free] = t.size / known;
@@ -243,7 +355,7 @@ export function fill(shape: readonly number[], value: number): Tensor {
   if (typeof value !== 'number') {
     throw new NumnetError('INVALID_ARGUMENT', `fill(): value must be a number, got ${describe(value)}`);
   }
-  const data = new Float64Array(checkShape(shape, 'shape'));
+  const data = allocate(checkShape(shape, 'shape'), 'fill()');
   if (value !== 0) data.fill(value);
   return new Tensor(data, shape);
 }
@@ -260,14 +372,23 @@ export function ones(shape: readonly number[]): Tensor {
 
 /** Options of the random constructors: a seed, or a generator to draw from. */
 export interface RandomOptions {
+  /** A seed for a new generator. */
   seed?: number;
+  /** A generator to draw from (its state advances). */
   random?: Random;
 }
 
-function rngOf(options: RandomOptions | number | undefined): Random {
+function rngOf(options: RandomOptions | number | undefined, what: string): Random {
   if (typeof options === 'number') return new Random(options);
-  if (options?.random) return options.random;
-  if (options?.seed !== undefined) return new Random(options.seed);
+  const o = checkOptions(options, ['seed', 'random'], what);
+  if (o.random !== undefined) {
+    if (!(o.random instanceof Random)) {
+      throw new NumnetError('INVALID_ARGUMENT', `${what}: random must be a Random generator, got ${describe(o.random)}`);
+    }
+    if (o.seed !== undefined) throw new NumnetError('INVALID_ARGUMENT', `${what}: give seed or random, not both`);
+    return o.random;
+  }
+  if (o.seed !== undefined) return new Random(checkNumber(o.seed, `${what}: seed`));
   return getGlobalRandom();
 }
 
@@ -278,8 +399,10 @@ export function randomUniform(
   maxval = 1,
   options?: RandomOptions | number,
 ): Tensor {
+  checkNumber(minval, 'randomUniform(): minval');
+  checkNumber(maxval, 'randomUniform(): maxval');
+  const rng = rngOf(options, 'randomUniform()');
   const t = zeros(shape);
-  const rng = rngOf(options);
   for (let i = 0; i < t.data.length; i++) t.data[i] = rng.uniform(minval, maxval);
   return t;
 }
@@ -291,8 +414,10 @@ export function randomNormal(
   stddev = 1,
   options?: RandomOptions | number,
 ): Tensor {
+  checkNumber(mean, 'randomNormal(): mean');
+  checkNumber(stddev, 'randomNormal(): stddev');
+  const rng = rngOf(options, 'randomNormal()');
   const t = zeros(shape);
-  const rng = rngOf(options);
   for (let i = 0; i < t.data.length; i++) t.data[i] = rng.normal(mean, stddev);
   return t;
 }
