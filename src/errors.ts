@@ -26,7 +26,9 @@ export class NumnetError extends Error {
 export function fmtShape(shape: readonly number[]): string {
   if (!Array.isArray(shape)) return describe(shape);
   let s = '';
-  for (let i = 0; i < shape.length; i++) s += (i ? ', ' : '') + safeString(shape[i]);
+  const shown = shape.length > 40 ? 32 : shape.length; // a long array is cut short in messages
+  for (let i = 0; i < shown; i++) s += (i ? ', ' : '') + safeString(shape[i]);
+  if (shown < shape.length) s += `, … (${shape.length} in all)`;
   return `[${s}]`;
 }
 
@@ -77,6 +79,19 @@ export function describe(value: unknown): string {
   }
 }
 
+/**
+ * Runs f; a RangeError from the engine (a string or array longer than it can make, memory it cannot
+ * allocate) becomes INVALID_ARGUMENT saying what was too large.
+ */
+export function withinLimits<T>(what: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof RangeError) throw new NumnetError('INVALID_ARGUMENT', `${what}: too large for this JavaScript engine (${e.message})`);
+    throw e;
+  }
+}
+
 /** A plain options object (undefined gives {}); INVALID_ARGUMENT for anything else or an unknown key. */
 export function checkOptions<T extends object>(options: T | undefined, known: readonly string[], what: string): T {
   if (options === undefined) return {} as T;
@@ -94,9 +109,9 @@ export function checkOptions<T extends object>(options: T | undefined, known: re
   return options;
 }
 
-/** true/false (undefined gives `dflt`), or INVALID_ARGUMENT naming `what`. */
+/** true/false (undefined or null give `dflt`), or INVALID_ARGUMENT naming `what`. */
 export function checkBoolean(value: unknown, what: string, dflt: boolean): boolean {
-  if (value === undefined) return dflt;
+  if (value === undefined || value === null) return dflt;
   if (typeof value !== 'boolean') throw new NumnetError('INVALID_ARGUMENT', `${what} must be true or false, got ${describe(value)}`);
   return value;
 }

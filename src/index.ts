@@ -9,7 +9,7 @@ export { Random, setSeed } from './random.js';
 export type { RandomState } from './random.js';
 
 export { Tensor, tensor, zeros, ones, fill, randomUniform, randomNormal, reshape, toTensor } from './tensor/tensor.js';
-export type { NestedArray, TensorLike, RandomOptions } from './tensor/tensor.js';
+export type { NestedArray, NumericArray, TensorLike, RandomOptions } from './tensor/tensor.js';
 export {
   add, sub, mul, div, pow, map, exp, log, sqrt, abs, matMul, transpose, sum, mean, max, argMax, argmax,
   slice, gather, concat, broadcastShapes,

@@ -22,18 +22,24 @@ export interface Activation {
   backward(z: Float64Array, y: Float64Array, dy: Float64Array, dz: Float64Array, cols: number): void;
 }
 
+function sameLength(b: unknown, n: number): boolean {
+  return b instanceof Float64Array && b.length === n;
+}
+
 /**
- * The buffer check of every built-in activation's forward/backward (O(1), once per call): Float64Arrays
- * of one length, and for softmax a row length `cols` that divides it.
+ * The buffer check of every built-in activation's forward/backward (O(1) and allocation-free, once
+ * per call): Float64Arrays of one length (dy and dz for backward), and for softmax a row length
+ * `cols` that divides it.
  */
-function checkBuffers(name: string, buffers: unknown[], cols: unknown, rowWise: boolean): void {
-  const n = (buffers[0] as Float64Array | undefined)?.length;
-  for (const b of buffers) {
-    if (!(b instanceof Float64Array) || b.length !== n) {
-      throw new NumnetError('INVALID_ARGUMENT', `activation '${name}': buffers must be Float64Arrays of one length, got ${describe(b)}`);
-    }
+function checkBuffers(name: string, z: unknown, y: unknown, dy: unknown, dz: unknown, backward: boolean, cols: unknown, rowWise: boolean): void {
+  const n = z instanceof Float64Array ? z.length : -1;
+  if (n < 0 || !sameLength(y, n) || (backward && (!sameLength(dy, n) || !sameLength(dz, n)))) {
+    throw new NumnetError(
+      'INVALID_ARGUMENT',
+      `activation '${name}': buffers must be Float64Arrays of one length, got ${describe(z)}, ${describe(y)}${backward ? `, ${describe(dy)}, ${describe(dz)}` : ''}`,
+    );
   }
-  if (rowWise && (typeof cols !== 'number' || !Number.isInteger(cols) || cols < 1 || n! % cols !== 0)) {
+  if (rowWise && (typeof cols !== 'number' || !Number.isInteger(cols) || cols < 1 || n % cols !== 0)) {
     throw new NumnetError('INVALID_ARGUMENT', `activation '${name}': cols must be a positive integer dividing ${n}, got ${describe(cols)}`);
   }
 }
@@ -48,11 +54,11 @@ function elementwise(
     name,
     differentiable: true,
     forward(z, y) {
-      checkBuffers(name, [z, y], 1, false);
+      checkBuffers(name, z, y, undefined, undefined, false, 1, false);
       for (let i = 0; i < z.length; i++) y[i] = f(z[i]!);
     },
     backward(z, y, dy, dz) {
-      checkBuffers(name, [z, y, dy, dz], 1, false);
+      checkBuffers(name, z, y, dy, dz, true, 1, false);
       for (let i = 0; i < z.length; i++) dz[i] = dy[i]! * df(z[i]!, y[i]!);
     },
   };
@@ -63,11 +69,11 @@ export const linear: Activation = {
   name: 'linear',
   differentiable: true,
   forward(z, y) {
-    checkBuffers('linear', [z, y], 1, false);
+    checkBuffers('linear', z, y, undefined, undefined, false, 1, false);
     y.set(z);
   },
   backward(z, y, dy, dz) {
-    checkBuffers('linear', [z, y, dy, dz], 1, false);
+    checkBuffers('linear', z, y, dy, dz, true, 1, false);
     if (dz !== dy) dz.set(dy);
   },
 };
@@ -77,7 +83,7 @@ export const step: Activation = {
   name: 'step',
   differentiable: false,
   forward(z, y) {
-    checkBuffers('step', [z, y], 1, false);
+    checkBuffers('step', z, y, undefined, undefined, false, 1, false);
     for (let i = 0; i < z.length; i++) y[i] = z[i]! > 0 ? 1 : 0;
   },
   backward() {
@@ -176,7 +182,7 @@ export const softmax: Activation = {
   name: 'softmax',
   differentiable: true,
   forward(z, y, cols) {
-    checkBuffers('softmax', [z, y], cols, true);
+    checkBuffers('softmax', z, y, undefined, undefined, false, cols, true);
     for (let r = 0; r < z.length; r += cols) {
       let m = -Infinity;
       for (let j = 0; j < cols; j++) if (z[r + j]! > m) m = z[r + j]!;
@@ -190,7 +196,7 @@ export const softmax: Activation = {
     }
   },
   backward(z, y, dy, dz, cols) {
-    checkBuffers('softmax', [z, y, dy, dz], cols, true);
+    checkBuffers('softmax', z, y, dy, dz, true, cols, true);
     for (let r = 0; r < y.length; r += cols) {
       let dot = 0;
       for (let j = 0; j < cols; j++) dot += dy[r + j]! * y[r + j]!;

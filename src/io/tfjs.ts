@@ -1,4 +1,4 @@
-import { NumnetError, canonicalName, describe } from '../errors.js';
+import { NumnetError, canonicalName, describe, withinLimits } from '../errors.js';
 import { Activation, ELU, LeakyReLU } from '../layers/activation.js';
 import { Dense } from '../layers/dense.js';
 import { Dropout } from '../layers/dropout.js';
@@ -141,6 +141,10 @@ const ACTIVATION_FROM_TFJS: Record<string, string> = {
  * which TF.js refuses) is left out. Optimizer, loss and training state are not exported.
  */
 export function toTFJS(model: Sequential): TFJSArtifacts {
+  return withinLimits('toTFJS(): the model', () => toTFJSArtifacts(model));
+}
+
+function toTFJSArtifacts(model: Sequential): TFJSArtifacts {
   if (!(model instanceof Sequential)) {
     throw new NumnetError('INVALID_ARGUMENT', `toTFJS() takes a Sequential model, got ${describe(model)}`);
   }

@@ -72,12 +72,12 @@ export class Dense extends Layer {
     this.biasInitializer = getInitializer(config.biasInitializer ?? 'zeros');
     for (const key of ['kernelRegularizer', 'biasRegularizer'] as const) {
       const r = config[key];
-      if (r !== undefined && !(r instanceof Regularizer)) {
+      if (r != null && !(r instanceof Regularizer)) {
         throw new NumnetError('INVALID_ARGUMENT', `Dense: ${key} must be l1(c), l2(c) or l1l2({...}), got ${describe(r)}`);
       }
     }
-    this.kernelRegularizer = config.kernelRegularizer;
-    this.biasRegularizer = config.biasRegularizer;
+    this.kernelRegularizer = config.kernelRegularizer ?? undefined;
+    this.biasRegularizer = config.biasRegularizer ?? undefined;
   }
 
   override build(inputShape: number[], rng: Random): void {
@@ -133,16 +133,21 @@ export class Dense extends Layer {
   backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
     this.checkGradient(dy, this.z);
     const z = this.z!;
-    if (this.activation.name === 'linear') return this.backwardFromPreActivation(dy, needInputGradient);
+    if (this.activation.name === 'linear') return this.fromPreActivation(dy, needInputGradient);
     const rows = z.shape[0]!;
     const dz = this.batchBuffer('dz', rows, this.outputShape);
     const y = this.batchBuffer('y', rows, this.outputShape);
     this.activation.backward(z.data, y.data, dy.data, dz.data, this.units);
-    return this.backwardFromPreActivation(dz, needInputGradient);
+    return this.fromPreActivation(dz, needInputGradient);
   }
 
   override backwardFromPreActivation(dz: Tensor, needInputGradient: boolean): Tensor | undefined {
     this.checkGradient(dz, this.z, 'backwardFromPreActivation()');
+    return this.fromPreActivation(dz, needInputGradient);
+  }
+
+  /** backwardFromPreActivation after the check (backward's dz is its own buffer). */
+  private fromPreActivation(dz: Tensor, needInputGradient: boolean): Tensor | undefined {
     const x = this.x!;
     const rows = x.shape[0]!;
     const inputDim = this.kernel.value.shape[0]!;

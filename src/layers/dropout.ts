@@ -24,11 +24,11 @@ export class Dropout extends Layer {
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
       throw new NumnetError('INVALID_ARGUMENT', `Dropout: rate must be a number in [0, 1), got ${describe(rate)}`);
     }
-    if (config.seed !== undefined && (typeof config.seed !== 'number' || !Number.isFinite(config.seed))) {
+    if (config.seed != null && (typeof config.seed !== 'number' || !Number.isFinite(config.seed))) {
       throw new NumnetError('INVALID_ARGUMENT', `Dropout: seed must be a number, got ${describe(config.seed)}`);
     }
     this.rate = rate;
-    this.seed = config.seed;
+    this.seed = config.seed ?? undefined;
   }
 
   override build(inputShape: number[], rng: Random): void {
@@ -74,12 +74,12 @@ export class Dropout extends Layer {
 
   /** The state of this layer's mask generator (undefined until built), for saving. */
   getRandomState(): RandomState | undefined {
-    return this.rng?.getState();
+    return this.built ? this.rng?.getState() : undefined;
   }
 
   /** Restores the mask generator from `getRandomState` (the layer must be built). */
   setRandomState(state: RandomState): void {
-    if (!this.rng) throw new NumnetError('INVALID_ARGUMENT', `Dropout layer ${this.name} is not built yet`);
+    if (!this.rng || !this.built) throw new NumnetError('INVALID_ARGUMENT', `Dropout layer ${this.name} is not built yet`);
     this.rng.setState(state);
   }
 }

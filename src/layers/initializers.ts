@@ -1,4 +1,4 @@
-import { NumnetError, describe, lookupName } from '../errors.js';
+import { NumnetError, canonicalName, describe, lookupName } from '../errors.js';
 import { Random } from '../random.js';
 import { MAX_SIZE } from '../tensor/tensor.js';
 
@@ -151,6 +151,13 @@ const INITIALIZERS: Record<string, (o: Record<string, unknown>) => Initializer> 
   randomNormal: (o) => randomNormalInitializer(o.mean as number | undefined, o.stddev as number | undefined),
 };
 
+/** The options of the initializers that take some (by canonical name). */
+const INITIALIZER_OPTION_NAMES: Record<string, readonly string[]> = {
+  constant: ['value'],
+  randomuniform: ['minval', 'maxval'],
+  randomnormal: ['mean', 'stddev'],
+};
+
 /** Names a layer config may use for an initializer. */
 export type InitializerName = keyof typeof INITIALIZERS;
 /** A name, `{ name, ...options }`, or an Initializer. */
@@ -169,7 +176,19 @@ export function getInitializer(spec: InitializerSpec): Initializer {
     return spec as Initializer;
   }
   if (typeof spec === 'object' && spec !== null) {
-    return lookupName(INITIALIZERS, (spec as { name: string }).name, 'initializer')(spec as Record<string, unknown>);
+    if (Array.isArray(spec)) throw new NumnetError('INVALID_ARGUMENT', `an initializer must be a name or { name, ...options }, got ${describe(spec)}`);
+    const { name, ...options } = spec as Record<string, unknown>;
+    const make = lookupName(INITIALIZERS, name, 'initializer');
+    const allowed = INITIALIZER_OPTION_NAMES[canonicalName(name as string)] ?? [];
+    for (const key of Object.keys(options)) {
+      if (!allowed.includes(key)) {
+        throw new NumnetError(
+          'INVALID_ARGUMENT',
+          `initializer ${JSON.stringify(name)} has no option ${JSON.stringify(key)}${allowed.length ? `; its options are ${allowed.join(', ')}` : ''}`,
+        );
+      }
+    }
+    return make(spec as Record<string, unknown>);
   }
   return lookupName(INITIALIZERS, spec, 'initializer')({});
 }

@@ -49,11 +49,11 @@ export abstract class Layer {
     if (config === null || typeof config !== 'object') {
       throw new NumnetError('INVALID_ARGUMENT', `layer config must be an object, got ${describe(config)}`);
     }
-    if (config.name !== undefined && (typeof config.name !== 'string' || config.name === '')) {
+    if (config.name != null && (typeof config.name !== 'string' || config.name === '')) {
       throw new NumnetError('INVALID_ARGUMENT', `layer name must be a non-empty string, got ${describe(config.name)}`);
     }
     this.name = config.name ?? '';
-    if (config.inputShape !== undefined) this.inputShape = checkSampleShape(config.inputShape, 'inputShape');
+    if (config.inputShape != null) this.inputShape = checkSampleShape(config.inputShape, 'inputShape');
   }
 
   /** Creates the weights for inputs of shape `inputShape` (one sample) and sets `outputShape`. */
@@ -118,6 +118,9 @@ export abstract class Layer {
     const shape = [rows, ...sample.slice(from)];
     let size = 1;
     for (const n of shape) size *= n;
+    if (size > MAX_SIZE) {
+      throw new NumnetError('INVALID_ARGUMENT', `layer ${this.name}: a batch buffer of shape ${fmtShape(shape)} is more than ${MAX_SIZE} values; use a smaller batchSize`);
+    }
     const t = new Tensor(new Float64Array(size), shape);
     this.buffers.set(key, t);
     return t;

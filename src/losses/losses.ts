@@ -34,19 +34,17 @@ export abstract class Loss {
    * rows × cols predictions, the targets, `out` (rows × outCols) and the weights.
    */
   protected checkBuffers(method: string, t: unknown, p: unknown, rows: unknown, cols: unknown, out: unknown, outCols: number, weights?: unknown): void {
-    const fail = (what: string) => new NumnetError('INVALID_ARGUMENT', `${this.name}.${method}(): ${what}`);
-    if (typeof rows !== 'number' || !Number.isInteger(rows) || rows < 0 || rows > MAX_SIZE) throw fail(`rows must be an integer ≥ 0, got ${describe(rows)}`);
-    if (typeof cols !== 'number' || !Number.isInteger(cols) || cols < 1 || cols > MAX_SIZE) throw fail(`cols must be a positive integer, got ${describe(cols)}`);
-    const need: [string, unknown, number][] = [
-      ['targets', t, rows * (this.sparse ? 1 : cols)],
-      ['predictions', p, rows * cols],
-      ['the output buffer', out, rows * (outCols === 1 ? 1 : cols)],
-    ];
-    if (weights !== undefined) need.push(['weights', weights, rows]);
-    for (const [what, b, n] of need) {
-      if (!(b instanceof Float64Array) || b.length < n) throw fail(`${what} must be a Float64Array of at least ${n} values, got ${describe(b)}`);
-    }
+    // Allocation-free: this runs on every batch.
+    let bad = '';
+    if (typeof rows !== 'number' || !Number.isInteger(rows) || rows < 0 || rows > MAX_SIZE) bad = `rows must be an integer ≥ 0, got ${describe(rows)}`;
+    else if (typeof cols !== 'number' || !Number.isInteger(cols) || cols < 1 || cols > MAX_SIZE) bad = `cols must be a positive integer, got ${describe(cols)}`;
+    else if (!(t instanceof Float64Array) || t.length < rows * (this.sparse ? 1 : cols)) bad = `the targets must be a Float64Array of rows × ${this.sparse ? 1 : 'cols'} values, got ${describe(t)}`;
+    else if (!(p instanceof Float64Array) || p.length < rows * cols) bad = `the predictions must be a Float64Array of rows × cols values, got ${describe(p)}`;
+    else if (!(out instanceof Float64Array) || out.length < rows * (outCols === 1 ? 1 : cols)) bad = `the output buffer must be a Float64Array of rows${outCols === 1 ? '' : ' × cols'} values, got ${describe(out)}`;
+    else if (weights !== undefined && (!(weights instanceof Float64Array) || weights.length < rows)) bad = `the weights must be a Float64Array of rows values, got ${describe(weights)}`;
+    if (bad) throw new NumnetError('INVALID_ARGUMENT', `${this.name}.${method}(): ${bad}`);
   }
+
 
   /** ℓ for the row of ŷ at `p[o … o+cols)` with targets at `t[to …]`. */
   protected abstract rowLoss(t: Float64Array, to: number, p: Float64Array, o: number, cols: number): number;

@@ -52,8 +52,9 @@ export class Perceptron {
     }
     checkOptions(config, ['inputDim', 'learningRate', 'weights', 'bias'], 'Perceptron');
     const { inputDim } = config;
-    if (typeof inputDim !== 'number' || !Number.isInteger(inputDim) || inputDim < 1) {
-      throw new NumnetError('INVALID_ARGUMENT', `Perceptron: inputDim must be a positive integer, got ${describe(inputDim)}`);
+    // The weights are a plain number[] (readable, as on the slides): at most 2²⁴ of them.
+    if (typeof inputDim !== 'number' || !Number.isInteger(inputDim) || inputDim < 1 || inputDim > 2 ** 24) {
+      throw new NumnetError('INVALID_ARGUMENT', `Perceptron: inputDim must be a positive integer up to 2^24, got ${describe(inputDim)}`);
     }
     const lr = config.learningRate ?? 0.1;
     if (typeof lr !== 'number' || !(lr > 0) || !Number.isFinite(lr)) {

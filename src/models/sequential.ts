@@ -1,6 +1,6 @@
 import { CallbackHooks, History, Logs, TrainingParams, checkCallback } from '../callbacks/callback.js';
 import { progressCallback } from '../callbacks/progress.js';
-import { NumnetError, checkOptions, describe, fmtShape } from '../errors.js';
+import { NumnetError, checkOptions, describe, fmtShape, withinLimits } from '../errors.js';
 import { Layer, Parameter } from '../layers/layer.js';
 import { Loss, getLoss } from '../losses/losses.js';
 import { Metric, getMetric } from '../losses/metrics.js';
@@ -33,7 +33,7 @@ export interface FitConfig {
   /** [x, y] or [x, y, sampleWeight] to evaluate after each epoch (`val_…` logs); overrides `validationSplit`. */
   validationData?: [TensorLike, TensorLike] | [TensorLike, TensorLike, TensorLike];
   /** Weight per class index, multiplying each sample's loss. */
-  classWeight?: Record<number, number>;
+  classWeight?: Record<number, number> | Map<number, number>;
   /** Weight per sample (shape [n]), multiplying each sample's loss. */
   sampleWeight?: TensorLike;
   /** Callbacks (instances or plain hook objects), called in order before the History. */
@@ -103,8 +103,8 @@ export class Sequential {
     if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isFinite(o.seed))) {
       throw new NumnetError('INVALID_ARGUMENT', `Sequential seed must be a number, got ${describe(o.seed)}`);
     }
-    if (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) {
-      throw new NumnetError('INVALID_ARGUMENT', `Sequential name must be a non-empty string, got ${describe(o.name)}`);
+    if (o.name != null && typeof o.name !== 'string') {
+      throw new NumnetError('INVALID_ARGUMENT', `Sequential name must be a string, got ${describe(o.name)}`);
     }
     // Every layer is checked before any is touched (named, built), and a failed build undoes them all.
     const list: Layer[] = [];
@@ -218,15 +218,7 @@ export class Sequential {
 
   private metricsFor(names: readonly (string | Metric)[], loss: Loss): Metric[] {
     const units = this.layers.length && this.built ? this.outputShape.reduce((p, n) => p * n, 1) : 0;
-    const metrics = names.map((m) => getMetric(m, loss, units));
-    const seen = new Set<string>();
-    for (const m of metrics) {
-      if (seen.has(m.name) || m.name === 'loss') {
-        throw new NumnetError('INVALID_ARGUMENT', `compile(): the metric ${JSON.stringify(m.name)} is given twice (or clashes with the loss)`);
-      }
-      seen.add(m.name);
-    }
-    return metrics;
+    return names.map((m) => getMetric(m, loss, units));
   }
 
   /** The optimizer set by `compile`. */
@@ -346,13 +338,15 @@ export class Sequential {
       const outSize = outShape.reduce((p, n) => p * n, 1);
       const inSize = inShape.reduce((p, n) => p * n, 1);
       const ySize = this.compiled?.loss.sparse ? 1 : outSize;
+      // Allocated once per batch size; a batch too large to hold is INVALID_ARGUMENT, not a RangeError.
+      const buf = (shape: number[]) => allocate(checkShape(shape, `a batch of ${rows}: reduce batchSize; the buffer`), 'batch');
       b = {
-        x: new Tensor(new Float64Array(rows * inSize), [rows, ...inShape]),
-        y: new Tensor(new Float64Array(rows * ySize), this.compiled?.loss.sparse ? [rows] : [rows, ...outShape]),
+        x: new Tensor(buf([rows, ...inShape]), [rows, ...inShape]),
+        y: new Tensor(buf([rows * ySize]), this.compiled?.loss.sparse ? [rows] : [rows, ...outShape]),
         w: new Float64Array(rows),
         perSample: new Float64Array(rows),
         metric: new Float64Array(rows),
-        grad: new Tensor(new Float64Array(rows * outSize), [rows, ...outShape]),
+        grad: new Tensor(buf([rows, ...outShape]), [rows, ...outShape]),
       };
       if (this.buffers.size > 8) this.buffers.clear();
       this.buffers.set(rows, b);
@@ -510,7 +504,7 @@ export class Sequential {
   trainOnBatch(
     x: TensorLike,
     y: TensorLike,
-    options: { sampleWeight?: TensorLike; classWeight?: Record<number, number> } = {},
+    options: { sampleWeight?: TensorLike; classWeight?: Record<number, number> | Map<number, number> } = {},
   ): Logs {
     if (this.fitting) throw new NumnetError('INVALID_ARGUMENT', 'trainOnBatch(): this model is fitting; call it before or after fit');
     this.requireCompiled('trainOnBatch()');
@@ -533,7 +527,7 @@ export class Sequential {
 
   private prepareWeights(
     sampleWeight: TensorLike | undefined,
-    classWeight: Record<number, number> | undefined,
+    classWeight: Record<number, number> | Map<number, number> | undefined,
     y: Tensor,
     n: number,
     where: string,
@@ -554,7 +548,8 @@ export class Sequential {
       }
     }
     if (classWeight !== undefined) {
-      if (classWeight === null || typeof classWeight !== 'object') {
+      if (classWeight instanceof Map) classWeight = Object.fromEntries(classWeight) as Record<number, number>;
+      if (classWeight === null || typeof classWeight !== 'object' || Array.isArray(classWeight)) {
         throw new NumnetError('INVALID_ARGUMENT', `${where}: classWeight must map class index to weight, got ${describe(classWeight)}`);
       }
       for (const [k, v] of Object.entries(classWeight)) {
@@ -747,7 +742,13 @@ export class Sequential {
   predict(x: TensorLike, config: { batchSize?: number } = {}): Tensor {
     const c = checkOptions(config, ['batchSize'], 'predict()');
     const batchSize = checkBatchSize(c.batchSize ?? 32, 'predict()');
-    const xt = this.tentatively(() => this.prepareX(x, 'predict()'));
+    return this.tentatively(() => {
+      const xt = this.prepareX(x, 'predict()');
+      return this.predictTensor(xt, batchSize);
+    });
+  }
+
+  private predictTensor(xt: Tensor, batchSize: number): Tensor {
     const n = xt.shape[0]!;
     const outShape = this.outputShape;
     const outSize = outShape.reduce((p, k) => p * k, 1);
@@ -886,7 +887,7 @@ export class Sequential {
    * your own).
    */
   toJSON(): NumnetModelJSON {
-    return modelToJSON(this);
+    return withinLimits('toJSON(): the model', () => modelToJSON(this));
   }
 
   /**
@@ -1048,6 +1049,9 @@ function layerState(layer: Layer): LayerState {
 function checkLayer(layer: unknown, what: string): asserts layer is Layer {
   if (!(layer instanceof Layer)) {
     throw new NumnetError('INVALID_ARGUMENT', `${what} takes a layer (Dense, Dropout, …), got ${describe(layer)}`);
+  }
+  if (typeof layer.className !== 'string' || typeof layer.name !== 'string' || !Array.isArray(layer.params) || !Array.isArray(layer.outputShape)) {
+    throw new NumnetError('INVALID_ARGUMENT', `${what}: this layer was not made by its constructor (no className, name or params)`);
   }
   if (typeof layer.forward !== 'function' || typeof layer.backward !== 'function') {
     throw new NumnetError('INVALID_ARGUMENT', `${what}: layer ${layer.name || layer.className} does not implement forward() and backward()`);

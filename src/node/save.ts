@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
-import { NumnetError, describe } from '../errors.js';
+import { NumnetError, describe, withinLimits } from '../errors.js';
 import { Sequential } from '../models/sequential.js';
 import { fromTFJS, parseTFJSModelJSON, toTFJS, toTFJSModelJSON } from '../io/tfjs.js';
 
@@ -40,7 +40,7 @@ export async function save(model: Sequential, dir: string, options: SaveOptions 
   }
   // Serialize first: a model that cannot be saved changes no file.
   if (format === 'numnet') {
-    const text = JSON.stringify(model.toJSON());
+    const text = withinLimits('save(): the model', () => JSON.stringify(model.toJSON()));
     await fsStep(`create the directory ${dir}`, () => mkdir(dir, { recursive: true }));
     await writeAtomic(join(dir, MODEL_FILE), text);
     return;
@@ -92,6 +92,7 @@ export async function load(path: string): Promise<Sequential> {
     throw new NumnetError('INVALID_ARGUMENT', `load(): there is no model at ${path} (${e.code ?? e.message})`);
   });
   if (info.isDirectory()) file = join(path, MODEL_FILE);
+  await requireFile(file, 'INVALID_ARGUMENT', `load(): ${file}`);
   const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
     throw new NumnetError('INVALID_ARGUMENT', `load(): cannot read ${file} (${e.code ?? e.message})`);
   });
@@ -113,6 +114,7 @@ export async function load(path: string): Promise<Sequential> {
         throw new NumnetError('INVALID_FORMAT', `${file}: weightsManifest path ${JSON.stringify(p)} leaves the model's directory`);
       }
       const wf = join(base, rel);
+      await requireFile(wf, 'INVALID_FORMAT', `${file}: its weights file ${wf}`);
       parts.push(
         await readFile(wf).catch((e: NodeJS.ErrnoException) => {
           throw new NumnetError('INVALID_FORMAT', `${file}: its weights file ${wf} cannot be read (${e.code ?? e.message})`);
@@ -128,6 +130,14 @@ export async function load(path: string): Promise<Sequential> {
     return prefixed(file, () => fromTFJS({ modelTopology, weightSpecs, weightData: data }));
   }
   throw new NumnetError('INVALID_FORMAT', `${file}: neither a numnet model (format "numnet") nor a TF.js model.json (modelTopology)`);
+}
+
+/** Throws unless `path` is a regular file (a device such as /dev/zero would never end). */
+async function requireFile(path: string, code: 'INVALID_ARGUMENT' | 'INVALID_FORMAT', what: string): Promise<void> {
+  const info = await stat(path).catch((e: NodeJS.ErrnoException) => {
+    throw new NumnetError(code, `${what} cannot be read (${e.code ?? e.message})`);
+  });
+  if (!info.isFile()) throw new NumnetError(code, `${what} is not a regular file`);
 }
 
 /** Runs f; an INVALID_FORMAT error gets the file name in front. */

@@ -1,4 +1,4 @@
-import { NumnetError, describe, isNumericTypedArray } from '../errors.js';
+import { NumnetError, describe, isNumericTypedArray, withinLimits } from '../errors.js';
 import type { Parameter } from '../layers/layer.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -73,7 +73,7 @@ export abstract class Optimizer {
     }
     this.learningRate = config.learningRate ?? defaultLearningRate;
     checkLearningRate(this.learningRate);
-    const clips = (['clipNorm', 'globalClipNorm', 'clipValue'] as const).filter((k) => config[k] !== undefined);
+    const clips = (['clipNorm', 'globalClipNorm', 'clipValue'] as const).filter((k) => config[k] != null);
     if (clips.length > 1) {
       throw new NumnetError('INVALID_ARGUMENT', `set at most one of clipNorm, globalClipNorm, clipValue; got ${clips.join(' and ')}`);
     }
@@ -83,9 +83,9 @@ export abstract class Optimizer {
         throw new NumnetError('INVALID_ARGUMENT', `${k} must be a finite number > 0, got ${describe(c)}`);
       }
     }
-    this.clipNorm = config.clipNorm;
-    this.globalClipNorm = config.globalClipNorm;
-    this.clipValue = config.clipValue;
+    this.clipNorm = config.clipNorm ?? undefined;
+    this.globalClipNorm = config.globalClipNorm ?? undefined;
+    this.clipValue = config.clipValue ?? undefined;
   }
 
   /** The state one weight of `size` values needs, all zeros unless the equation says otherwise. */
@@ -167,6 +167,8 @@ export abstract class Optimizer {
     }
     for (let i = 0; i < params.length; i++) {
       const p = params[i] as Parameter | undefined;
+      // The same weight tensor as in the updates before: its size and state were checked then.
+      if (i < this.bound.length && p !== null && typeof p === 'object' && p.value === this.bound[i]) continue;
       if (!p || !(p.value instanceof Tensor) || !(p.grad instanceof Float64Array) || p.grad.length !== p.value.data.length) {
         throw new NumnetError('INVALID_ARGUMENT', `${this.name}.apply(): parameter ${i} must be { name, value: Tensor, grad: Float64Array of the same size }`);
       }
@@ -254,7 +256,7 @@ export abstract class Optimizer {
   } {
     return {
       iterations: this.iterations,
-      slots: this.slots.map((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, Array.from(v)]))),
+      slots: withinLimits(`${this.name}.getState()`, () => this.slots.map((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, Array.from(v)])))),
     };
   }
 

@@ -266,10 +266,10 @@ const enum Reduce {
 function reduce(x: TensorLike, axis: number | undefined, keepDims: boolean, kind: Reduce, name: string): Tensor {
   const t = toTensor(x, `${name}() x`);
   checkBoolean(keepDims, `${name}(): keepDims`, false);
-  if ((kind !== Reduce.Sum) && t.size === 0) {
-    throw new NumnetError('INVALID_ARGUMENT', `${name}() of an empty tensor ${fmtShape(t.shape)}`);
-  }
   if (axis === undefined) {
+    if (kind !== Reduce.Sum && t.size === 0) {
+      throw new NumnetError('INVALID_ARGUMENT', `${name}() of an empty tensor ${fmtShape(t.shape)}`);
+    }
     const d = t.data;
     let r = kind === Reduce.Sum ? 0 : -Infinity;
     let arg = 0;

@@ -8,18 +8,24 @@ export type NestedArray = number | NestedArray[];
  * typed array of numbers (Float64Array, Float32Array, Int32Array, …; converted to float64; also as
  * the rows of a nested array).
  */
-export type TensorLike =
-  | Tensor
-  | NestedArray
+export type TensorLike = Tensor | NestedArray | readonly number[] | NumericArray | readonly (readonly number[] | NumericArray)[];
+
+/** A typed array of numbers (not BigInt64Array/BigUint64Array). */
+export type NumericArray =
   | Float64Array
-  | readonly number[]
   | Float32Array
   | Int32Array
+  | Int16Array
+  | Int8Array
+  | Uint32Array
+  | Uint16Array
   | Uint8Array
-  | readonly (readonly number[] | Float64Array | Float32Array)[];
+  | Uint8ClampedArray;
 
 /** The largest number of elements a tensor may hold (2 GiB of float64). */
 export const MAX_SIZE = 2 ** 28;
+/** The most elements `toArray` turns into nested JS arrays (V8 cannot make much longer ones). */
+const MAX_NESTED = 2 ** 26;
 /** The largest number of axes (NumPy's limit); deeper nesting (a cyclic array, say) is refused. */
 export const MAX_RANK = 32;
 
@@ -60,7 +66,7 @@ export class Tensor {
       );
     }
     this.data = data;
-    this.shape = Object.freeze(shape.slice());
+    this.shape = Object.freeze(shape.map((n) => n + 0)); // + 0: a size of −0 (slice(x, 0, -0)) is 0
   }
 
   /** Number of elements. */
@@ -100,6 +106,12 @@ export class Tensor {
   /** The elements as nested arrays (a number for a scalar). */
   toArray(): NestedArray {
     if (this.shape.length === 0) return this.data[0]!;
+    if (this.size > MAX_NESTED) {
+      throw new NumnetError(
+        'INVALID_ARGUMENT',
+        `toArray(): ${this.size} elements are more than nested JS arrays can hold here (${MAX_NESTED}); read tensor.data (a Float64Array) instead`,
+      );
+    }
     const build = (axis: number, offset: number): NestedArray[] => {
       const n = this.shape[axis]!;
       const out: NestedArray[] = new Array(n);
@@ -127,6 +139,12 @@ export class Tensor {
 
   /** `Tensor(shape=[2, 2], [[1, 2], [3, 4]])`. */
   toString(): string {
+    if (this.size > 1000) {
+      // As NumPy: a large tensor is summarized (its first and last values).
+      const d = this.data;
+      const ends = [...Array.from(d.subarray(0, 3)), '…', ...Array.from(d.subarray(d.length - 3))];
+      return `Tensor(shape=${fmtShape(this.shape)}, data=[${ends.join(', ')}])`;
+    }
     const fmt = (v: NestedArray): string => (Array.isArray(v) ? `[${v.map(fmt).join(', ')}]` : String(v));
     return `Tensor(shape=${fmtShape(this.shape)}, ${fmt(this.toArray())})`;
   }
@@ -356,7 +374,7 @@ export function fill(shape: readonly number[], value: number): Tensor {
     throw new NumnetError('INVALID_ARGUMENT', `fill(): value must be a number, got ${describe(value)}`);
   }
   const data = allocate(checkShape(shape, 'shape'), 'fill()');
-  if (value !== 0) data.fill(value);
+  if (!Object.is(value, 0)) data.fill(value); // −0 too
   return new Tensor(data, shape);
 }
 
