@@ -112,20 +112,10 @@ const ACTIVATION_TO_TFJS: Record<string, string> = {
   softmax: 'softmax',
 };
 
-/** TF.js / Keras activation (canonical: lower case, no underscores) → numnet activation. */
+/** TF.js / Keras activation (canonical: lower case, no underscores) → numnet activation: the reverse of the map above, plus Keras's `silu`. */
 const ACTIVATION_FROM_TFJS: Record<string, string> = {
-  linear: 'linear',
-  sigmoid: 'sigmoid',
-  tanh: 'tanh',
-  relu: 'relu',
-  elu: 'elu',
-  selu: 'selu',
-  softplus: 'softplus',
-  softsign: 'softsign',
-  swish: 'swish',
+  ...Object.fromEntries(Object.entries(ACTIVATION_TO_TFJS).map(([numnet, tfjs]) => [tfjs.toLowerCase(), numnet])),
   silu: 'swish',
-  gelu: 'gelu',
-  softmax: 'softmax',
 };
 
 // ------------------------------------------------------------------------------------- export

@@ -12,7 +12,8 @@ export interface Metric {
   perSample(t: Float64Array, p: Float64Array, rows: number, cols: number, out: Float64Array): void;
 }
 
-function argmaxRow(p: Float64Array, o: number, cols: number): number {
+/** The index of the largest of `cols` values from `p[o]` (the first on ties). */
+export function argmaxRow(p: Float64Array, o: number, cols: number): number {
   let best = 0;
   for (let j = 1; j < cols; j++) if (p[o + j]! > p[o + best]!) best = j;
   return best;

@@ -3,7 +3,7 @@ import { progressCallback } from '../callbacks/progress.js';
 import { NumnetError, checkOptions, describe, fmtShape, withinLimits } from '../errors.js';
 import { Layer, Parameter } from '../layers/layer.js';
 import { Loss, getLoss } from '../losses/losses.js';
-import { Metric, getMetric } from '../losses/metrics.js';
+import { Metric, argmaxRow, getMetric } from '../losses/metrics.js';
 import { Optimizer, getOptimizer } from '../optimizers/index.js';
 import { NumnetModelJSON, modelFromJSON, modelToJSON } from '../io/native.js';
 import { Random, RandomState, getGlobalRandom } from '../random.js';
@@ -926,12 +926,6 @@ export class Sequential {
   setRandomState(state: RandomState): void {
     this.rng.setState(state);
   }
-}
-
-function argmaxRow(d: Float64Array, o: number, n: number): number {
-  let best = 0;
-  for (let j = 1; j < n; j++) if (d[o + j]! > d[o + best]!) best = j;
-  return best;
 }
 
 /** NON_FINITE_INPUT naming the first row with NaN or ±Infinity. */

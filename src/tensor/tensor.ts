@@ -420,9 +420,7 @@ export function randomUniform(
   checkNumber(minval, 'randomUniform(): minval');
   checkNumber(maxval, 'randomUniform(): maxval');
   const rng = rngOf(options, 'randomUniform()');
-  const t = zeros(shape);
-  for (let i = 0; i < t.data.length; i++) t.data[i] = rng.uniform(minval, maxval);
-  return t;
+  return fillFrom(shape, () => rng.uniform(minval, maxval));
 }
 
 /** Normal draws with the given mean and standard deviation. Seedable: a seed number or `{ seed }`. */
@@ -435,7 +433,12 @@ export function randomNormal(
   checkNumber(mean, 'randomNormal(): mean');
   checkNumber(stddev, 'randomNormal(): stddev');
   const rng = rngOf(options, 'randomNormal()');
+  return fillFrom(shape, () => rng.normal(mean, stddev));
+}
+
+/** A tensor of `shape` whose elements are successive draws of `draw`, in row-major order. */
+function fillFrom(shape: readonly number[], draw: () => number): Tensor {
   const t = zeros(shape);
-  for (let i = 0; i < t.data.length; i++) t.data[i] = rng.normal(mean, stddev);
+  for (let i = 0; i < t.data.length; i++) t.data[i] = draw();
   return t;
 }
