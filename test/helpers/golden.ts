@@ -3,20 +3,20 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 
-/** The shared reference values, read at test time from ../shared/golden beside the repo. */
-export const GOLDEN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/golden');
+/** The reference values (PyTorch float64 autograd) committed in test/golden (see its README). */
+export const GOLDEN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../golden');
 
 export function readGolden<T = any>(name: string): T {
   return JSON.parse(readFileSync(resolve(GOLDEN_DIR, name), 'utf8')) as T;
 }
 
-/** SPEC §10: |a − b| ≤ max(1e-12, 1e-10·max(|a|, |b|)). */
+/** docs/specification.md §10: |a − b| ≤ max(1e-12, 1e-10·max(|a|, |b|)). */
 export function close(a: number, b: number): boolean {
   if (Object.is(a, b)) return true;
   return Math.abs(a - b) <= Math.max(1e-12, 1e-10 * Math.max(Math.abs(a), Math.abs(b)));
 }
 
-/** Asserts every element of `actual` is within the SPEC §10 tolerance of `expected`. */
+/** Asserts every element of `actual` is within the docs/specification.md §10 tolerance of `expected`. */
 export function expectClose(actual: ArrayLike<number> | number, expected: ArrayLike<number> | number, what = ''): void {
   const a = typeof actual === 'number' ? [actual] : Array.from(actual);
   const e = typeof expected === 'number' ? [expected] : Array.from(expected);
@@ -25,7 +25,7 @@ export function expectClose(actual: ArrayLike<number> | number, expected: ArrayL
   for (let i = 0; i < e.length; i++) {
     if (!close(a[i]!, e[i]!)) bad.push(`[${i}] got ${a[i]} expected ${e[i]} (diff ${Math.abs(a[i]! - e[i]!)})`);
   }
-  expect(bad, `${what}: values outside the SPEC §10 tolerance`).toEqual([]);
+  expect(bad, `${what}: values outside the docs/specification.md §10 tolerance`).toEqual([]);
 }
 
 export function flat(x: unknown): number[] {
