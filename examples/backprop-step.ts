@@ -71,7 +71,7 @@ check(
   'trainOnBatch applied exactly w - 0.1*dE/dw to every weight',
 );
 
-// SLIDES.md's exact values.
+// the exact values of docs/errata.md.
 check(before.E === 0.1372699405388824 && before.yHat === 0.6295004176265749, 'E = 0.1372699405388824, yhat = 0.6295004176265749 before the step');
 check(k2[0] === 0.5105942930445979 && k2[1] === 0.3610392948924014, 'new w5 = 0.5105942930445979, w6 = 0.3610392948924014');
 check(k1[0] === 0.5010249603055212, 'new w1 = 0.5010249603055212');

@@ -1,5 +1,5 @@
 /**
- * `npm run demo`: the worked examples of the course slides (/work/shared/SLIDES.md, from the Korean
+ * `npm run demo`: the worked examples of the course slides (docs/errata.md lists them, from the Korean
  * lecture in seed/), each computed live through numnet's public API and printed beside the figure
  * the slide shows. Every numnet value is printed with full float64 precision (String(value)).
  *

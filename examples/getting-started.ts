@@ -56,7 +56,7 @@ console.log('2. the slides\' backpropagation step');
 
   check(net.evaluate([[0.5, 0.7]], [[1]]).loss === 0.13489691949125623, 'E after the step is 0.13489691949125623');
   const w = net.getWeights()[1]!.data;
-  check(w[0] === 0.5105942930445979 && w[1] === 0.3610392948924014, 'new w5, w6 as SLIDES.md');
+  check(w[0] === 0.5105942930445979 && w[1] === 0.3610392948924014, 'new w5, w6 as the exact values of docs/errata.md');
 }
 
 // ---------------------------------------------------------------- 3. seeds

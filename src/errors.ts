@@ -1,4 +1,4 @@
-/** The error codes of SPEC §9. */
+/** The error codes of specification §9. */
 export type NumnetErrorCode =
   | 'SHAPE_MISMATCH'
   | 'INVALID_ARGUMENT'

@@ -1,4 +1,4 @@
-/** Callbacks (SPEC §6, §9): EarlyStopping, ReduceLROnPlateau, LearningRateScheduler, TerminateOnNaN, History, hooks. */
+/** Callbacks (specification §6, §9): EarlyStopping, ReduceLROnPlateau, LearningRateScheduler, TerminateOnNaN, History, hooks. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   Callback, Dense, EarlyStopping, LearningRateScheduler, NumnetError, Random, ReduceLROnPlateau, SGD, Sequential,

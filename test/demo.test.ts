@@ -1,6 +1,6 @@
 /**
  * `npm run demo` runs and prints the slides' worked examples with their exact float64 values.
- * The expected numbers below are the exact values listed in /work/shared/SLIDES.md (not copied
+ * The expected numbers below are the exact values listed in docs/errata.md (not copied
  * from the demo's output).
  */
 import { execFileSync } from 'node:child_process';
@@ -44,7 +44,7 @@ describe('npm run demo', () => {
   });
 
   it.each([
-    // backpropagation step (SLIDES.md "Backpropagation, one step")
+    // backpropagation step (docs/errata.md §2)
     ['E before the step', '0.1372699405388824'],
     ['yhat before the step', '0.6295004176265749'],
     ['new w5', '0.5105942930445979'],

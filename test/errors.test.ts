@@ -1,4 +1,4 @@
-/** SPEC §9: every bad input in the core's scope gives a NumnetError with the right code. */
+/** specification §9: every bad input in the core's scope gives a NumnetError with the right code. */
 import { describe, expect, it } from 'vitest';
 import {
   CategoricalCrossentropy, Dense, Dropout, NumnetError, Perceptron, SGD, Sequential, gradCheck,

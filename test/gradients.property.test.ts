@@ -1,5 +1,5 @@
 /**
- * SPEC §8: analytic gradients (backpropagation) against central differences, on random layer
+ * specification §8: analytic gradients (backpropagation) against central differences, on random layer
  * stacks, activations, losses, batch sizes and weights, away from kinks. Every property runs with
  * a fixed seed, so the file is deterministic. `GRAD_DEBUG=1` prints, per property, how many cases
  * were checked and skipped (and why) and the worst relative error seen.
@@ -22,7 +22,7 @@ import {
 
 // ------------------------------------------------------------------ configuration
 
-/** The bound of SPEC §8, not loosened anywhere in this file. */
+/** The bound of specification §8, not loosened anywhere in this file. */
 const BOUND = 1e-6;
 /** Distance from a kink (in pre-activation / loss-argument units) below which a sample is skipped. */
 const KINK_MARGIN = 3e-3;
@@ -464,7 +464,7 @@ function run(name: string, arb: fc.Arbitrary<Case>, seed: number, numRuns: numbe
 
 // ------------------------------------------------------------------ the properties
 
-describe('gradCheck: backpropagation equals central differences (SPEC §8), ≤ 1e-6 away from kinks', () => {
+describe('gradCheck: backpropagation equals central differences (specification §8), ≤ 1e-6 away from kinks', () => {
   const seeds: Record<LossKind, number> = {
     mse: 101, mae: 102, huber: 103, bce: 104, cce: 105, cceNonSoftmax: 106, scce: 107,
     bceLogits: 108, cceLogits: 109, scceLogits: 110,

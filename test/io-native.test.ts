@@ -1,4 +1,4 @@
-/** The native format (SPEC §7, issue "Save, load, and hand models to TensorFlow.js and Keras"): lossless round trips, refusals, bad files. */
+/** The native format (specification §7, issue "Save, load, and hand models to TensorFlow.js and Keras"): lossless round trips, refusals, bad files. */
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,4 +1,4 @@
-/** Sequential: fit, evaluate, predict, weights, seeds, callbacks, metrics (SPEC §3, §4, §6). */
+/** Sequential: fit, evaluate, predict, weights, seeds, callbacks, metrics (specification §3, §4, §6). */
 import { describe, expect, it } from 'vitest';
 import {
   Activation, BinaryCrossentropy, Dense, Dropout, ELU, Flatten, LeakyReLU, PReLU, SGD, Sequential,

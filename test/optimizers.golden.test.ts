@@ -1,7 +1,7 @@
 /**
- * ../shared/golden/optimizers.json: small models with fixed initial weights, six trainOnBatch
+ * test/golden/optimizers.json: small models with fixed initial weights, six trainOnBatch
  * steps per case; the loss before each step and every weight after it must match PyTorch's
- * float64 values within the SPEC §10 tolerance.
+ * float64 values within the specification §10 tolerance.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dense, OPTIMIZERS, Sequential, getOptimizer, l2, setKernelBackend, tensor } from '../src/index.js';

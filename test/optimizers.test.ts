@@ -1,4 +1,4 @@
-/** SPEC §5: optimizers by name and class, defaults, validation, the slides' forms, schedules, state. */
+/** specification §5: optimizers by name and class, defaults, validation, the slides' forms, schedules, state. */
 import { describe, expect, it } from 'vitest';
 import {
   Adadelta, Adagrad, Adam, AdamW, Adamax, Dense, OPTIMIZERS, Optimizer, RMSprop, SGD, Sequential,
@@ -7,7 +7,7 @@ import {
 import { codeOf, messageOf } from './helpers/errors.js';
 import { expectClose } from './helpers/golden.js';
 
-describe('by name and class, with the SPEC defaults', () => {
+describe('by name and class, with the specification's defaults', () => {
   it('names are case-insensitive, as the slides’ Keras code writes them', () => {
     const m = new Sequential([new Dense({ units: 1, inputShape: [1] })]);
     for (const [name, Class] of [['Adam', Adam], ['adam', Adam], ['SGD', SGD], ['RMSprop', RMSprop], ['Adagrad', Adagrad],
@@ -18,7 +18,7 @@ describe('by name and class, with the SPEC defaults', () => {
     expect(Object.keys(OPTIMIZERS).sort()).toEqual(['adadelta', 'adagrad', 'adam', 'adamax', 'adamw', 'rmsprop', 'sgd']);
   });
 
-  it('defaults match SPEC §5', () => {
+  it('defaults match specification §5', () => {
     expect(new SGD().getConfig()).toEqual({ learningRate: 0.01, momentum: 0, nesterov: false });
     expect(new Adagrad().getConfig()).toEqual({ learningRate: 0.001, initialAccumulatorValue: 0.1, epsilon: 1e-7 });
     expect(new RMSprop().getConfig()).toEqual({ learningRate: 0.001, rho: 0.9, epsilon: 1e-7, centered: false });

@@ -3,7 +3,8 @@
  * a static server on 127.0.0.1 serves it, and headless Chromium (Debian's /usr/bin/chromium driven
  * by playwright-core; `npx playwright install` does not work here) trains the two-moons network
  * until the page shows a loss below 0.1, with no console error, while the page keeps drawing
- * frames. The screenshot goes to docs/images/playground.png.
+ * frames. The test never writes into the repository: its screenshot goes to a temporary folder, and
+ * `npm run screenshot` (NUMNET_WRITE_SCREENSHOT=1) runs it to refresh docs/images/playground.png.
  *
  * Without a Chromium the test fails when NUMNET_REQUIRE_BROWSER=1 or CI is set (as .ci/run does,
  * after installing one), and is skipped with a warning otherwise, so that a plain
@@ -13,7 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } fr
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
+import { dirname, extname, join, normalize, sep } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, ensureDist } from './helpers/dist.js';
@@ -23,7 +24,9 @@ const chromiumPath = CANDIDATES.find((p): p is string => !!p && existsSync(p));
 const required = !!process.env.NUMNET_REQUIRE_BROWSER || !!process.env.CI;
 
 const LOSS_THRESHOLD = 0.1;
-const SCREENSHOT = join(ROOT, 'docs', 'images', 'playground.png');
+const SCREENSHOT = process.env.NUMNET_WRITE_SCREENSHOT
+  ? join(ROOT, 'docs', 'images', 'playground.png')
+  : join(tmpdir(), `numnet-playground-${process.pid}.png`);
 const OUT = join(ROOT, 'playground', 'dist');
 
 /** Chromium's flags on this kind of machine: no sandbox as root, no GPU, no background network. */
@@ -160,7 +163,7 @@ if (!chromiumPath) {
       await page.waitForFunction(() => ['stopped', 'done'].includes(document.querySelector('#status')?.getAttribute('data-state') ?? ''));
       // Let a frame draw the last numbers, then keep the picture.
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-      mkdirSync(join(ROOT, 'docs', 'images'), { recursive: true });
+      mkdirSync(dirname(SCREENSHOT), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
       await page.close();
 
@@ -170,6 +173,7 @@ if (!chromiumPath) {
       expect(epoch).toBeGreaterThan(epochMidway);
       expect(maxFrameGap).toBeLessThan(500);
       expect(statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
+      if (!process.env.NUMNET_WRITE_SCREENSHOT) rmSync(SCREENSHOT, { force: true });
     }, 90_000);
 
     it('XOR and the weather perceptron train too', async () => {

@@ -1,5 +1,5 @@
 /**
- * Determinism (SPEC §3): the same seed gives bit-identical weights after fit with shuffling and
+ * Determinism (specification §3): the same seed gives bit-identical weights after fit with shuffling and
  * dropout — twice in one process, in two other processes (one on the plain JS kernels, one on the
  * WebAssembly ones), and with a global setSeed. test/fixtures/determinism-run.ts is the run.
  */

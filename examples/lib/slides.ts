@@ -39,7 +39,7 @@ export const WEATHER_Y = [1, 1, 0, 0, 1, 0, 0];
 // ============================================================================================
 /** Section a: the perceptron rule on the weather data, every step, the decision line, 7/7. */
 export function perceptronDemo(): { perceptron: Perceptron; history: PerceptronHistory; correct: number } {
-  heading('a. Perceptron learning on the weather data (퍼셉트론 학습, SLIDES.md "Perceptron learning")');
+  heading('a. Perceptron learning on the weather data (퍼셉트론 학습, docs/errata.md §1)');
   const x = WEATHER_X;
   const y = WEATHER_Y;
   console.log('Rule: w_i <- w_i + alpha*(y - yhat)*x_i, bias b <- b + alpha*(y - yhat) (x0 = 1),');

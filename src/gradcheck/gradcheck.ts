@@ -88,7 +88,7 @@ export function relativeError(a: number, n: number, floor = 1e-4): number {
  * Compares backpropagation with numerical differentiation on a compiled model: for every weight,
  * ∂loss/∂w from `model.computeGradients(x, y)` against `numericalGradient` of the loss
  * (regularization included, dropout off). By default it uses the five-point stencil with
- * ε = 3e-4, whose error (truncation ~ε⁴, rounding ~1e-11) is far below the 1e-6 of SPEC §8; pass
+ * ε = 3e-4, whose error (truncation ~ε⁴, rounding ~1e-11) is far below the 1e-6 of specification §8; pass
  * `{ order: 2, epsilon: 1e-5 }` for plain central differences. Weights are restored afterwards.
  */
 export function gradCheck(

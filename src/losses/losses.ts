@@ -78,7 +78,7 @@ export abstract class Loss {
 
   /**
    * ∂L/∂z through the fused output activation (softmax or sigmoid), from its output ŷ:
-   * (ŷ·Σy − y)·wᵢ/B for softmax, (ŷ − y)·wᵢ/(B·cols) for sigmoid. Unclipped, as SPEC §4 says.
+   * (ŷ·Σy − y)·wᵢ/B for softmax, (ŷ − y)·wᵢ/(B·cols) for sigmoid. Unclipped, as specification §4 says.
    */
   fusedGradient(t: Float64Array, yHat: Float64Array, rows: number, cols: number, g: Float64Array, weights?: Float64Array): void {
     this.checkBuffers('fusedGradient', t, yHat, rows, cols, g, 0, weights);

@@ -339,7 +339,7 @@ export function argMax(x: TensorLike, axis?: number, keepDims = false): Tensor {
   return reduce(x, axis, keepDims, Reduce.ArgMax, 'argMax');
 }
 
-/** `argMax` under the SPEC's lower-case name. */
+/** `argMax` under the specification's lower-case name. */
 export const argmax = argMax;
 
 /** Rows `start … start + size − 1` along axis 0 (size defaults to the rest). */
