@@ -2,6 +2,7 @@
  * numnet: float64 neural networks with a Keras-style API, exact gradients, and every number of
  * the course reproducible. This entry point is browser-safe; file I/O lives in `numnet/node`.
  * @packageDocumentation
+ * @module numnet
  */
 export { NumnetError } from './errors.js';
 export type { NumnetErrorCode } from './errors.js';
@@ -65,8 +66,11 @@ export { LearningRateScheduler } from './callbacks/learning-rate-scheduler.js';
 export type { EpochSchedule } from './callbacks/learning-rate-scheduler.js';
 export { TerminateOnNaN } from './callbacks/terminate-on-nan.js';
 export type { CallbackHooks, Logs, TrainingParams } from './callbacks/callback.js';
-export { EpochLogger, setProgressFactory, formatLogs, formatNumber } from './callbacks/progress.js';
+export { EpochLogger, setProgressFactory } from './callbacks/progress.js';
 export type { ProgressFactory } from './callbacks/progress.js';
+export { formatLogs, formatNumber } from './callbacks/format.js';
+export { ProgressBar } from './callbacks/progress-bar.js';
+export type { ProgressBarOptions, ProgressStream } from './callbacks/progress-bar.js';
 
 export { Sequential } from './models/sequential.js';
 export type { CompileConfig, FitConfig } from './models/sequential.js';

@@ -1,11 +1,8 @@
-/** numnet/node's ProgressBar (verbose 1 on a TTY and not, verbose 2) and fit's progress routing. */
+/** The core's ProgressBar (verbose 1 on a TTY and not, verbose 2; steps counted as Keras) and fit's progress routing. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Dense, ProgressBar, Sequential, SGD, formatNumber, setProgressFactory } from '../src/node/index.js';
-import type { CallbackHooks, Logs, TrainingParams } from '../src/node/index.js';
+import { Dense, EpochLogger, ProgressBar, Sequential, SGD, formatNumber, setProgressFactory } from '../src/index.js';
+import type { CallbackHooks, Logs, TrainingParams } from '../src/index.js';
 import { progressCallback } from '../src/callbacks/progress.js';
-
-// What importing numnet/node installed, captured before any test resets the factory.
-const installedAtLoad = [progressCallback(1), progressCallback(2)];
 
 /** A fake output stream collecting what is written. */
 function fakeStream(isTTY: boolean, columns?: number) {
@@ -76,9 +73,9 @@ describe('ProgressBar, verbose 1', () => {
     // 5 batches × 600 ms + 100 ms of validation = 3.1 s, 620 ms per batch.
     expect(stream.out).toBe(
       'Epoch 1/2\n' +
-        `20/20 [==============================] - 3s 620ms/step - ${epochTail(h.history, 0)}\n` +
+        `5/5 [==============================] - 3s 620ms/step - ${epochTail(h.history, 0)}\n` +
         'Epoch 2/2\n' +
-        `20/20 [==============================] - 3s 620ms/step - ${epochTail(h.history, 1)}\n`,
+        `5/5 [==============================] - 3s 620ms/step - ${epochTail(h.history, 1)}\n`,
     );
     expect(stream.out).not.toContain('\r');
   });
@@ -92,18 +89,18 @@ describe('ProgressBar, verbose 1', () => {
       epochs: 1, batchSize: 4, shuffle: false, validationData: [vx, vy], callbacks: [clock.hooks, rec.hooks, bar],
     });
     const bars = [
-      ' 4/20 [=====>........................]',
-      ' 8/20 [===========>..................]',
-      '12/20 [=================>............]',
-      '16/20 [=======================>......]',
-      '20/20 [==============================]',
+      '1/5 [=====>........................]',
+      '2/5 [===========>..................]',
+      '3/5 [=================>............]',
+      '4/5 [=======================>......]',
+      '5/5 [==============================]',
     ];
-    // ETA = mean time per sample so far × samples left: 200 ms × 16, 200 × 12, …
+    // ETA = mean time per step so far × steps left: 800 ms × 4, 800 × 3, …
     const etas = ['3s', '2s', '1s', '0s', '0s'];
     const expected = [
       'Epoch 1/1\n',
       ...bars.map((b, i) => `${b} - ETA: ${etas[i]} - loss: ${f(rec.logs[i]!.loss!)} - mae: ${f(rec.logs[i]!.mae!)}`),
-      `20/20 [==============================] - 4s 820ms/step - ${epochTail(h.history, 0)}`,
+      `5/5 [==============================] - 4s 820ms/step - ${epochTail(h.history, 0)}`,
     ];
     const segments = stream.out.split('\r');
     expect(segments).toHaveLength(expected.length);
@@ -126,10 +123,10 @@ describe('ProgressBar, verbose 1', () => {
     const segments = stream.out.split('\r').slice(1);
     // Batch 1 (t = 10 ms) and batch 5 (the last); batches 2–4 come within 50 ms of the first draw.
     expect(segments).toHaveLength(3);
-    expect(segments[0]).toBe(' 4/20 [=====>........................] - ETA'); // 44 = columns - 1
-    expect(segments[1]).toBe('20/20 [==============================] - ETA');
+    expect(segments[0]).toBe('1/5 [=====>........................] - ETA: '); // 44 = columns - 1
+    expect(segments[1]).toBe('5/5 [==============================] - ETA: ');
     // The final line is not cut: it ends with a newline, wrapping does no harm.
-    expect(segments[2]).toBe(`20/20 [==============================] - 50ms 10ms/step - loss: ${f(h.history.loss![0]!)} - mae: ${f(h.history.mae![0]!)}\n`);
+    expect(segments[2]).toBe(`5/5 [==============================] - 50ms 10ms/step - loss: ${f(h.history.loss![0]!)} - mae: ${f(h.history.mae![0]!)}\n`);
   });
 });
 
@@ -173,29 +170,38 @@ describe('ProgressBar time formats', () => {
     expect(drive(2, false, 8000, 250, 8)).toBe('Epoch 3/10\n250/250 - 2s - 8ms/step - loss: 0.2500\n');
     expect(drive(2, false, 100, 10, 0.12)).toBe('Epoch 3/10\n10/10 - 1ms - 120us/step - loss: 0.2500\n');
     expect(drive(1, false, 100, 4, 2400)).toBe(
-      'Epoch 3/10\n100/100 [==============================] - 10s 2s/step - loss: 0.2500\n',
+      'Epoch 3/10\n4/4 [==============================] - 10s 2s/step - loss: 0.2500\n',
     );
   });
 
   it('ETA in minutes and hours on long epochs', () => {
     const minutes = drive(1, true, 1000, 10, 15_000).split('\r');
-    expect(minutes[1]).toBe(' 100/1000 [==>...........................] - ETA: 2:15 - loss: 0.5000');
+    expect(minutes[1]).toBe(' 1/10 [==>...........................] - ETA: 2:15 - loss: 0.5000');
     const hours = drive(1, true, 1000, 10, 600_000).split('\r');
-    expect(hours[1]).toBe(' 100/1000 [==>...........................] - ETA: 1:30:00 - loss: 0.5000');
+    expect(hours[1]).toBe(' 1/10 [==>...........................] - ETA: 1:30:00 - loss: 0.5000');
   });
 });
 
 describe('fit verbose routing', () => {
-  it('importing numnet/node installs the ProgressBar for verbose 1 and 2', () => {
-    expect(installedAtLoad[0]).toBeInstanceOf(ProgressBar);
-    expect((installedAtLoad[0] as ProgressBar).verbose).toBe(1);
-    expect(installedAtLoad[1]).toBeInstanceOf(ProgressBar);
-    expect((installedAtLoad[1] as ProgressBar).verbose).toBe(2);
+  it('in Node, with no import but the core, verbose 1 and 2 get the ProgressBar; without process.stdout the EpochLogger', () => {
+    const [one, two] = [progressCallback(1), progressCallback(2)];
+    expect(one).toBeInstanceOf(ProgressBar);
+    expect((one as ProgressBar).verbose).toBe(1);
+    expect(two).toBeInstanceOf(ProgressBar);
+    expect((two as ProgressBar).verbose).toBe(2);
+    vi.stubGlobal('process', undefined);
+    try {
+      expect(progressCallback(1)).toBeInstanceOf(EpochLogger);
+      expect(() => new ProgressBar()).toThrow(/no process.stdout here; pass \{ stream \}/);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(progressCallback(1)).toBeInstanceOf(ProgressBar);
   });
 
-  it('fit({ verbose: 1 }) draws the bar on process.stdout once numnet/node is loaded', async () => {
+  it('fit({ verbose: 1 }) draws the bar on process.stdout with nothing but the core imported', async () => {
     vi.resetModules();
-    const fresh = await import('../src/node/index.js');
+    const fresh = await import('../src/index.js');
     const writes: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
       writes.push(String(chunk));
@@ -212,7 +218,7 @@ describe('fit verbose routing', () => {
     }
     const out = writes.join('');
     expect(out).toMatch(/^Epoch 1\/1\n/);
-    expect(out).toMatch(/20\/20 \[={30}\] - \d+m?s \d+[mu]?s\/step - loss: \d\.\d{4}\n/);
+    expect(out).toMatch(/5\/5 \[={30}\] - \d+m?s \d+[mu]?s\/step - loss: \d\.\d{4}\n/);
     expect(out).toMatch(/\nEpoch 1\/1\n5\/5 - \d+m?s - \d+[mu]?s\/step - loss: \d\.\d{4}\n$/);
   });
 
@@ -222,12 +228,13 @@ describe('fit verbose routing', () => {
     setProgressFactory((verbose) => new ProgressBar({ verbose, stream, now: clock.now }));
     const h = await model().fit(x, y, { epochs: 1, batchSize: 4, shuffle: false, verbose: 1, callbacks: clock.hooks });
     expect(stream.out).toBe(
-      `Epoch 1/1\n20/20 [==============================] - 25ms 5ms/step - loss: ${f(h.history.loss![0]!)} - mae: ${f(h.history.mae![0]!)}\n`,
+      `Epoch 1/1\n5/5 [==============================] - 25ms 5ms/step - loss: ${f(h.history.loss![0]!)} - mae: ${f(h.history.mae![0]!)}\n`,
     );
   });
 
-  it('without a factory, verbose 1 is the core EpochLogger on console.log', async () => {
+  it('where there is no process.stdout (a browser), verbose 1 is the EpochLogger on console.log', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    setProgressFactory(() => new EpochLogger());
     const h = await model().fit(x, y, { epochs: 2, batchSize: 4, shuffle: false, verbose: 1, validationData: [vx, vy] });
     expect(log.mock.calls).toEqual([
       [`Epoch 1/2 - ${epochTail(h.history, 0)}`],

@@ -1,9 +1,9 @@
-import { Callback } from '../callbacks/callback.js';
-import type { Logs } from '../callbacks/callback.js';
-import { formatLogs } from '../callbacks/progress.js';
+import { Callback } from './callback.js';
+import type { Logs } from './callback.js';
+import { formatLogs } from './format.js';
 import { NumnetError, checkOptions, describe } from '../errors.js';
 
-/** Where a {@link ProgressBar} writes: `process.stdout` or anything with `write` (a test's fake). */
+/** Where a {@link ProgressBar} writes: Node's `process.stdout` or anything with `write` (a test's fake). */
 export interface ProgressStream {
   /** Writes text (no newline added). */
   write(s: string): unknown;
@@ -15,7 +15,7 @@ export interface ProgressStream {
 
 /** Options of {@link ProgressBar}. */
 export interface ProgressBarOptions {
-  /** Default `process.stdout`. */
+  /** Default: Node's `process.stdout`, looked up at run time (required where there is none, as in a browser). */
   stream?: ProgressStream;
   /** 1: a progress bar (on a TTY) or one final line per epoch; 2: one short line per epoch. Default 1. */
   verbose?: 1 | 2;
@@ -29,20 +29,21 @@ const BAR_WIDTH = 30;
 const REDRAW_INTERVAL = 50;
 
 /**
- * Keras-style training progress for Node terminals, what `fit(…, { verbose })` uses once
- * `numnet/node` is loaded (or pass it in `callbacks` yourself). Every epoch starts with
- * `Epoch 3/10`; then, with samples counted over the epoch's training set and times measured from
- * the epoch's start (validation included in the final line):
+ * Keras-style training progress for terminals: what `fit(…, { verbose })` uses wherever Node's
+ * `process.stdout` exists (no extra import needed; the core looks it up at run time and imports no
+ * Node module). Pass it in `callbacks` yourself to write elsewhere. Every epoch starts with
+ * `Epoch 3/10`; then, counting steps (batches) as Keras does, with times measured from the epoch's
+ * start (validation included in the final line):
  *
  * - `verbose: 1` on a TTY: the line below is redrawn in place with `\r` after the batches (at most
  *   every 50 ms, and always after the last one), its metrics the running means of the epoch so far,
- *   the ETA from the mean time per sample so far:
+ *   the ETA from the mean time per step so far:
  *   ```
- *   3200/8000 [===========>..................] - ETA: 3s - loss: 0.1234 - acc: 0.9000
+ *   100/250 [===========>..................] - ETA: 3s - loss: 0.1234 - acc: 0.9000
  *   ```
- *   and the epoch ends with the final line (elapsed time, then time per batch):
+ *   and the epoch ends with the final line (elapsed time, then time per step):
  *   ```
- *   8000/8000 [==============================] - 2s 8ms/step - loss: 0.1234 - acc: 0.9000 - val_loss: 0.1300 - val_acc: 0.8900
+ *   250/250 [==============================] - 2s 8ms/step - loss: 0.1234 - acc: 0.9000 - val_loss: 0.1300 - val_acc: 0.8900
  *   ```
  * - `verbose: 1` elsewhere (a pipe, a file, CI logs): only that final line, no `\r`.
  * - `verbose: 2`: one line per epoch, Keras's verbose-2 form, counting batches:
@@ -60,8 +61,7 @@ export class ProgressBar extends Callback {
   private readonly stream: ProgressStream;
   private readonly now: () => number;
   private epochStart = 0;
-  /** Training samples and batches done this epoch. */
-  private seen = 0;
+  /** Steps (batches) done this epoch. */
   private stepsSeen = 0;
   private lastDraw = -Infinity;
   /** Length of the line now on screen (TTY), to blank out what a shorter redraw leaves behind. */
@@ -75,7 +75,10 @@ export class ProgressBar extends Callback {
       throw new NumnetError('INVALID_ARGUMENT', `ProgressBar: verbose must be 1 or 2, got ${describe(verbose)}`);
     }
     this.verbose = verbose;
-    const stream = options.stream ?? process.stdout;
+    const stream = options.stream ?? nodeStdout();
+    if (stream === undefined) {
+      throw new NumnetError('INVALID_ARGUMENT', 'ProgressBar: there is no process.stdout here; pass { stream } (anything with write(text))');
+    }
     if (stream === null || typeof stream !== 'object' || typeof stream.write !== 'function') {
       throw new NumnetError('INVALID_ARGUMENT', `ProgressBar: stream must have a write(text) method, got ${describe(stream)}`);
     }
@@ -93,7 +96,6 @@ export class ProgressBar extends Callback {
   /** Writes `Epoch e/E` and starts the clock. */
   onEpochBegin(epoch: number): void {
     this.epochStart = this.now();
-    this.seen = 0;
     this.stepsSeen = 0;
     this.lastDraw = -Infinity;
     this.shown = 0;
@@ -102,10 +104,8 @@ export class ProgressBar extends Callback {
 
   /** Redraws the bar (on a TTY, at most every 50 ms). */
   onBatchEnd(batch: number, logs: Logs = {}): void {
-    const samples = this.params?.samples ?? 0;
-    const size = logs.size ?? this.params?.batchSize ?? 0;
-    this.seen = samples > 0 ? Math.min(samples, this.seen + size) : this.seen + size;
-    this.stepsSeen++;
+    const steps = this.params?.steps ?? 0;
+    this.stepsSeen = steps > 0 ? Math.min(steps, this.stepsSeen + 1) : this.stepsSeen + 1;
     if (this.verbose !== 1 || !this.tty) return;
     const t = this.now();
     const failed = logs.loss !== undefined && !Number.isFinite(logs.loss);
@@ -113,7 +113,7 @@ export class ProgressBar extends Callback {
     if (!last && !failed && t - this.lastDraw < REDRAW_INTERVAL) return;
     this.lastDraw = t;
     const elapsed = Math.max(0, t - this.epochStart);
-    const eta = this.seen > 0 && samples > 0 ? (elapsed / this.seen) * (samples - this.seen) : 0;
+    const eta = this.stepsSeen > 0 && steps > 0 ? (elapsed / this.stepsSeen) * (steps - this.stepsSeen) : 0;
     let line = `${this.counter()} - ETA: ${formatEta(eta)}${this.metrics(logs)}`;
     const columns = this.stream.columns;
     if (columns !== undefined && columns > 1 && line.length > columns - 1) line = line.slice(0, columns - 1);
@@ -145,10 +145,10 @@ export class ProgressBar extends Callback {
     }
   }
 
-  /** `3200/8000 [===========>..................]`. */
+  /** `100/250 [===========>..................]`, in steps. */
   private counter(): string {
-    const total = this.params?.samples ?? 0;
-    const seen = this.seen;
+    const total = this.params?.steps ?? 0;
+    const seen = this.stepsSeen;
     const filled = total > 0 ? Math.min(BAR_WIDTH, Math.floor((BAR_WIDTH * seen) / total)) : BAR_WIDTH;
     let bar = '[';
     if (filled > 0) bar += '='.repeat(filled - 1) + (seen < total ? '>' : '=');
@@ -197,4 +197,11 @@ function formatPerStep(ms: number): string {
   const whole = Math.round(ms);
   if (whole < 1000) return `${whole}ms/step`;
   return `${Math.round(ms / 1000)}s/step`;
+}
+
+/** Node's `process.stdout`, looked up at run time without importing anything, or undefined (browsers). */
+export function nodeStdout(): ProgressStream | undefined {
+  const p = (globalThis as { process?: { stdout?: ProgressStream } }).process;
+  const out = p?.stdout;
+  return out && typeof out === 'object' && typeof out.write === 'function' ? out : undefined;
 }
