@@ -29,7 +29,7 @@ function paramCountDemo(): void {
   );
   const weights = 784 * 100 + 100 * 10;
   const biases = 100 + 10;
-  console.log(model.summary());
+  model.summary();
   console.log('');
   console.log(`slide: weights 784*100 + 100*10 = ${weights.toLocaleString('en-US')}, biases 100 + 10 = ${biases}`);
   console.log(`slide total: ${weights.toLocaleString('en-US')} + ${biases} = ${(weights + biases).toLocaleString('en-US')}`);

@@ -33,7 +33,9 @@ check(history.history.loss!.length === 1000 && history.epoch.length === 1000, 'h
 console.log('Model');
 const m = new Sequential([new Dense({ units: 3, activation: 'relu', inputShape: [2] })], { seed: 1 });
 m.add(new Dense({ units: 1 }));
-check(typeof m.summary() === 'string' && m.summary().includes('Total params: 13'), 'summary() returns the table as a string (13 params)');
+let printed = '';
+const table = m.summary({ printFn: (t) => (printed = t) });
+check(table === printed && table.includes('Total params: 13'), 'summary() prints the table (through printFn, console.log by default) and returns it (13 params)');
 check(m.countParams() === 13 && m.layers.length === 2, 'countParams() and layers');
 check(m.getWeights()[0]!.shape.join() === '2,3', 'getWeights(): kernels are [inputs, units], as Keras');
 m.setWeights(m.getWeights());

@@ -14,7 +14,7 @@ const model = new Sequential([
   new Dense({ units: 10, activation: 'softmax' }),
 ], { seed: 1 });
 model.compile({ optimizer: new SGD({ learningRate: 0.5 }), loss: 'categoricalCrossentropy', metrics: ['acc'] });
-console.log(model.summary());
+model.summary();
 console.log(`GEMM kernel: ${getKernelBackend()}; ${xTrain.shape[0]} training digits, ${xTest.shape[0]} test digits\n`);
 
 let testAcc = 0;

@@ -1,5 +1,5 @@
 /** Sequential: fit, evaluate, predict, weights, seeds, callbacks, metrics (specification §3, §4, §6). */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   Activation, BinaryCrossentropy, Dense, Dropout, ELU, Flatten, LeakyReLU, PReLU, SGD, Sequential,
   l1, l2, l1l2, setSeed, tensor, randomUniform, Random, Layer,
@@ -274,10 +274,44 @@ describe('weights and structure', () => {
   it('names layers as Keras does and lists them in summary()', () => {
     const m = new Sequential([new Dense({ units: 2, inputShape: [2] }), new Dropout({ rate: 0.1 }), new Dense({ units: 1 })]);
     expect(m.layers.map((l) => l.name)).toEqual(['dense', 'dropout', 'dense_1']);
-    const s = m.summary();
+    const printed: string[] = [];
+    const s = m.summary({ printFn: (t) => printed.push(t) });
+    expect(printed).toEqual([s]);
     expect(s).toContain('dense_1 (Dense)');
     expect(s).toContain('(None, 2)');
     expect(s).toContain('Total params: 9');
+  });
+  it('summary() prints with console.log by default, as Keras prints, and returns the same table', () => {
+    const m = new Sequential([new Dense({ units: 2, inputShape: [2] })]);
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      const s = m.summary();
+      expect(log.mock.calls).toEqual([[s]]);
+    } finally {
+      log.mockRestore();
+    }
+    expect(() => m.summary({ printFn: 'yes' as never })).toThrow(/printFn must be a function/);
+    expect(() => m.summary({ print_fn: () => {} } as never)).toThrow(/print_fn/);
+  });
+  it('evaluate takes verbose as Keras: 0 prints nothing, 1 and 2 one line with steps and logs', () => {
+    const m = new Sequential([new Dense({ units: 1, inputShape: [1], kernelInitializer: 'zeros' })]);
+    m.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mae'] });
+    const x = [[1], [2], [3], [4], [5]];
+    const y = [[1], [1], [1], [1], [1]];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(m.evaluate(x, y, { verbose: 0 })).toEqual({ loss: 1, mae: 1 });
+      expect(write).not.toHaveBeenCalled();
+      for (const verbose of [1, 2] as const) {
+        write.mockClear();
+        expect(m.evaluate(x, y, { verbose, batchSize: 2 })).toEqual({ loss: 1, mae: 1 });
+        // 5 samples in batches of 2: 3 steps; zero kernel and bias, so every error is exactly 1.
+        expect(write.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/^3\/3 - \d+m?s \d+[mu]?s\/step - loss: 1\.0000 - mae: 1\.0000\n$/)]);
+      }
+    } finally {
+      write.mockRestore();
+    }
+    expect(() => m.evaluate(x, y, { verbose: 3 as never })).toThrow(/evaluate\(\): verbose must be 0, 1 or 2/);
   });
   it('glorotUniform draws within ±√(6/(fanIn + fanOut)); biases start at zero', () => {
     const m = new Sequential([new Dense({ units: 50, inputShape: [100] })], { seed: 1 });

@@ -174,6 +174,12 @@ export class ProgressBar extends Callback {
   }
 }
 
+/** `4/4 - 12ms 3ms/step - loss: 0.1234`: the line `evaluate(…, { verbose })` prints, as Keras's. */
+export function stepsLine(steps: number, elapsedMs: number, logs: Logs): string {
+  const text = formatLogs(logs);
+  return `${steps}/${steps} - ${formatElapsed(elapsedMs)} ${formatPerStep(steps > 0 ? elapsedMs / steps : 0)}${text ? ` - ${text}` : ''}`;
+}
+
 /** Keras's ETA: `45s`, `2:05`, `1:02:05` (whole seconds, rounded down). */
 function formatEta(ms: number): string {
   const s = Math.max(0, ms) / 1000;

@@ -43,3 +43,10 @@ export function progressCallback(verbose: 0 | 1 | 2): CallbackHooks | undefined 
   checkCallback(cb, 'the progress factory (setProgressFactory) result');
   return cb;
 }
+
+/** Writes one line to `process.stdout` where there is one (Node), else through `console.log`. */
+export function printLine(line: string): void {
+  const out = nodeStdout();
+  if (out) out.write(`${line}\n`);
+  else console.log(line);
+}

@@ -1,5 +1,6 @@
 import { CallbackHooks, History, Logs, TrainingParams, checkCallback } from '../callbacks/callback.js';
-import { progressCallback } from '../callbacks/progress.js';
+import { printLine, progressCallback } from '../callbacks/progress.js';
+import { stepsLine } from '../callbacks/progress-bar.js';
 import { NumnetError, checkOptions, describe, fmtShape, withinLimits } from '../errors.js';
 import { Layer, Parameter } from '../layers/layer.js';
 import { Loss, getLoss } from '../losses/losses.js';
@@ -723,19 +724,27 @@ export class Sequential {
     return logs;
   }
 
-  /** The loss (with regularization) and metrics on (x, y), in inference mode (no dropout). */
-  evaluate(x: TensorLike, y: TensorLike, config: { batchSize?: number; sampleWeight?: TensorLike } = {}): Logs {
+  /**
+   * The loss (with regularization) and metrics on (x, y), in inference mode (no dropout).
+   * `verbose` 1 or 2 prints one Keras-style line when done (`4/4 - 12ms 3ms/step - loss: …`);
+   * 0, the default, prints nothing.
+   */
+  evaluate(x: TensorLike, y: TensorLike, config: { batchSize?: number; sampleWeight?: TensorLike; verbose?: 0 | 1 | 2 } = {}): Logs {
     this.requireCompiled('evaluate()');
-    const c = checkOptions(config, ['batchSize', 'sampleWeight'], 'evaluate()');
+    const c = checkOptions(config, ['batchSize', 'sampleWeight', 'verbose'], 'evaluate()');
     const batchSize = checkBatchSize(c.batchSize ?? 32, 'evaluate()');
-    return this.tentatively(() => {
+    const verbose = checkVerbose(c.verbose, 'evaluate()');
+    const start = Date.now();
+    const { logs, n } = this.tentatively(() => {
       const xt = this.prepareX(x, 'evaluate()');
       const n = xt.shape[0]!;
       if (n === 0) throw new NumnetError('INVALID_ARGUMENT', 'evaluate(): x has no samples');
       const yt = this.prepareY(y, n, 'evaluate()');
       const w = this.prepareWeights(c.sampleWeight, undefined, yt, n, 'evaluate()');
-      return this.evaluateTensors(xt, yt, w, batchSize);
+      return { logs: this.evaluateTensors(xt, yt, w, batchSize), n };
     });
+    if (verbose > 0) printLine(stepsLine(Math.ceil(n / batchSize), Date.now() - start, logs));
+    return logs;
   }
 
   /** The model's outputs for x (a new tensor [n, …outputShape]), in inference mode. */
@@ -811,9 +820,23 @@ export class Sequential {
     return this.params.reduce((n, p) => n + p.value.size, 0);
   }
 
-  /** A Keras-style table of the layers, output shapes and parameter counts. */
-  summary(): string {
+  /**
+   * Prints a Keras-style table of the layers, output shapes and parameter counts, as Keras's
+   * `model.summary()` does, and returns it. `printFn` (Keras's `print_fn`) receives the whole table;
+   * by default `console.log`; pass `() => {}` to only get the string.
+   */
+  summary(options: { printFn?: (table: string) => void } = {}): string {
     this.requireBuilt('summary()');
+    const { printFn = (t: string) => console.log(t) } = checkOptions(options, ['printFn'], 'summary()');
+    if (typeof printFn !== 'function') {
+      throw new NumnetError('INVALID_ARGUMENT', `summary(): printFn must be a function, got ${describe(printFn)}`);
+    }
+    const table = this.summaryTable();
+    printFn(table);
+    return table;
+  }
+
+  private summaryTable(): string {
     const rows = this.layers.map((l) => [
       `${l.name} (${l.className})`,
       `(None, ${l.outputShape.join(', ')})`,
@@ -997,11 +1020,16 @@ function checkFitConfig(c: FitConfig) {
   if (typeof shuffle !== 'boolean') {
     throw new NumnetError('INVALID_ARGUMENT', `fit(): shuffle must be true or false, got ${describe(shuffle)}`);
   }
-  const verbose = c.verbose ?? 0;
-  if (verbose !== 0 && verbose !== 1 && verbose !== 2) {
-    throw new NumnetError('INVALID_ARGUMENT', `fit(): verbose must be 0, 1 or 2, got ${describe(verbose)}`);
-  }
+  const verbose = checkVerbose(c.verbose, 'fit()');
   return { epochs, initialEpoch, validationSplit, shuffle, verbose, batchSize: checkBatchSize(c.batchSize ?? 32, 'fit()') };
+}
+
+function checkVerbose(v: unknown, where: string): 0 | 1 | 2 {
+  const verbose = v ?? 0;
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) {
+    throw new NumnetError('INVALID_ARGUMENT', `${where}: verbose must be 0, 1 or 2, got ${describe(verbose)}`);
+  }
+  return verbose;
 }
 
 function toCallbackList(cbs: FitConfig['callbacks']): CallbackHooks[] {
