@@ -349,7 +349,7 @@ describe('fuzz: fit, trainOnBatch, evaluate, predict', () => {
         const data = makeData(kind, n, k);
         const { x, y, row } = withDefect(kind, defect, data.x, data.y, k, wv);
         for (const call of ['trainOnBatch', 'evaluate', 'predict'] as const) {
-          const known = call === 'trainOnBatch' ? ['sampleWeight', 'classWeight'] : call === 'evaluate' ? ['batchSize', 'sampleWeight'] : ['batchSize'];
+          const known = call === 'trainOnBatch' ? ['sampleWeight', 'classWeight'] : call === 'evaluate' ? ['batchSize', 'sampleWeight', 'verbose'] : ['batchSize'];
           let options = rawOptions;
           if (options && typeof options === 'object' && 'sampleWeight' in options) {
             options = { sampleWeight: (options as { sampleWeight: string }).sampleWeight === 'nan' ? new Array(n).fill(NaN) : new Array(n).fill(1) };

@@ -1,8 +1,29 @@
 import { NumnetError, describe } from '../errors.js';
-import type { Sequential } from '../models/sequential.js';
+import type { Layer } from '../layers/layer.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
+import type { Tensor, TensorLike } from '../tensor/tensor.js';
 
 /** Numbers reported after a batch or an epoch: `loss`, metrics, and `val_…` values. */
 export type Logs = Record<string, number>;
+
+/**
+ * The model a callback is given (`callback.model`): what callbacks use of it. In numnet it is the
+ * `Sequential` being trained (`this.model as Sequential` reaches the rest).
+ */
+export interface CallbackModel {
+  /** Set to true to end `fit` after the current batch. */
+  stopTraining: boolean;
+  /** The optimizer set by `compile` (its `learningRate` may be changed between batches). */
+  readonly optimizer: Optimizer | undefined;
+  /** The layers, in order. */
+  readonly layers: readonly Layer[];
+  /** Copies of every weight. */
+  getWeights(): Tensor[];
+  /** Sets every weight (`getWeights()` order). */
+  setWeights(weights: TensorLike[]): void;
+  /** The model's outputs for x, in inference mode. */
+  predict(x: TensorLike): Tensor;
+}
 
 /** What `fit` tells its callbacks before training (`callback.params`). */
 export interface TrainingParams {
@@ -12,7 +33,7 @@ export interface TrainingParams {
   initialEpoch: number;
   /** Training samples per epoch (after any validationSplit). */
   samples: number;
-  /** Batches per epoch. */
+  /** Batches per epoch (0 when unknown: a batch iterable without stepsPerEpoch). */
   steps: number;
   /** Samples per batch. */
   batchSize: number;
@@ -31,7 +52,7 @@ export interface TrainingParams {
  */
 export interface CallbackHooks {
   /** The model being trained; set by `fit` before `onTrainBegin`. */
-  model?: Sequential;
+  model?: CallbackModel;
   /** Set by `fit` before `onTrainBegin`. */
   params?: TrainingParams;
   /** Before the first epoch. */
@@ -51,11 +72,11 @@ export interface CallbackHooks {
 /** A base class for callbacks; every hook does nothing until overridden. */
 export class Callback implements CallbackHooks {
   /** The model being trained; set by `fit` before `onTrainBegin`. */
-  model?: Sequential;
+  model?: CallbackModel;
   /** The run's parameters; set by `fit` before `onTrainBegin`. */
   params?: TrainingParams;
   /** Sets `model` (as Keras's `set_model`). */
-  setModel(model: Sequential): void {
+  setModel(model: CallbackModel): void {
     this.model = model;
   }
 }
@@ -88,7 +109,7 @@ export class History extends Callback {
  * epochs (`who` names the callback in errors): INVALID_ARGUMENT without an optimizer, or when the
  * rate is a schedule (a function of the step), which such a callback cannot change.
  */
-export function numericLearningRate(model: Sequential | undefined, who: string): number {
+export function numericLearningRate(model: CallbackModel | undefined, who: string): number {
   const optimizer = model?.optimizer;
   if (!optimizer) throw new NumnetError('INVALID_ARGUMENT', `${who}: the model has no optimizer; call compile() first`);
   const lr = optimizer.learningRate;

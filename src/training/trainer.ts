@@ -1,0 +1,427 @@
+import { History, Logs } from '../callbacks/callback.js';
+import { printLine } from '../callbacks/progress.js';
+import { stepsLine } from '../callbacks/progress-bar.js';
+import { NumnetError, checkOptions, describe, fmtShape } from '../errors.js';
+import type { Layer, Parameter } from '../layers/layer.js';
+import { Loss, getLoss } from '../losses/losses.js';
+import { Metric, getMetric } from '../losses/metrics.js';
+import { Optimizer, getOptimizer } from '../optimizers/index.js';
+import { Tensor, TensorLike, allocate, checkShape, toTensor } from '../tensor/tensor.js';
+import {
+  BatchIterable, BatchReader, ClassWeight, Data, FitConfig, checkBatchSize, checkFiniteRows, checkFitConfig, checkSteps, checkVerbose,
+  copyRows, isBatchIterable, rowRange, sampleWeights,
+} from './data.js';
+import { FitRun, Validation } from './loop.js';
+import { BatchBuffers, BufferCache, Compiled, Totals, backprop, forward, logsOf, newTotals, penalty, score, trainStep } from './step.js';
+
+/** Options of `compile`. */
+export interface CompileConfig {
+  /** An optimizer instance, or its name ('sgd', …) for its defaults. */
+  optimizer: string | Optimizer;
+  /** A loss name ('mse', 'categoricalCrossentropy', …) or instance. */
+  loss: string | Loss;
+  /** Metric names ('acc', 'mae', …) or Metric objects. */
+  metrics?: (string | Metric)[];
+}
+
+/**
+ * Training, evaluation and prediction for a model, as Keras's `Trainer`: `compile`, `fit`,
+ * `evaluate`, `predict`, `trainOnBatch`. It knows the model only through the members below that a
+ * model class implements (its layers and weights, and building from the first data); it never
+ * imports a model class.
+ */
+export abstract class Trainer {
+  /** Set by a callback to end `fit` after the current batch (the epoch still gets onEpochEnd). */
+  stopTraining = false;
+  /** The layers, in order. */
+  abstract readonly layers: Layer[];
+  /** The trainable parameters with their gradient buffers, in `getWeights()` order. */
+  abstract get parameters(): readonly Parameter[];
+  /** True once the model knows its input shape and has its weights. */
+  abstract get built(): boolean;
+  /** The output shape of one sample (the model is built). */
+  abstract get outputShape(): number[];
+  /** The input shape of one sample, once known. */
+  abstract getInputShape(): number[] | undefined;
+  /** Copies of every weight. */
+  abstract getWeights(): Tensor[];
+  /** Sets every weight (`getWeights()` order). */
+  abstract setWeights(weights: TensorLike[]): void;
+  /** Builds the model for samples of `sample` shape (it is not built yet). */
+  protected abstract buildFromData(sample: number[]): void;
+  /** What `undoBuild` needs to return the model to its state before `buildFromData`. */
+  protected abstract buildState(): unknown;
+  /** Returns the model to `buildState()`'s state (a call that built it from data was rejected). */
+  protected abstract undoBuild(state: unknown): void;
+  /** The epoch's sample order: a fresh permutation from the model's generator. */
+  protected abstract shuffleOrder(order: Int32Array): void;
+
+  private compiled: Compiled | undefined;
+  private metricNames: (string | Metric)[] = [];
+  private fitting = false;
+  private readonly buffers = new BufferCache();
+
+  /** Sets the optimizer, the loss and the metrics. */
+  compile(config: CompileConfig): void {
+    this.refuseWhileFitting('compile()');
+    if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+      throw new NumnetError('INVALID_ARGUMENT', `compile() takes { optimizer, loss, metrics? }, got ${describe(config)}`);
+    }
+    checkOptions(config, ['optimizer', 'loss', 'metrics'], 'compile()');
+    if (config.loss === undefined) throw new NumnetError('INVALID_ARGUMENT', 'compile(): loss is missing');
+    if (config.optimizer === undefined) throw new NumnetError('INVALID_ARGUMENT', 'compile(): optimizer is missing');
+    if (config.metrics !== undefined && !Array.isArray(config.metrics)) {
+      throw new NumnetError('INVALID_ARGUMENT', `compile(): metrics must be an array, got ${describe(config.metrics)}`);
+    }
+    // Everything is resolved before anything is set, so a rejected compile changes nothing.
+    const optimizer = getOptimizer(config.optimizer);
+    const loss = getLoss(config.loss);
+    const names = Array.from(config.metrics ?? []); // holes of a sparse array become undefined (rejected)
+    const metrics = this.metricsFor(names, loss);
+    this.compiled = { optimizer, loss, metrics };
+    this.metricNames = names;
+  }
+
+  /** The optimizer set by `compile`. */
+  get optimizer(): Optimizer | undefined {
+    return this.compiled?.optimizer;
+  }
+
+  /** The loss set by `compile`. */
+  get loss(): Loss | undefined {
+    return this.compiled?.loss;
+  }
+
+  /** What `compile` set (the optimizer and loss instances, the metrics as given), or undefined. */
+  getCompileConfig():
+    | {
+        /** The optimizer, with its state. */
+        optimizer: Optimizer;
+        /** The loss. */
+        loss: Loss;
+        /** The metrics as given to `compile`. */
+        metrics: (string | Metric)[];
+      }
+    | undefined {
+    return this.compiled && { optimizer: this.compiled.optimizer, loss: this.compiled.loss, metrics: this.metricNames.slice() };
+  }
+
+  /** Resolves the metrics again (`acc` depends on the output shape): after the model changed. */
+  protected resolveMetrics(): void {
+    if (this.compiled) this.compiled.metrics = this.metricsFor(this.metricNames, this.compiled.loss);
+    this.buffers.clear();
+  }
+
+  private metricsFor(names: readonly (string | Metric)[], loss: Loss): Metric[] {
+    const units = this.layers.length && this.built ? this.outputShape.reduce((p, n) => p * n, 1) : 0;
+    return names.map((m) => getMetric(m, loss, units));
+  }
+
+  /** INVALID_ARGUMENT while `fit` runs (the model's structure and compile config are fixed then). */
+  protected refuseWhileFitting(what: string): void {
+    if (this.fitting) throw new NumnetError('INVALID_ARGUMENT', `${what}: this model is fitting; call it before or after fit`);
+  }
+
+  private requireCompiled(where: string): Compiled {
+    if (!this.compiled) throw new NumnetError('NOT_COMPILED', `${where}: call model.compile({ optimizer, loss }) first`);
+    return this.compiled;
+  }
+
+  private requireTrainable(where: string): void {
+    for (const layer of this.layers) {
+      const act = layer.outputActivation;
+      if (act && !act.differentiable) {
+        throw new NumnetError(
+          'INVALID_ARGUMENT',
+          `${where}: layer ${layer.name} uses activation '${act.name}', which has no gradient; use Perceptron for the step rule, or 'sigmoid'`,
+        );
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ the door: data in
+
+  /**
+   * Runs `f` (the checks of a public call, which may build the model from the data); when `f`
+   * throws after building the model, the build is undone, so a rejected call leaves the model as
+   * it was.
+   */
+  protected tentatively<T>(f: () => T): T {
+    if (this.built) return f();
+    const state = this.buildState();
+    try {
+      return f();
+    } catch (e) {
+      this.undoBuild(state);
+      this.resolveMetrics();
+      throw e;
+    }
+  }
+
+  /** x as a tensor [n, …inputShape] of finite values, building the model from it if needed. */
+  private inputs(x: TensorLike, where: string): Tensor {
+    const t = toTensor(x, `${where}: x`);
+    if (this.layers.length === 0) throw new NumnetError('INVALID_ARGUMENT', `${where}: the model has no layers`);
+    if (t.rank < 2) throw new NumnetError('SHAPE_MISMATCH', `${where}: x must be a batch [samples, …features], got shape ${fmtShape(t.shape)}`);
+    if (!this.built) {
+      const sample = t.shape.slice(1);
+      if (sample.some((n) => n < 1)) {
+        throw new NumnetError('SHAPE_MISMATCH', `${where}: x has shape ${fmtShape(t.shape)}; a sample needs at least one value on every axis`);
+      }
+      checkFiniteRows(t, `${where}: x`);
+      this.buildFromData(sample);
+      this.resolveMetrics();
+    }
+    const expected = this.getInputShape()!;
+    if (t.rank !== expected.length + 1 || expected.some((n, i) => t.shape[i + 1] !== n)) {
+      throw new NumnetError(
+        'SHAPE_MISMATCH',
+        `${where}: x has shape ${fmtShape(t.shape)} but the model expects [samples, ${expected.join(', ')}] (layer ${this.layers[0]!.name})`,
+      );
+    }
+    checkFiniteRows(t, `${where}: x`);
+    return t;
+  }
+
+  /** y as a tensor matching the model output for n samples. */
+  private targets(y: TensorLike, n: number, where: string): Tensor {
+    let t = toTensor(y, `${where}: y`);
+    const loss = this.compiled!.loss;
+    const out = this.outputShape;
+    if (t.rank === 1 && !loss.sparse && out.length === 1 && out[0] === 1) t = new Tensor(t.data, [t.shape[0]!, 1]);
+    if (loss.sparse && t.rank === 2 && t.shape[1] === 1) t = new Tensor(t.data, [t.shape[0]!]);
+    if (t.shape[0] !== n) {
+      throw new NumnetError('SHAPE_MISMATCH', `${where}: x has ${n} samples but y has ${t.shape[0] ?? 0} (y shape ${fmtShape(t.shape)})`);
+    }
+    checkFiniteRows(t, `${where}: y`);
+    loss.checkTargets(t, new Tensor(new Float64Array(n * out.reduce((p, k) => p * k, 1)), [n, ...out]), `${where}: y`);
+    return t;
+  }
+
+  /** One checked batch (x, y, weights) from user data; `trainable` also refuses a step activation. */
+  protected data(x: TensorLike, y: TensorLike, sampleWeight: TensorLike | undefined, classWeight: ClassWeight | undefined, where: string, trainable = false): Data {
+    const xt = this.inputs(x, where);
+    if (trainable) this.requireTrainable(where);
+    const n = xt.shape[0]!;
+    if (n === 0) throw new NumnetError('INVALID_ARGUMENT', `${where}: x has no samples`);
+    const yt = this.targets(y, n, where);
+    const w = sampleWeights(sampleWeight, classWeight, yt, n, this.compiled!.loss.sparse, where);
+    return w ? { x: xt, y: yt, w } : { x: xt, y: yt };
+  }
+
+  // ------------------------------------------------------------------ training
+
+  /** The reusable buffers for a batch of `rows` samples (made once per batch size). */
+  batchBuffers(rows: number): BatchBuffers {
+    return this.buffers.get(rows, this.getInputShape()!, this.outputShape, this.compiled!.loss.sparse);
+  }
+
+  /** One step on checked data; adds to `totals`, returns the loss. */
+  trainData(d: Data, totals: Totals): number {
+    return trainStep(this, this.compiled!, d.x, d.y, d.w, this.batchBuffers(d.x.shape[0]!), totals);
+  }
+
+  /**
+   * One gradient step on the batch (x, y), synchronously. Returns `{ loss, …metrics }` computed
+   * before the update (the loss includes regularization penalties). A rejected batch (bad data, a
+   * non-finite loss, gradient or update) leaves the model, even an unbuilt one, as it was.
+   */
+  trainOnBatch(x: TensorLike, y: TensorLike, options: { sampleWeight?: TensorLike; classWeight?: ClassWeight } = {}): Logs {
+    this.refuseWhileFitting('trainOnBatch()');
+    const c = this.requireCompiled('trainOnBatch()');
+    const o = checkOptions(options, ['sampleWeight', 'classWeight'], 'trainOnBatch()');
+    return this.tentatively(() => {
+      const d = this.data(x, y, o.sampleWeight, o.classWeight, 'trainOnBatch()', true);
+      const totals = newTotals();
+      const loss = this.trainData(d, totals);
+      return logsOf(c, totals, loss * d.x.shape[0]!);
+    });
+  }
+
+  /**
+   * Trains for `epochs` epochs and resolves to the History. With arrays or tensors: batches of
+   * `batchSize` (the last partial batch is used), shuffled each epoch with the model's seed. With a
+   * batch iterable instead of (x, y) — `fit(batches, config)` — each epoch reads `stepsPerEpoch`
+   * batches (or to the end of the iterable). Yields to the event loop between batches so a page
+   * stays responsive.
+   */
+  async fit(x: TensorLike | BatchIterable, y?: TensorLike | FitConfig, config: FitConfig = {}): Promise<History> {
+    if (this.fitting) throw new NumnetError('INVALID_ARGUMENT', 'fit(): this model is already fitting; await the first fit');
+    const c = this.requireCompiled('fit()');
+    const fromIterable = isBatchIterable(x);
+    if (fromIterable) config = (y ?? {}) as FitConfig;
+    const opts = checkFitConfig(config);
+    const run = new FitRun(this, c, opts, config.callbacks);
+    const setup = this.tentatively(() =>
+      fromIterable ? this.iterableSetup(x as BatchIterable, config) : this.arraySetup(x as TensorLike, y as TensorLike, config, opts.validationSplit),
+    );
+    this.fitting = true;
+    this.stopTraining = false;
+    try {
+      return await run.run(setup);
+    } finally {
+      this.fitting = false;
+    }
+  }
+
+  private arraySetup(x: TensorLike, y: TensorLike, config: FitConfig, split: number) {
+    let train = this.data(x, y, config.sampleWeight, config.classWeight, 'fit()', true);
+    let val: Validation | undefined;
+    if (config.validationData !== undefined) val = this.validationSetup(config.validationData, config.validationSteps);
+    else if (split > 0) {
+      const n = train.x.shape[0]!;
+      const at = Math.floor(n * (1 - split));
+      if (at < 1 || at >= n) {
+        throw new NumnetError(
+          'INVALID_ARGUMENT',
+          `fit(): validationSplit ${split} of ${n} samples leaves ${at} for training and ${n - at} for validation; both need at least one`,
+        );
+      }
+      // Sample weights go with both parts; class weights only to the training part (as Keras).
+      const sw = config.sampleWeight === undefined ? undefined : sampleWeights(config.sampleWeight, undefined, train.y, n, this.compiled!.loss.sparse, 'fit()');
+      val = { data: { x: rowRange(train.x, at, n), y: rowRange(train.y, at, n), ...(sw ? { w: sw.slice(at) } : {}) } };
+      train = { x: rowRange(train.x, 0, at), y: rowRange(train.y, 0, at), ...(train.w ? { w: train.w.slice(0, at) } : {}) };
+    }
+    return { train, ...(val ? { val } : {}) };
+  }
+
+  private iterableSetup(batches: BatchIterable, config: FitConfig) {
+    for (const k of ['sampleWeight', 'classWeight', 'validationSplit'] as const) {
+      if (config[k] !== undefined) {
+        throw new NumnetError('INVALID_ARGUMENT', `fit(): ${k} cannot be used with a batch iterable; give each batch its own sampleWeight`);
+      }
+    }
+    const val = config.validationData === undefined ? undefined : this.validationSetup(config.validationData, config.validationSteps);
+    return { reader: new BatchReader(batches, 'fit()'), ...(val ? { val } : {}) };
+  }
+
+  private validationSetup(vd: NonNullable<FitConfig['validationData']>, steps: number | undefined): Validation {
+    if (isBatchIterable(vd)) return { reader: new BatchReader(vd, 'fit() validationData'), ...(steps ? { steps } : {}) };
+    if (!Array.isArray(vd) || vd.length < 2 || vd.length > 3) {
+      throw new NumnetError('INVALID_ARGUMENT', 'fit(): validationData must be [xVal, yVal], [xVal, yVal, sampleWeight] or a batch iterable');
+    }
+    return { data: this.data(vd[0]!, vd[1]!, vd[2], undefined, 'fit() validationData') };
+  }
+
+  /** Checks one batch read from an iterable (it may build the model). */
+  batchData(b: { x: TensorLike; y: TensorLike; sampleWeight?: TensorLike }, where: string, trainable: boolean): Data {
+    return this.tentatively(() => this.data(b.x, b.y, b.sampleWeight, undefined, where, trainable));
+  }
+
+  /** Shuffles `order` with the model's generator (for the fit loop). */
+  shuffle(order: Int32Array): void {
+    this.shuffleOrder(order);
+  }
+
+  // ------------------------------------------------------------------ inference
+
+  /** Loss and metric sums of checked data in inference mode, in batches; adds to `totals`, returns Σ loss. */
+  scoreData(d: Data, batchSize: number, totals: Totals): number {
+    const c = this.compiled!;
+    const n = d.x.shape[0]!;
+    let lossSum = 0;
+    for (let start = 0; start < n; start += batchSize) {
+      const rows = Math.min(batchSize, n - start);
+      const b = this.batchBuffers(rows);
+      copyRows(d.x, start, rows, b.x);
+      copyRows(d.y, start, rows, b.y);
+      if (d.w) b.w.set(d.w.subarray(start, start + rows));
+      lossSum += score(c, forward(this, b.x, false), b.y, d.w ? b.w : undefined, b, totals) * rows;
+    }
+    return lossSum;
+  }
+
+  /** Logs of a pass: the loss with the regularization penalty, and the metrics. */
+  passLogs(totals: Totals, lossSum: number, prefix = ''): Logs {
+    const logs = logsOf(this.compiled!, totals, lossSum, prefix);
+    logs[`${prefix}loss`]! += penalty(this);
+    return logs;
+  }
+
+  /**
+   * The loss (with regularization) and metrics on (x, y), in inference mode (no dropout).
+   * `verbose` 1 or 2 prints one Keras-style line when done (`4/4 - 12ms 3ms/step - loss: …`);
+   * 0, the default, prints nothing.
+   */
+  evaluate(x: TensorLike, y: TensorLike, config: { batchSize?: number; sampleWeight?: TensorLike; verbose?: 0 | 1 | 2 } = {}): Logs {
+    this.requireCompiled('evaluate()');
+    const c = checkOptions(config, ['batchSize', 'sampleWeight', 'verbose'], 'evaluate()');
+    const batchSize = checkBatchSize(c.batchSize ?? 32, 'evaluate()');
+    const verbose = checkVerbose(c.verbose, 'evaluate()');
+    const start = Date.now();
+    const { logs, n } = this.tentatively(() => {
+      const d = this.data(x, y, c.sampleWeight, undefined, 'evaluate()');
+      const totals = newTotals();
+      return { logs: this.passLogs(totals, this.scoreData(d, batchSize, totals)), n: d.x.shape[0]! };
+    });
+    if (verbose > 0) printLine(stepsLine(Math.ceil(n / batchSize), Date.now() - start, logs));
+    return logs;
+  }
+
+  /**
+   * `evaluate` over a batch iterable (the whole iterable, or `steps` batches), in inference mode.
+   * Resolves to the logs.
+   */
+  async evaluateBatches(batches: BatchIterable, config: { steps?: number } = {}): Promise<Logs> {
+    this.requireCompiled('evaluateBatches()');
+    const c = checkOptions(config, ['steps'], 'evaluateBatches()');
+    if (!isBatchIterable(batches)) throw new NumnetError('INVALID_ARGUMENT', `evaluateBatches() takes a batch iterable, got ${describe(batches)}`);
+    const steps = checkSteps(c.steps, 'steps', 'evaluateBatches()');
+    return this.scoreReader(new BatchReader(batches, 'evaluateBatches()'), steps, '');
+  }
+
+  /** Logs over `steps` batches of a reader (to its end when undefined). */
+  async scoreReader(reader: BatchReader, steps: number | undefined, prefix: string): Promise<Logs> {
+    const totals = newTotals();
+    let lossSum = 0;
+    for (let k = 0; steps === undefined || k < steps; k++) {
+      const b = await reader.next();
+      if (!b) break;
+      const d = this.batchData(b, 'evaluate batch', false);
+      lossSum += this.scoreData(d, d.x.shape[0]!, totals);
+    }
+    if (totals.samples === 0) throw new NumnetError('INVALID_ARGUMENT', `${prefix ? 'validationData' : 'evaluate'}: the batch iterable gave no batch`);
+    return this.passLogs(totals, lossSum, prefix);
+  }
+
+  /** The model's outputs for x (a new tensor [n, …outputShape]), in inference mode. */
+  predict(x: TensorLike, config: { batchSize?: number } = {}): Tensor {
+    const c = checkOptions(config, ['batchSize'], 'predict()');
+    const batchSize = checkBatchSize(c.batchSize ?? 32, 'predict()');
+    return this.tentatively(() => {
+      const xt = this.inputs(x, 'predict()');
+      const n = xt.shape[0]!;
+      const outShape = this.outputShape;
+      const outSize = outShape.reduce((p, k) => p * k, 1);
+      const out = new Tensor(allocate(checkShape([n, ...outShape], 'predict(): the output'), 'predict()'), [n, ...outShape]);
+      for (let start = 0; start < n; start += batchSize) {
+        const rows = Math.min(batchSize, n - start);
+        const yHat = forward(this, rows === n ? xt : rowRange(xt, start, start + rows), false);
+        out.data.set(yHat.data, start * outSize);
+      }
+      return out;
+    });
+  }
+
+  /**
+   * The loss (with regularization) at the current weights for (x, y), and ∂loss/∂w for every
+   * parameter (in `getWeights()` order), without updating anything. Used by `gradCheck`.
+   */
+  computeGradients(
+    x: TensorLike,
+    y: TensorLike,
+  ): {
+    /** The loss (with regularization) at the current weights. */
+    loss: number;
+    /** ∂loss/∂w for every weight, in `getWeights()` order. */
+    gradients: Tensor[];
+  } {
+    const c = this.requireCompiled('computeGradients()');
+    const d = this.tentatively(() => this.data(x, y, undefined, undefined, 'computeGradients()', true));
+    const b = this.batchBuffers(d.x.shape[0]!);
+    const yHat = forward(this, d.x, false);
+    const total = score(c, yHat, d.y, undefined, b, newTotals()) + penalty(this);
+    backprop(this, c.loss, yHat, d.y, undefined, b.grad);
+    return { loss: total, gradients: this.parameters.map((p) => new Tensor(p.grad.slice(), p.value.shape)) };
+  }
+}
