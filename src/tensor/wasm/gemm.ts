@@ -2,13 +2,26 @@ import { GEMM_WASM_BASE64 } from './gemm-binary.js';
 
 /**
  * The WebAssembly SIMD GEMM (gemm.wat), instantiated synchronously on first use from the bytes the
- * package embeds. Operands are copied into the module's memory, multiplied there and copied back.
+ * package embeds. The operands are copied into the module's memory as they are stored (the kernel
+ * packs them, transposes included, into its own work areas), multiplied there and C is copied back.
  * `undefined` where WebAssembly or its SIMD extension is missing: the JS kernels serve then.
  */
 interface GemmExports {
   memory: WebAssembly.Memory;
-  gemm(m: number, n: number, k: number, a: number, rs: number, cs: number, b: number, c: number, acc: number): void;
+  gemm(
+    m: number, n: number, k: number,
+    a: number, rsA: number, csA: number,
+    b: number, rsB: number, csB: number,
+    c: number, acc: number,
+    mcb: number, kcb: number, ncb: number,
+    packA: number, packB: number, tile: number,
+  ): void;
 }
+
+/** Cache blocks (see gemm.wat): k in blocks of at most KC, m of at most MC rows, n of at most NC columns. */
+const KC = 256;
+const MC = 128;
+const NC = 2048;
 
 let instance: GemmExports | null | undefined;
 let heap: Float64Array | undefined;
@@ -47,10 +60,20 @@ function memoryFor(doubles: number): Float64Array {
   return heap;
 }
 
+/** `len` split into ceil(len / max) blocks as equal as possible, the size rounded up to a multiple of `unit`. */
+function blockSize(len: number, max: number, unit: number): number {
+  const size = Math.ceil(len / Math.ceil(len / max));
+  return Math.ceil(size / unit) * unit;
+}
+
+/** Doubles rounded up to an even count, so that every region of the heap starts 16-byte aligned. */
+const even = (doubles: number) => doubles + (doubles & 1);
+
 /**
  * C = op(A)·op(B) (C += … with `accumulate`), op(A) m×k (A stored k×m when `transA`), op(B) k×n
- * (B stored n×k when `transB`: it is transposed while copied in), all row-major, through the
- * WebAssembly kernel. The caller checks `wasmAvailable()` first.
+ * (B stored n×k when `transB`), all row-major, through the WebAssembly kernel; the transposes are
+ * read by strides while the kernel packs its panels. Each C(i, j) is the running sum in p order
+ * that the JS loops compute (see gemm.wat). The caller checks `wasmAvailable()` first.
  */
 export function wasmGemm(
   transA: boolean,
@@ -63,23 +86,34 @@ export function wasmGemm(
   C: Float64Array,
   accumulate: boolean,
 ): void {
+  const sizeC = m * n;
+  if (sizeC === 0) return;
+  if (k === 0) {
+    if (!accumulate) C.fill(0, 0, sizeC);
+    return;
+  }
   const sizeA = m * k;
   const sizeB = k * n;
-  const sizeC = m * n;
-  const h = memoryFor(sizeA + sizeB + sizeC);
-  const offB = sizeA;
-  const offC = sizeA + sizeB;
+  const kcb = blockSize(k, KC, 1);
+  const mcb = blockSize(m, MC, 4);
+  const ncb = blockSize(n, NC, 4);
+  // heap layout (doubles): A | B | C | packed A block | packed B block | 4×4 scratch tile
+  const offB = even(sizeA);
+  const offC = offB + even(sizeB);
+  const offPackA = offC + even(sizeC);
+  const offPackB = offPackA + even(mcb * kcb);
+  const offTile = offPackB + even(kcb * ncb);
+  const h = memoryFor(offTile + 16);
   h.set(A.length === sizeA ? A : A.subarray(0, sizeA), 0);
-  if (!transB) h.set(B.length === sizeB ? B : B.subarray(0, sizeB), offB);
-  else {
-    for (let j = 0; j < n; j++) {
-      const row = j * k;
-      for (let p = 0; p < k; p++) h[offB + p * n + j] = B[row + p]!;
-    }
-  }
-  if (accumulate) h.set(C.subarray(0, sizeC), offC);
-  const rs = transA ? 8 : 8 * k;
-  const cs = transA ? 8 * m : 8;
-  instance!.gemm(m, n, k, 0, rs, cs, offB * 8, offC * 8, accumulate ? 1 : 0);
+  h.set(B.length === sizeB ? B : B.subarray(0, sizeB), offB);
+  if (accumulate) h.set(C.length === sizeC ? C : C.subarray(0, sizeC), offC);
+  instance!.gemm(
+    m, n, k,
+    0, transA ? 8 : 8 * k, transA ? 8 * m : 8,
+    offB * 8, transB ? 8 : 8 * n, transB ? 8 * k : 8,
+    offC * 8, accumulate ? 1 : 0,
+    mcb, kcb, ncb,
+    offPackA * 8, offPackB * 8, offTile * 8,
+  );
   C.set(h.subarray(offC, offC + sizeC));
 }

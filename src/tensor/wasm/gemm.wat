@@ -1,167 +1,328 @@
-;; numnet's float64 GEMM kernel, WebAssembly SIMD (f64x2).
+;; numnet's float64 GEMM kernel, WebAssembly SIMD (f64x2): packed, cache-blocked, 4×4 register tile.
 ;;
-;; gemm(m, n, k, a, rsA, csA, b, c, accumulate): C[m×n] = A·B (or C += A·B when accumulate ≠ 0:
-;; the running sums start at C's values, as in the JS loops, so both give identical bits),
-;; with A(i, p) at byte a + i·rsA + p·csA (so one kernel serves A and Aᵀ: row-major A has
-;; rsA = 8k, csA = 8; a stored-transposed A has rsA = 8, csA = 8m), B row-major k×n at byte b,
-;; C row-major m×n at byte c. Register-blocked 4 rows × 4 columns (8 f64x2 accumulators); the
-;; rows and columns left over are done 1 × 4 and one at a time.
+;; gemm(m, n, k, a, rsA, csA, b, rsB, csB, c, acc, mcb, kcb, ncb, packA, packB, tile) computes
+;; C[m×n] = op(A)·op(B), or C += op(A)·op(B) when acc ≠ 0, where (addresses and strides in bytes)
+;;   op(A)(i, p) = the f64 at a + i·rsA + p·csA   (row-major A: rsA = 8k, csA = 8; A stored k×m: rsA = 8, csA = 8m)
+;;   op(B)(p, j) = the f64 at b + p·rsB + j·csB   (row-major B: rsB = 8n, csB = 8; B stored n×k: rsB = 8, csB = 8k)
+;;   C(i, j)     = the f64 at c + 8(i·n + j)      (row-major m×n)
+;; The operands are used as the caller stores them: the transposes are absorbed by the packing,
+;; which reads by strides. mcb, kcb, ncb are the cache-block sizes (mcb and ncb multiples of 4;
+;; gemm.ts chooses them), packA and packB the work areas (mcb·kcb and kcb·ncb doubles) and tile a
+;; 4×4 scratch tile (16 doubles).
+;;
+;; THE CONTRACT (shared with the JS loops of kernels.ts; it is what makes the two kernels give
+;; identical bits, and training results identical whichever runs): every C(i, j) is one running sum
+;;     s = (acc ? C(i, j) : +0);   for p = 0, 1, …, k−1:   s = s + op(A)(i, p)·op(B)(p, j)
+;; in p order, each step a rounded multiply then a rounded add. There is no fused multiply-add in
+;; WebAssembly SIMD and none is used; nothing is reassociated. A SIMD lane only ever holds one
+;; element's sum, so vectorising across j changes nothing either.
+;;
+;; BLOCKING (the Goto/BLIS loop nest):
+;;   for jc over n, ncb columns at a time
+;;     for pc over k, kcb at a time, in increasing order     ← k is cut into consecutive ranges
+;;       for ic over m, mcb rows at a time
+;;         pack op(A)[ic : ic+mc, pc : pc+kc] into packA (4-row panels)
+;;         for jr over the block's columns, 4 at a time
+;;           (while ic = 0: pack op(B)[pc : pc+kc, jc+jr : jc+jr+4] into its place in packB, just
+;;            before its first use while it is hot in L1; later row blocks reuse it)
+;;           for ir over the block's rows, 4 at a time: kernel(kc, A panel ir, B panel jr, C tile)
+;; The kernel starts each of its 16 sums at C(i, j) — which holds the running sum over p < pc that
+;; the previous k-block stored (an f64, i.e. exactly the value s had), or the caller's C when acc —
+;; or at +0 for the first k-block without acc; adds the products for p = pc … pc+kc−1 in order; and
+;; stores the sums back. Splitting k therefore only stores and reloads the same running sum between
+;; two consecutive p: each element still gets s = ((s0 + a0·b0) + a1·b1) + … in p order, whatever
+;; the block sizes are (the tests compare against a plain triple loop bit for bit).
+;;
+;; PACKING: a B panel holds, for p = 0 … kc−1, op(B)(p, j … j+3) — 32 bytes, which the kernel reads
+;; with two v128.load; an A panel holds, for each p, op(A)(i … i+3, p) — 32 bytes, which it reads
+;; with four v128.load64_splat (a broadcast load, no separate shuffle). Both panels are read strictly
+;; sequentially, so the power-of-two row strides of the caller's arrays (512, 1024 …) no longer
+;; alias in L1. One routine packs both: A's rows and B's columns are its "lanes"; when the four lanes
+;; of one p are adjacent (row-major B, stored-transposed A) it copies two v128 per p, when each lane
+;; is contiguous in p (row-major A, stored-transposed B) it transposes 2×2 blocks with i8x16.shuffle,
+;; two p at a time. Edge panels (m % 4 rows, n % 4 columns) are padded with zeros; their tiles go
+;; through the scratch tile — filled first with C's values where C has them — and only the real
+;; elements are copied back, so edge elements get the same kernel and the same order, and the
+;; padding lanes (which may hold anything, even NaN from 0·∞) are never stored.
+;;
+;; THE TILE, 4×4: 8 f64x2 accumulators + 2 for the B row + 4 broadcast A values + 1 product = 15
+;; xmm registers, exactly what V8's TurboFan allocates on x86-64 (xmm15 is its scratch register).
+;; Per p: 6 loads, 8 f64x2.mul, 8 f64x2.add. A 5×4 tile (10 accumulators) was measured and
+;; rejected: TurboFan (V8 11.3, Node 20) schedules all of one iteration's loads first, so 5×4
+;; needs 10 + 2 + 5 + 1 = 18 registers and spills three accumulators to the stack every iteration
+;; (store-to-load forwarding in each of their dependency chains), running at about 60% of the 4×4
+;; tile's speed; likewise 4×4 unrolled twice. The 4×4 tile is compute-bound (6 loads per 16 vector
+;; flops), so the larger tile had nothing else to win.
+;;
+;; BLOCK SIZES (gemm.ts): kc ≤ 256 (a B panel, 8 KiB, stays in L1 while the A panels of the block
+;; stream past it), mc ≤ 128 rows (the packed A block, ≤ 256 KiB, stays in L2), nc ≤ 2048 columns
+;; (the packed B block, ≤ 4 MiB, in L3). Each is split evenly (784 = 4 × 196, not 3 × 256 + 16).
 
 (module
   (memory (export "memory") 1)
 
-  (func (export "gemm")
-    (param $m i32) (param $n i32) (param $k i32)
-    (param $a i32) (param $rs i32) (param $cs i32)
-    (param $b i32) (param $c i32) (param $accumulate i32)
-    (local $i i32) (local $j i32) (local $p i32)
-    (local $rowB i32) (local $pb i32)
-    (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32)
-    (local $pc i32) (local $rowC i32)
+  ;; ---------------------------------------------------------------- the 4×4 micro-kernel
+  ;; The 4×4 tile of C at pc (row stride ldc bytes) = (load ? that tile : 0) + Σ_p a(p) ⊗ b(p), p in
+  ;; order, where a(p) is the A panel's 4 values for p (at pa + 32p) and b(p) the B panel's (at
+  ;; pb + 32p); kc ≥ 1. Accumulator cRV holds C(row R, columns 2V, 2V+1).
+  (func $kernel
+    (param $kc i32) (param $pa i32) (param $pb i32) (param $pc i32) (param $ldc i32) (param $load i32)
+    (local $r i32)
     (local $x v128) (local $b0 v128) (local $b1 v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
-    (local $s f64) (local $n4 i32) (local $m4 i32)
+    ;; v128 locals start at zero (+0): only the accumulating case loads
+    (if (local.get $load)
+      (then
+        (local.set $r (local.get $pc))
+        (local.set $c00 (v128.load (local.get $r)))
+        (local.set $c01 (v128.load offset=16 (local.get $r)))
+        (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+        (local.set $c10 (v128.load (local.get $r)))
+        (local.set $c11 (v128.load offset=16 (local.get $r)))
+        (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+        (local.set $c20 (v128.load (local.get $r)))
+        (local.set $c21 (v128.load offset=16 (local.get $r)))
+        (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+        (local.set $c30 (v128.load (local.get $r)))
+        (local.set $c31 (v128.load offset=16 (local.get $r)))))
+    (loop $p
+      (local.set $b0 (v128.load (local.get $pb)))
+      (local.set $b1 (v128.load offset=16 (local.get $pb)))
+      (local.set $x (v128.load64_splat (local.get $pa)))
+      (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $x) (local.get $b0))))
+      (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load64_splat offset=8 (local.get $pa)))
+      (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $x) (local.get $b0))))
+      (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load64_splat offset=16 (local.get $pa)))
+      (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $x) (local.get $b0))))
+      (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load64_splat offset=24 (local.get $pa)))
+      (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $x) (local.get $b0))))
+      (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $x) (local.get $b1))))
+      (local.set $pa (i32.add (local.get $pa) (i32.const 32)))
+      (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+      (br_if $p (local.tee $kc (i32.sub (local.get $kc) (i32.const 1)))))
+    (local.set $r (local.get $pc))
+    (v128.store (local.get $r) (local.get $c00))
+    (v128.store offset=16 (local.get $r) (local.get $c01))
+    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+    (v128.store (local.get $r) (local.get $c10))
+    (v128.store offset=16 (local.get $r) (local.get $c11))
+    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+    (v128.store (local.get $r) (local.get $c20))
+    (v128.store offset=16 (local.get $r) (local.get $c21))
+    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+    (v128.store (local.get $r) (local.get $c30))
+    (v128.store offset=16 (local.get $r) (local.get $c31)))
 
-    (local.set $rowB (i32.shl (local.get $n) (i32.const 3)))
-    (local.set $rowC (local.get $rowB))
-    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
-    (local.set $m4 (i32.and (local.get $m) (i32.const -4)))
-
-    ;; ---- column blocks of 4
-    (local.set $j (i32.const 0))
-    (block $done_j
-      (loop $loop_j
-        (br_if $done_j (i32.ge_s (local.get $j) (local.get $n4)))
-
-        ;; -- row blocks of 4
-        (local.set $i (i32.const 0))
-        (block $done_i
-          (loop $loop_i
-            (br_if $done_i (i32.ge_s (local.get $i) (local.get $m4)))
-            ;; the accumulators start at 0, or at C's values when accumulating (a running sum)
-            (local.set $pc (i32.add (local.get $c)
-              (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 3))))
-            (if (local.get $accumulate)
+  ;; ---------------------------------------------------------------- packing
+  ;; Packs a len × kc block into panels of 4 "lanes": element (l, p) is the f64 at src + l·sl + p·sp;
+  ;; panel q holds, for p = 0 … kc−1, elements (4q … 4q+3, p) at dst + q·32kc + 32p; lanes past len
+  ;; are zeros. A block: lanes = rows (sl = rsA, sp = csA); B block: lanes = columns (sl = csB, sp = rsB).
+  ;; The operands are dense, so one of the strides is 8: sl = 8 (the four values of one p are
+  ;; adjacent: row-major B, stored-transposed A — two v128 copies per p) or else sp = 8 (each lane is
+  ;; contiguous in p: row-major A, stored-transposed B — two p at a time, the 2×2 blocks transposed
+  ;; by shuffles). The partial panel is copied one value at a time, which needs neither.
+  (func $pack
+    (param $len i32) (param $kc i32) (param $src i32) (param $sl i32) (param $sp i32) (param $dst i32)
+    (local $l i32) (local $p i32) (local $lanes i32) (local $r i32)
+    (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $d i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
+    (local $kc2 i32)
+    (local.set $kc2 (i32.and (local.get $kc) (i32.const -2)))
+    (local.set $l (i32.const 0))
+    (block $done
+      (loop $panel
+        (br_if $done (i32.ge_u (local.get $l) (local.get $len)))
+        (local.set $lanes (i32.sub (local.get $len) (local.get $l)))
+        (local.set $s0 (i32.add (local.get $src) (i32.mul (local.get $l) (local.get $sl))))
+        (local.set $d (local.get $dst))
+        (if (i32.ge_u (local.get $lanes) (i32.const 4))
+          (then
+            (if (i32.eq (local.get $sl) (i32.const 8))
               (then
-                (local.set $c00 (v128.load (local.get $pc)))
-                (local.set $c01 (v128.load offset=16 (local.get $pc)))
-                (local.set $c10 (v128.load (i32.add (local.get $pc) (local.get $rowC))))
-                (local.set $c11 (v128.load offset=16 (i32.add (local.get $pc) (local.get $rowC))))
-                (local.set $c20 (v128.load (i32.add (local.get $pc) (i32.shl (local.get $rowC) (i32.const 1)))))
-                (local.set $c21 (v128.load offset=16 (i32.add (local.get $pc) (i32.shl (local.get $rowC) (i32.const 1)))))
-                (local.set $c30 (v128.load (i32.add (local.get $pc) (i32.mul (local.get $rowC) (i32.const 3)))))
-                (local.set $c31 (v128.load offset=16 (i32.add (local.get $pc) (i32.mul (local.get $rowC) (i32.const 3))))))
+                ;; the four values of one p are adjacent
+                (local.set $p (local.get $kc))
+                (loop $adjacent
+                  (v128.store (local.get $d) (v128.load (local.get $s0)))
+                  (v128.store offset=16 (local.get $d) (v128.load offset=16 (local.get $s0)))
+                  (local.set $s0 (i32.add (local.get $s0) (local.get $sp)))
+                  (local.set $d (i32.add (local.get $d) (i32.const 32)))
+                  (br_if $adjacent (local.tee $p (i32.sub (local.get $p) (i32.const 1))))))
               (else
-                (local.set $c00 (v128.const f64x2 0 0)) (local.set $c01 (v128.const f64x2 0 0))
-                (local.set $c10 (v128.const f64x2 0 0)) (local.set $c11 (v128.const f64x2 0 0))
-                (local.set $c20 (v128.const f64x2 0 0)) (local.set $c21 (v128.const f64x2 0 0))
-                (local.set $c30 (v128.const f64x2 0 0)) (local.set $c31 (v128.const f64x2 0 0))))
-            (local.set $pa0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rs))))
-            (local.set $pa1 (i32.add (local.get $pa0) (local.get $rs)))
-            (local.set $pa2 (i32.add (local.get $pa1) (local.get $rs)))
-            (local.set $pa3 (i32.add (local.get $pa2) (local.get $rs)))
-            (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))
-            (local.set $p (local.get $k))
-            (block $done_p
-              (loop $loop_p
-                (br_if $done_p (i32.eqz (local.get $p)))
-                (local.set $b0 (v128.load (local.get $pb)))
-                (local.set $b1 (v128.load offset=16 (local.get $pb)))
-                (local.set $x (f64x2.splat (f64.load (local.get $pa0))))
-                (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $x) (local.get $b0))))
-                (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $x) (local.get $b1))))
-                (local.set $x (f64x2.splat (f64.load (local.get $pa1))))
-                (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $x) (local.get $b0))))
-                (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $x) (local.get $b1))))
-                (local.set $x (f64x2.splat (f64.load (local.get $pa2))))
-                (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $x) (local.get $b0))))
-                (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $x) (local.get $b1))))
-                (local.set $x (f64x2.splat (f64.load (local.get $pa3))))
-                (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $x) (local.get $b0))))
-                (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $x) (local.get $b1))))
-                (local.set $pa0 (i32.add (local.get $pa0) (local.get $cs)))
-                (local.set $pa1 (i32.add (local.get $pa1) (local.get $cs)))
-                (local.set $pa2 (i32.add (local.get $pa2) (local.get $cs)))
-                (local.set $pa3 (i32.add (local.get $pa3) (local.get $cs)))
-                (local.set $pb (i32.add (local.get $pb) (local.get $rowB)))
-                (local.set $p (i32.sub (local.get $p) (i32.const 1)))
-                (br $loop_p)))
-            ;; store the 4×4 block
-            (v128.store (local.get $pc) (local.get $c00))
-            (v128.store offset=16 (local.get $pc) (local.get $c01))
-            (local.set $pc (i32.add (local.get $pc) (local.get $rowC)))
-            (v128.store (local.get $pc) (local.get $c10))
-            (v128.store offset=16 (local.get $pc) (local.get $c11))
-            (local.set $pc (i32.add (local.get $pc) (local.get $rowC)))
-            (v128.store (local.get $pc) (local.get $c20))
-            (v128.store offset=16 (local.get $pc) (local.get $c21))
-            (local.set $pc (i32.add (local.get $pc) (local.get $rowC)))
-            (v128.store (local.get $pc) (local.get $c30))
-            (v128.store offset=16 (local.get $pc) (local.get $c31))
-            (local.set $i (i32.add (local.get $i) (i32.const 4)))
-            (br $loop_i)))
+                ;; sp = 8: four lanes, each contiguous in p; two p at a time
+                (local.set $s1 (i32.add (local.get $s0) (local.get $sl)))
+                (local.set $s2 (i32.add (local.get $s1) (local.get $sl)))
+                (local.set $s3 (i32.add (local.get $s2) (local.get $sl)))
+                (local.set $p (i32.const 0))
+                (block $pairs_done
+                  (loop $pairs
+                    (br_if $pairs_done (i32.ge_u (local.get $p) (local.get $kc2)))
+                    (local.set $v0 (v128.load (local.get $s0)))
+                    (local.set $v1 (v128.load (local.get $s1)))
+                    (local.set $v2 (v128.load (local.get $s2)))
+                    (local.set $v3 (v128.load (local.get $s3)))
+                    (v128.store (local.get $d)
+                      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $v0) (local.get $v1)))
+                    (v128.store offset=16 (local.get $d)
+                      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $v2) (local.get $v3)))
+                    (v128.store offset=32 (local.get $d)
+                      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $v0) (local.get $v1)))
+                    (v128.store offset=48 (local.get $d)
+                      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $v2) (local.get $v3)))
+                    (local.set $s0 (i32.add (local.get $s0) (i32.const 16)))
+                    (local.set $s1 (i32.add (local.get $s1) (i32.const 16)))
+                    (local.set $s2 (i32.add (local.get $s2) (i32.const 16)))
+                    (local.set $s3 (i32.add (local.get $s3) (i32.const 16)))
+                    (local.set $d (i32.add (local.get $d) (i32.const 64)))
+                    (local.set $p (i32.add (local.get $p) (i32.const 2)))
+                    (br $pairs)))
+                (if (i32.lt_u (local.get $p) (local.get $kc))
+                  (then
+                    (f64.store (local.get $d) (f64.load (local.get $s0)))
+                    (f64.store offset=8 (local.get $d) (f64.load (local.get $s1)))
+                    (f64.store offset=16 (local.get $d) (f64.load (local.get $s2)))
+                    (f64.store offset=24 (local.get $d) (f64.load (local.get $s3))))))))
+          (else
+            ;; the last, partial panel: the lanes there are, then zeros
+            (local.set $p (local.get $kc))
+            (loop $edge
+              (v128.store (local.get $d) (v128.const i64x2 0 0))
+              (v128.store offset=16 (local.get $d) (v128.const i64x2 0 0))
+              (local.set $r (i32.const 0))
+              (local.set $s1 (local.get $s0))
+              (block $lanes_done
+                (loop $lane
+                  (br_if $lanes_done (i32.ge_u (local.get $r) (local.get $lanes)))
+                  (f64.store (i32.add (local.get $d) (i32.shl (local.get $r) (i32.const 3)))
+                    (f64.load (local.get $s1)))
+                  (local.set $s1 (i32.add (local.get $s1) (local.get $sl)))
+                  (local.set $r (i32.add (local.get $r) (i32.const 1)))
+                  (br $lane)))
+              (local.set $s0 (i32.add (local.get $s0) (local.get $sp)))
+              (local.set $d (i32.add (local.get $d) (i32.const 32)))
+              (br_if $edge (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))))
+        (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $kc) (i32.const 5))))
+        (local.set $l (i32.add (local.get $l) (i32.const 4)))
+        (br $panel))))
 
-        ;; -- rows left over: 1 × 4
-        (block $done_r
-          (loop $loop_r
-            (br_if $done_r (i32.ge_s (local.get $i) (local.get $m)))
-            (local.set $pc (i32.add (local.get $c)
-              (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 3))))
-            (if (local.get $accumulate)
-              (then
-                (local.set $c00 (v128.load (local.get $pc)))
-                (local.set $c01 (v128.load offset=16 (local.get $pc))))
-              (else
-                (local.set $c00 (v128.const f64x2 0 0)) (local.set $c01 (v128.const f64x2 0 0))))
-            (local.set $pa0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rs))))
-            (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))
-            (local.set $p (local.get $k))
-            (block $done_p1
-              (loop $loop_p1
-                (br_if $done_p1 (i32.eqz (local.get $p)))
-                (local.set $x (f64x2.splat (f64.load (local.get $pa0))))
-                (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $x) (v128.load (local.get $pb)))))
-                (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $x) (v128.load offset=16 (local.get $pb)))))
-                (local.set $pa0 (i32.add (local.get $pa0) (local.get $cs)))
-                (local.set $pb (i32.add (local.get $pb) (local.get $rowB)))
-                (local.set $p (i32.sub (local.get $p) (i32.const 1)))
-                (br $loop_p1)))
-            (v128.store (local.get $pc) (local.get $c00))
-            (v128.store offset=16 (local.get $pc) (local.get $c01))
-            (local.set $i (i32.add (local.get $i) (i32.const 1)))
-            (br $loop_r)))
+  ;; ---------------------------------------------------------------- edge tiles
+  ;; Copies the rows × cols corner of a tile between C (row stride ldc bytes) and the 4×4 scratch
+  ;; tile (row stride 32 bytes): toTile ≠ 0 copies C → tile, else tile → C.
+  (func $copyTile
+    (param $c i32) (param $ldc i32) (param $tile i32) (param $rows i32) (param $cols i32) (param $toTile i32)
+    (local $i i32) (local $j i32) (local $pc i32) (local $pt i32)
+    (local.set $i (i32.const 0))
+    (block $rows_done
+      (loop $row
+        (br_if $rows_done (i32.ge_u (local.get $i) (local.get $rows)))
+        (local.set $j (i32.const 0))
+        (block $cols_done
+          (loop $col
+            (br_if $cols_done (i32.ge_u (local.get $j) (local.get $cols)))
+            (local.set $pc (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 3))))
+            (local.set $pt (i32.add (local.get $tile) (i32.shl (local.get $j) (i32.const 3))))
+            (if (local.get $toTile)
+              (then (f64.store (local.get $pt) (f64.load (local.get $pc))))
+              (else (f64.store (local.get $pc) (f64.load (local.get $pt)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $col)))
+        (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+        (local.set $tile (i32.add (local.get $tile) (i32.const 32)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $row))))
 
-        (local.set $j (i32.add (local.get $j) (i32.const 4)))
-        (br $loop_j)))
-
-    ;; ---- columns left over: one at a time, every row
-    (block $done_jt
-      (loop $loop_jt
-        (br_if $done_jt (i32.ge_s (local.get $j) (local.get $n)))
-        (local.set $i (i32.const 0))
-        (block $done_it
-          (loop $loop_it
-            (br_if $done_it (i32.ge_s (local.get $i) (local.get $m)))
-            (local.set $pc (i32.add (local.get $c)
-              (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 3))))
-            (local.set $s (f64.const 0))
-            (if (local.get $accumulate) (then (local.set $s (f64.load (local.get $pc)))))
-            (local.set $pa0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rs))))
-            (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))
-            (local.set $p (local.get $k))
-            (block $done_pt
-              (loop $loop_pt
-                (br_if $done_pt (i32.eqz (local.get $p)))
-                (local.set $s (f64.add (local.get $s) (f64.mul (f64.load (local.get $pa0)) (f64.load (local.get $pb)))))
-                (local.set $pa0 (i32.add (local.get $pa0) (local.get $cs)))
-                (local.set $pb (i32.add (local.get $pb) (local.get $rowB)))
-                (local.set $p (i32.sub (local.get $p) (i32.const 1)))
-                (br $loop_pt)))
-            (f64.store (local.get $pc) (local.get $s))
-            (local.set $i (i32.add (local.get $i) (i32.const 1)))
-            (br $loop_it)))
-        (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br $loop_jt)))
-  )
+  ;; ---------------------------------------------------------------- the blocked product
+  (func (export "gemm")
+    (param $m i32) (param $n i32) (param $k i32)
+    (param $a i32) (param $rsA i32) (param $csA i32)
+    (param $b i32) (param $rsB i32) (param $csB i32)
+    (param $c i32) (param $acc i32)
+    (param $mcb i32) (param $kcb i32) (param $ncb i32)
+    (param $packA i32) (param $packB i32) (param $tile i32)
+    (local $jc i32) (local $pc i32) (local $ic i32) (local $jr i32) (local $ir i32)
+    (local $nc i32) (local $kc i32) (local $mc i32) (local $mr i32) (local $nr i32)
+    (local $load i32) (local $ldc i32) (local $cp i32) (local $pa i32) (local $pb i32) (local $bsrc i32)
+    (local.set $ldc (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $jc (i32.const 0))
+    (block $jc_done
+      (loop $jc_loop
+        (br_if $jc_done (i32.ge_u (local.get $jc) (local.get $n)))
+        (local.set $nc (i32.sub (local.get $n) (local.get $jc)))
+        (if (i32.gt_u (local.get $nc) (local.get $ncb)) (then (local.set $nc (local.get $ncb))))
+        (local.set $pc (i32.const 0))
+        (block $pc_done
+          (loop $pc_loop
+            (br_if $pc_done (i32.ge_u (local.get $pc) (local.get $k)))
+            (local.set $kc (i32.sub (local.get $k) (local.get $pc)))
+            (if (i32.gt_u (local.get $kc) (local.get $kcb)) (then (local.set $kc (local.get $kcb))))
+            ;; the sums start at C's values when accumulating or after the first k-block, else at +0
+            (local.set $load (i32.or (local.get $acc) (i32.ne (local.get $pc) (i32.const 0))))
+            ;; op(B)(pc, jc): the B panels are packed during the first row block (ic = 0), each just
+            ;; before its first use, while they are hot in L1; the later row blocks reuse them
+            (local.set $bsrc (i32.add (local.get $b)
+              (i32.add (i32.mul (local.get $pc) (local.get $rsB)) (i32.mul (local.get $jc) (local.get $csB)))))
+            (local.set $ic (i32.const 0))
+            (block $ic_done
+              (loop $ic_loop
+                (br_if $ic_done (i32.ge_u (local.get $ic) (local.get $m)))
+                (local.set $mc (i32.sub (local.get $m) (local.get $ic)))
+                (if (i32.gt_u (local.get $mc) (local.get $mcb)) (then (local.set $mc (local.get $mcb))))
+                (call $pack (local.get $mc) (local.get $kc)
+                  (i32.add (local.get $a)
+                    (i32.add (i32.mul (local.get $ic) (local.get $rsA)) (i32.mul (local.get $pc) (local.get $csA))))
+                  (local.get $rsA) (local.get $csA) (local.get $packA))
+                (local.set $jr (i32.const 0))
+                (block $jr_done
+                  (loop $jr_loop
+                    (br_if $jr_done (i32.ge_u (local.get $jr) (local.get $nc)))
+                    (local.set $nr (i32.sub (local.get $nc) (local.get $jr)))
+                    (if (i32.gt_u (local.get $nr) (i32.const 4)) (then (local.set $nr (i32.const 4))))
+                    ;; the B panel of columns jr … jr+3 (32·kc bytes per panel, so 8·kc·jr)
+                    (local.set $pb (i32.add (local.get $packB)
+                      (i32.shl (i32.mul (local.get $kc) (local.get $jr)) (i32.const 3))))
+                    (if (i32.eqz (local.get $ic))
+                      (then
+                        (call $pack (local.get $nr) (local.get $kc)
+                          (i32.add (local.get $bsrc) (i32.mul (local.get $jr) (local.get $csB)))
+                          (local.get $csB) (local.get $rsB) (local.get $pb))))
+                    (local.set $ir (i32.const 0))
+                    (block $ir_done
+                      (loop $ir_loop
+                        (br_if $ir_done (i32.ge_u (local.get $ir) (local.get $mc)))
+                        (local.set $mr (i32.sub (local.get $mc) (local.get $ir)))
+                        (if (i32.gt_u (local.get $mr) (i32.const 4)) (then (local.set $mr (i32.const 4))))
+                        (local.set $pa (i32.add (local.get $packA)
+                          (i32.shl (i32.mul (local.get $kc) (local.get $ir)) (i32.const 3))))
+                        (local.set $cp (i32.add (local.get $c)
+                          (i32.shl
+                            (i32.add (i32.mul (i32.add (local.get $ic) (local.get $ir)) (local.get $n))
+                              (i32.add (local.get $jc) (local.get $jr)))
+                            (i32.const 3))))
+                        (if (i32.and (i32.eq (local.get $mr) (i32.const 4)) (i32.eq (local.get $nr) (i32.const 4)))
+                          (then
+                            (call $kernel (local.get $kc) (local.get $pa) (local.get $pb)
+                              (local.get $cp) (local.get $ldc) (local.get $load)))
+                          (else
+                            ;; an edge tile: through the scratch tile, only its real elements copied
+                            (if (local.get $load)
+                              (then
+                                (call $copyTile (local.get $cp) (local.get $ldc) (local.get $tile)
+                                  (local.get $mr) (local.get $nr) (i32.const 1))))
+                            (call $kernel (local.get $kc) (local.get $pa) (local.get $pb)
+                              (local.get $tile) (i32.const 32) (local.get $load))
+                            (call $copyTile (local.get $cp) (local.get $ldc) (local.get $tile)
+                              (local.get $mr) (local.get $nr) (i32.const 0))))
+                        (local.set $ir (i32.add (local.get $ir) (i32.const 4)))
+                        (br $ir_loop)))
+                    (local.set $jr (i32.add (local.get $jr) (i32.const 4)))
+                    (br $jr_loop)))
+                (local.set $ic (i32.add (local.get $ic) (local.get $mcb)))
+                (br $ic_loop)))
+            (local.set $pc (i32.add (local.get $pc) (local.get $kcb)))
+            (br $pc_loop)))
+        (local.set $jc (i32.add (local.get $jc) (local.get $ncb)))
+        (br $jc_loop))))
 )
