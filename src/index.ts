@@ -24,12 +24,7 @@ export type { Activation as ActivationFunction } from './activations/activations
 
 export { Layer } from './layers/layer.js';
 export type { LayerConfig, Parameter } from './layers/layer.js';
-export { Dense } from './layers/dense.js';
-export type { DenseConfig } from './layers/dense.js';
-export { Activation, LeakyReLU, ELU } from './layers/activation.js';
-export { PReLU } from './layers/prelu.js';
-export { Dropout } from './layers/dropout.js';
-export { Flatten } from './layers/flatten.js';
+export * from './layers/index.js';
 export {
   getInitializer, glorotUniform, glorotNormal, heUniform, heNormal, lecunNormal, constant,
   randomUniformInitializer, randomNormalInitializer,
@@ -73,7 +68,10 @@ export { ProgressBar } from './callbacks/progress-bar.js';
 export type { ProgressBarOptions, ProgressStream } from './callbacks/progress-bar.js';
 
 export { Sequential } from './models/sequential.js';
-export type { CompileConfig, FitConfig } from './models/sequential.js';
+export { Trainer } from './training/trainer.js';
+export type { CompileConfig } from './training/trainer.js';
+export type { Batch, BatchIterable, ClassWeight, FitConfig } from './training/data.js';
+export type { CallbackModel } from './callbacks/callback.js';
 export type { NumnetModelJSON, LayerJSON, WeightJSON } from './io/native.js';
 export { NUMNET_FORMAT, NUMNET_FORMAT_VERSION } from './io/native.js';
 export { toTFJS, fromTFJS, toTFJSModelJSON, parseTFJSModelJSON } from './io/tfjs.js';

@@ -35,9 +35,16 @@ export interface Batch {
  */
 export type BatchIterable = Iterable<Batch> | AsyncIterable<Batch>;
 
-/** True for a batch iterable (and not an array or tensor, which are data themselves). */
+/**
+ * True for a batch iterable: an array whose first element is a `{ x, y }` object, or any other
+ * (sync or async) iterable object that is not itself data (an array of rows, a typed array, a tensor).
+ */
 export function isBatchIterable(x: unknown): x is BatchIterable {
-  if (x === null || typeof x !== 'object' || Array.isArray(x) || ArrayBuffer.isView(x) || x instanceof Tensor) return false;
+  if (x === null || typeof x !== 'object' || ArrayBuffer.isView(x) || x instanceof Tensor) return false;
+  if (Array.isArray(x)) {
+    const first: unknown = x[0];
+    return first !== null && typeof first === 'object' && !Array.isArray(first) && !ArrayBuffer.isView(first) && 'x' in first;
+  }
   const o = x as Record<symbol, unknown>;
   return typeof o[Symbol.iterator] === 'function' || typeof o[Symbol.asyncIterator] === 'function';
 }
