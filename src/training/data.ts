@@ -1,4 +1,5 @@
 import { NumnetError, checkOptions, describe, fmtShape } from '../errors.js';
+import type { Loss } from '../losses/losses.js';
 import { argmaxRow } from '../losses/metrics.js';
 import { Tensor, TensorLike, toTensor } from '../tensor/tensor.js';
 import type { CallbackHooks } from '../callbacks/callback.js';
@@ -86,6 +87,52 @@ export function checkFiniteRows(t: Tensor, what: string): void {
       throw new NumnetError('NON_FINITE_INPUT', `${what} holds ${v} in row ${row} (shape ${fmtShape(t.shape)})`);
     }
   }
+}
+
+/**
+ * x as a tensor [n, …inputShape] of finite values. When the model has no input shape yet,
+ * `build(sample)` builds it from x's sample shape and returns the input shape.
+ */
+export function checkInputs(
+  x: TensorLike,
+  layers: readonly { name: string }[],
+  inputShape: number[] | undefined,
+  build: (sample: number[]) => number[],
+  where: string,
+): Tensor {
+  const t = toTensor(x, `${where}: x`);
+  if (layers.length === 0) throw new NumnetError('INVALID_ARGUMENT', `${where}: the model has no layers`);
+  if (t.rank < 2) throw new NumnetError('SHAPE_MISMATCH', `${where}: x must be a batch [samples, …features], got shape ${fmtShape(t.shape)}`);
+  if (!inputShape) {
+    const sample = t.shape.slice(1);
+    if (sample.some((n) => n < 1)) {
+      throw new NumnetError('SHAPE_MISMATCH', `${where}: x has shape ${fmtShape(t.shape)}; a sample needs at least one value on every axis`);
+    }
+    checkFiniteRows(t, `${where}: x`);
+    inputShape = build(sample);
+  }
+  const expected = inputShape;
+  if (t.rank !== expected.length + 1 || expected.some((n, i) => t.shape[i + 1] !== n)) {
+    throw new NumnetError(
+      'SHAPE_MISMATCH',
+      `${where}: x has shape ${fmtShape(t.shape)} but the model expects [samples, ${expected.join(', ')}] (layer ${layers[0]!.name})`,
+    );
+  }
+  checkFiniteRows(t, `${where}: x`);
+  return t;
+}
+
+/** y as a tensor of finite targets for n samples of the model's output shape, as the loss takes them. */
+export function checkTargets(y: TensorLike, n: number, loss: Loss, out: readonly number[], where: string): Tensor {
+  let t = toTensor(y, `${where}: y`);
+  if (t.rank === 1 && !loss.sparse && out.length === 1 && out[0] === 1) t = new Tensor(t.data, [t.shape[0]!, 1]);
+  if (loss.sparse && t.rank === 2 && t.shape[1] === 1) t = new Tensor(t.data, [t.shape[0]!]);
+  if (t.shape[0] !== n) {
+    throw new NumnetError('SHAPE_MISMATCH', `${where}: x has ${n} samples but y has ${t.shape[0] ?? 0} (y shape ${fmtShape(t.shape)})`);
+  }
+  checkFiniteRows(t, `${where}: y`);
+  loss.checkTargets(t, new Tensor(new Float64Array(n * out.reduce((p, k) => p * k, 1)), [n, ...out]), `${where}: y`);
+  return t;
 }
 
 /** Rows [from, to) of t, sharing its memory. */

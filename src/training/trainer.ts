@@ -1,14 +1,14 @@
 import { History, Logs } from '../callbacks/callback.js';
 import { printLine } from '../callbacks/progress.js';
 import { stepsLine } from '../callbacks/progress-bar.js';
-import { NumnetError, checkOptions, describe, fmtShape } from '../errors.js';
+import { NumnetError, checkOptions, describe } from '../errors.js';
 import type { Layer, Parameter } from '../layers/layer.js';
 import { Loss, getLoss } from '../losses/losses.js';
 import { Metric, getMetric } from '../losses/metrics.js';
 import { Optimizer, getOptimizer } from '../optimizers/index.js';
-import { Tensor, TensorLike, allocate, checkShape, toTensor } from '../tensor/tensor.js';
+import { Tensor, TensorLike, allocate, checkShape } from '../tensor/tensor.js';
 import {
-  BatchIterable, BatchReader, ClassWeight, Data, FitConfig, checkBatchSize, checkFiniteRows, checkFitConfig, checkSteps, checkVerbose,
+  BatchIterable, BatchReader, ClassWeight, Data, FitConfig, checkBatchSize, checkFitConfig, checkInputs, checkSteps, checkTargets, checkVerbose,
   copyRows, isBatchIterable, rowRange, sampleWeights,
 } from './data.js';
 import { FitRun, Validation } from './loop.js';
@@ -160,42 +160,11 @@ export abstract class Trainer {
 
   /** x as a tensor [n, …inputShape] of finite values, building the model from it if needed. */
   private inputs(x: TensorLike, where: string): Tensor {
-    const t = toTensor(x, `${where}: x`);
-    if (this.layers.length === 0) throw new NumnetError('INVALID_ARGUMENT', `${where}: the model has no layers`);
-    if (t.rank < 2) throw new NumnetError('SHAPE_MISMATCH', `${where}: x must be a batch [samples, …features], got shape ${fmtShape(t.shape)}`);
-    if (!this.built) {
-      const sample = t.shape.slice(1);
-      if (sample.some((n) => n < 1)) {
-        throw new NumnetError('SHAPE_MISMATCH', `${where}: x has shape ${fmtShape(t.shape)}; a sample needs at least one value on every axis`);
-      }
-      checkFiniteRows(t, `${where}: x`);
+    return checkInputs(x, this.layers, this.getInputShape(), (sample) => {
       this.buildFromData(sample);
       this.resolveMetrics();
-    }
-    const expected = this.getInputShape()!;
-    if (t.rank !== expected.length + 1 || expected.some((n, i) => t.shape[i + 1] !== n)) {
-      throw new NumnetError(
-        'SHAPE_MISMATCH',
-        `${where}: x has shape ${fmtShape(t.shape)} but the model expects [samples, ${expected.join(', ')}] (layer ${this.layers[0]!.name})`,
-      );
-    }
-    checkFiniteRows(t, `${where}: x`);
-    return t;
-  }
-
-  /** y as a tensor matching the model output for n samples. */
-  private targets(y: TensorLike, n: number, where: string): Tensor {
-    let t = toTensor(y, `${where}: y`);
-    const loss = this.compiled!.loss;
-    const out = this.outputShape;
-    if (t.rank === 1 && !loss.sparse && out.length === 1 && out[0] === 1) t = new Tensor(t.data, [t.shape[0]!, 1]);
-    if (loss.sparse && t.rank === 2 && t.shape[1] === 1) t = new Tensor(t.data, [t.shape[0]!]);
-    if (t.shape[0] !== n) {
-      throw new NumnetError('SHAPE_MISMATCH', `${where}: x has ${n} samples but y has ${t.shape[0] ?? 0} (y shape ${fmtShape(t.shape)})`);
-    }
-    checkFiniteRows(t, `${where}: y`);
-    loss.checkTargets(t, new Tensor(new Float64Array(n * out.reduce((p, k) => p * k, 1)), [n, ...out]), `${where}: y`);
-    return t;
+      return this.getInputShape()!;
+    }, where);
   }
 
   /** One checked batch (x, y, weights) from user data; `trainable` also refuses a step activation. */
@@ -204,7 +173,7 @@ export abstract class Trainer {
     if (trainable) this.requireTrainable(where);
     const n = xt.shape[0]!;
     if (n === 0) throw new NumnetError('INVALID_ARGUMENT', `${where}: x has no samples`);
-    const yt = this.targets(y, n, where);
+    const yt = checkTargets(y, n, this.compiled!.loss, this.outputShape, where);
     const w = sampleWeights(sampleWeight, classWeight, yt, n, this.compiled!.loss.sparse, where);
     return w ? { x: xt, y: yt, w } : { x: xt, y: yt };
   }
