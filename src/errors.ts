@@ -92,11 +92,23 @@ export function withinLimits<T>(what: string, f: () => T): T {
   }
 }
 
+/** True for `{ … }` and `Object.create(null)` objects: not arrays, Maps, class instances or functions. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object') return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === null || proto === Object.prototype || Object.getPrototypeOf(proto) === null;
+}
+
+/** The value of `key` in logs when it is the object's own (never an inherited member such as `constructor`). */
+export function ownValue<T>(record: Record<string, T> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
 /** A plain options object (undefined gives {}); INVALID_ARGUMENT for anything else or an unknown key. */
 export function checkOptions<T extends object>(options: T | undefined, known: readonly string[], what: string): T {
   if (options === undefined) return {} as T;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new NumnetError('INVALID_ARGUMENT', `${what} options must be an object, got ${describe(options)}`);
+  if (!isPlainObject(options)) {
+    throw new NumnetError('INVALID_ARGUMENT', `${what} options must be a plain object, got ${describe(options)}`);
   }
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {

@@ -1,4 +1,4 @@
-import { NumnetError, describe } from '../errors.js';
+import { describe, NumnetError, ownValue } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Callback, Logs } from './callback.js';
 
@@ -99,7 +99,7 @@ export class EarlyStopping extends Callback {
 
   /** Compares the monitored value with the best so far; stops training when patience runs out. */
   onEpochEnd(epoch: number, logs: Logs = {}): void {
-    const current = logs[this.monitor];
+    const current = ownValue(logs, this.monitor);
     if (current === undefined) {
       if (!this.warned) {
         this.warned = true;

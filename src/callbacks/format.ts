@@ -11,7 +11,7 @@ export function formatLogs(logs: Logs, keys?: readonly string[]): string {
     throw new NumnetError('INVALID_ARGUMENT', `formatLogs(): keys must be an array of strings, got ${describe(keys)}`);
   }
   return keys
-    .filter((k) => k in logs)
+    .filter((k) => Object.prototype.hasOwnProperty.call(logs, k))
     .map((k) => `${k}: ${formatNumber(logs[k]!)}`)
     .join(' - ');
 }

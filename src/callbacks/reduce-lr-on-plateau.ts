@@ -1,4 +1,4 @@
-import { NumnetError, describe } from '../errors.js';
+import { describe, NumnetError, ownValue } from '../errors.js';
 import { Callback, Logs, numericLearningRate } from './callback.js';
 
 /** Options of `ReduceLROnPlateau` (Keras's, in camelCase). */
@@ -94,7 +94,7 @@ export class ReduceLROnPlateau extends Callback {
   onEpochEnd(epoch: number, logs: Logs = {}): void {
     const lr = this.rate();
     logs.learning_rate = lr;
-    const current = logs[this.monitor];
+    const current = ownValue(logs, this.monitor);
     if (current === undefined) {
       if (!this.warned) {
         this.warned = true;

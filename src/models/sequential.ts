@@ -24,6 +24,7 @@ export class Sequential extends Trainer {
   private params: Parameter[] = [];
   /** The layers' names, for O(1) uniqueness checks. */
   private readonly names = new Set<string>();
+  private readonly nameCounters = new Map<string, number>();
 
   constructor(layers: Layer[] = [], options: { seed?: number; name?: string } = {}) {
     super();
@@ -70,9 +71,15 @@ export class Sequential extends Trainer {
     const rng = this.rng.getState();
     const inputShape = this.inputShape;
     const count = this.layers.length;
+    const counters = new Map(this.nameCounters);
     try {
       this.append(layer);
-      if (this.inputShape) this.build(this.inputShape);
+      // Only the new layer is built (from the previous layer's output): adding n layers is O(n).
+      if (this.inputShape && !layer.built) {
+        const prev = this.layers[this.layers.length - 2];
+        layer.build(prev ? prev.outputShape.slice() : this.inputShape, this.rng);
+      }
+      if (this.inputShape) for (const p of layer.params) this.params.push(p);
     } catch (e) {
       // A layer that cannot be built (a Dense after multi-axis samples, too many weights) leaves the
       // model and the layer as they were.
@@ -81,6 +88,8 @@ export class Sequential extends Trainer {
         this.names.delete(layer.name);
       }
       restoreLayer(layer, before);
+      for (const [k, v] of counters) this.nameCounters.set(k, v);
+      this.nameCounters.forEach((_, k) => counters.has(k) || this.nameCounters.delete(k));
       this.inputShape = inputShape;
       this.rng.setState(rng);
       this.params = this.layers.flatMap((l) => l.params);
@@ -104,11 +113,15 @@ export class Sequential extends Trainer {
     if (this.layers.length === 1 && layer.inputShape) this.inputShape = layer.inputShape.slice();
   }
 
+  /** `dense`, `dense_1`, … (Keras's names): the first free one, searched from the last one given. */
   private uniqueName(className: string): string {
     const base = className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-    for (let k = 0; ; k++) {
+    for (let k = this.nameCounters.get(base) ?? 0; ; k++) {
       const name = k === 0 ? base : `${base}_${k}`;
-      if (!this.names.has(name)) return name;
+      if (!this.names.has(name)) {
+        this.nameCounters.set(base, k + 1);
+        return name;
+      }
     }
   }
 
@@ -122,9 +135,9 @@ export class Sequential extends Trainer {
     this.params = this.layers.flatMap((l) => l.params);
   }
 
-  /** True once the model knows its input shape and has its weights. */
+  /** True once the model knows its input shape and has its weights (layers are built in order). */
   get built(): boolean {
-    return this.inputShape !== undefined && this.layers.every((l) => l.built);
+    return this.inputShape !== undefined && this.layers.length > 0 && this.layers[this.layers.length - 1]!.built;
   }
 
   /** The output shape of one sample. */
@@ -194,7 +207,10 @@ export class Sequential extends Trainer {
       }
       return t;
     });
-    tensors.forEach((t, i) => this.params[i]!.value.data.set(t.data));
+    // Every source is read before any weight is written: the model's own live tensors, in any order,
+    // are copies of the old values (setWeights([k1, b0, k0, b1]) swaps).
+    const values = tensors.map((t) => t.data.slice());
+    values.forEach((v, i) => this.params[i]!.value.data.set(v));
   }
 
   /** The trainable parameters (kernel, bias, … per layer) with their gradient buffers. */
