@@ -444,15 +444,10 @@ function readOptimizerState(
   };
 }
 
-/**
- * The slot names the configured optimizer keeps per weight, in the order it creates them (found by
- * one update of a probe weight, so every optimizer's slots are known without a list to maintain).
- */
+/** The slot names the configured optimizer keeps per weight, in the order it creates them (`slotNames()`). */
 function slotKeys(r: FormatReader, compileConfig: Record<string, unknown>): string[] {
-  const probe = readOptimizer(r, compileConfig.optimizer);
-  const p: Parameter = { name: 'probe', value: new Tensor(new Float64Array(1), [1]), grad: new Float64Array(1) };
-  r.wrap('compileConfig.optimizer', () => probe.apply([p]));
-  return Object.keys(probe.getState().slots[0] ?? {});
+  const optimizer = readOptimizer(r, compileConfig.optimizer);
+  return r.wrap('compileConfig.optimizer', () => optimizer.slotNames());
 }
 
 function readRandomState(r: FormatReader, v: unknown, layers: Layer[]): { model: RandomState; layers: Record<string, RandomState> } {

@@ -1,5 +1,4 @@
-import { NumnetError, describe } from '../errors.js';
-import { Optimizer, OptimizerConfig, Slots, checkRange } from './optimizer.js';
+import { HyperparameterTable, Optimizer, OptimizerConfig, Slots, hyperparameterChecks as is } from './optimizer.js';
 
 export interface AdagradConfig extends OptimizerConfig {
   /** G₀, the starting value of the sum of squared gradients (default 0.1). */
@@ -14,38 +13,33 @@ export interface AdagradConfig extends OptimizerConfig {
  * gradients. (PyTorch puts ε outside the root: αg/(√G + ε).)
  */
 export class Adagrad extends Optimizer {
+  /** Adagrad's options: each one's default and check. */
+  static override readonly hyperparameters = {
+    learningRate: { default: 0.001, check: is.learningRate },
+    initialAccumulatorValue: { default: 0.1, check: is.nonNegative },
+    epsilon: { default: 1e-7, check: is.positive },
+  } satisfies HyperparameterTable<AdagradConfig>;
+  /** The name in option errors. */
+  static override readonly label: string = 'Adagrad';
   readonly name = 'adagrad';
   /** G₀. */
-  readonly initialAccumulatorValue: number;
+  declare readonly initialAccumulatorValue: number;
   /** ε under the root. */
-  readonly epsilon: number;
+  declare readonly epsilon: number;
 
   constructor(config: AdagradConfig = {}) {
-    super(config, 0.001, ['initialAccumulatorValue', 'epsilon']);
-    const g0 = config.initialAccumulatorValue ?? 0.1;
-    if (typeof g0 !== 'number' || !Number.isFinite(g0) || g0 < 0) {
-      throw new NumnetError('INVALID_ARGUMENT', `Adagrad initialAccumulatorValue must be a finite number ≥ 0, got ${describe(g0)}`);
-    }
-    this.initialAccumulatorValue = g0;
-    this.epsilon = checkRange(config.epsilon ?? 1e-7, 'Adagrad epsilon', 0, Infinity, true);
+    super(config);
   }
 
   protected build(size: number): Slots {
     return { G: new Float64Array(size).fill(this.initialAccumulatorValue) };
   }
 
-  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number): number {
+  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number): void {
     const G = s.G!;
-    let bad = 0; // NaN once some G is not finite (x·0 is 0 for finite x)
     for (let i = 0; i < w.length; i++) {
       G[i]! += g[i]! * g[i]!;
-      bad += G[i]! * 0;
       w[i]! -= (lr * g[i]!) / Math.sqrt(G[i]! + this.epsilon);
     }
-    return bad;
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon };
   }
 }

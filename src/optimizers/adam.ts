@@ -1,5 +1,4 @@
-import { NumnetError, describe } from '../errors.js';
-import { Optimizer, OptimizerConfig, Slots, checkRange } from './optimizer.js';
+import { HyperparameterTable, Optimizer, OptimizerConfig, Slots, hyperparameterChecks as is } from './optimizer.js';
 
 export interface AdamConfig extends OptimizerConfig {
   /** β₁, the decay of the first moment m (default 0.9). */
@@ -19,26 +18,28 @@ export interface AdamConfig extends OptimizerConfig {
  * (Keras folds the corrections into α and adds ε to √v, so its ε acts 1/√(1 − β₂ᵗ) times larger.)
  */
 export class Adam extends Optimizer {
+  /** Adam's options: each one's default and check. */
+  static override readonly hyperparameters = {
+    learningRate: { default: 0.001, check: is.learningRate },
+    beta1: { default: 0.9, check: is.unitInterval },
+    beta2: { default: 0.999, check: is.unitInterval },
+    epsilon: { default: 1e-7, check: is.positive },
+    amsgrad: { default: false, check: is.boolean },
+  } satisfies HyperparameterTable<AdamConfig>;
+  /** The name in option errors. */
+  static override readonly label: string = 'Adam';
   readonly name: string = 'adam';
   /** β₁. */
-  readonly beta1: number;
+  declare readonly beta1: number;
   /** β₂. */
-  readonly beta2: number;
+  declare readonly beta2: number;
   /** ε added to √v̂. */
-  readonly epsilon: number;
+  declare readonly epsilon: number;
   /** Whether it is the AMSGrad variant. */
-  readonly amsgrad: boolean;
+  declare readonly amsgrad: boolean;
 
-  constructor(config: AdamConfig = {}, optionNames: readonly string[] = [], label = 'Adam') {
-    super(config, 0.001, ['beta1', 'beta2', 'epsilon', 'amsgrad', ...(Array.isArray(optionNames) ? optionNames : [optionNames as never])]);
-    if (typeof label !== 'string') label = 'Adam';
-    this.beta1 = checkRange(config.beta1 ?? 0.9, `${label} beta1`, 0, 1);
-    this.beta2 = checkRange(config.beta2 ?? 0.999, `${label} beta2`, 0, 1);
-    this.epsilon = checkRange(config.epsilon ?? 1e-7, `${label} epsilon`, 0, Infinity, true);
-    this.amsgrad = config.amsgrad ?? false;
-    if (typeof this.amsgrad !== 'boolean') {
-      throw new NumnetError('INVALID_ARGUMENT', `${label} amsgrad must be true or false, got ${describe(config.amsgrad)}`);
-    }
+  constructor(config: AdamConfig = {}) {
+    super(config);
   }
 
   protected build(size: number): Slots {
@@ -47,26 +48,19 @@ export class Adam extends Optimizer {
     return s;
   }
 
-  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number, t: number): number {
+  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number, t: number): void {
     const { beta1, beta2, epsilon } = this;
     const m = s.m!;
     const v = s.v!;
     const vMax = s.vMax;
     const c1 = 1 - beta1 ** t;
     const c2 = 1 - beta2 ** t;
-    let bad = 0; // NaN once some m, v (or vMax) is not finite (x·0 is 0 for finite x)
     for (let i = 0; i < w.length; i++) {
       m[i] = beta1 * m[i]! + (1 - beta1) * g[i]!;
       v[i] = beta2 * v[i]! + (1 - beta2) * g[i]! * g[i]!;
       let vi = v[i]!;
       if (vMax) vi = vMax[i] = Math.max(vMax[i]!, vi);
-      bad += m[i]! * 0 + vi * 0;
       w[i]! -= (lr * (m[i]! / c1)) / (Math.sqrt(vi / c2) + epsilon);
     }
-    return bad;
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
   }
 }

@@ -1,4 +1,4 @@
-import { Optimizer, OptimizerConfig, Slots, checkRange } from './optimizer.js';
+import { HyperparameterTable, Optimizer, OptimizerConfig, Slots, hyperparameterChecks as is } from './optimizer.js';
 
 export interface AdamaxConfig extends OptimizerConfig {
   /** β₁, the decay of the first moment m (default 0.9). */
@@ -14,41 +14,40 @@ export interface AdamaxConfig extends OptimizerConfig {
  * m ← β₁m + (1 − β₁)g; u ← max(β₂u, |g|); w ← w − (α/(1 − β₁ᵗ))·m/(u + ε).
  */
 export class Adamax extends Optimizer {
+  /** Adamax's options: each one's default and check. */
+  static override readonly hyperparameters = {
+    learningRate: { default: 0.001, check: is.learningRate },
+    beta1: { default: 0.9, check: is.unitInterval },
+    beta2: { default: 0.999, check: is.unitInterval },
+    epsilon: { default: 1e-7, check: is.positive },
+  } satisfies HyperparameterTable<AdamaxConfig>;
+  /** The name in option errors. */
+  static override readonly label: string = 'Adamax';
   readonly name = 'adamax';
   /** β₁. */
-  readonly beta1: number;
+  declare readonly beta1: number;
   /** β₂. */
-  readonly beta2: number;
+  declare readonly beta2: number;
   /** ε added to u. */
-  readonly epsilon: number;
+  declare readonly epsilon: number;
 
   constructor(config: AdamaxConfig = {}) {
-    super(config, 0.001, ['beta1', 'beta2', 'epsilon']);
-    this.beta1 = checkRange(config.beta1 ?? 0.9, 'Adamax beta1', 0, 1);
-    this.beta2 = checkRange(config.beta2 ?? 0.999, 'Adamax beta2', 0, 1);
-    this.epsilon = checkRange(config.epsilon ?? 1e-7, 'Adamax epsilon', 0, Infinity, true);
+    super(config);
   }
 
   protected build(size: number): Slots {
     return { m: new Float64Array(size), u: new Float64Array(size) };
   }
 
-  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number, t: number): number {
+  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number, t: number): void {
     const { beta1, beta2, epsilon } = this;
     const m = s.m!;
     const u = s.u!;
     const step = lr / (1 - beta1 ** t);
-    let bad = 0; // NaN once some m or u is not finite (x·0 is 0 for finite x)
     for (let i = 0; i < w.length; i++) {
       m[i] = beta1 * m[i]! + (1 - beta1) * g[i]!;
       u[i] = Math.max(beta2 * u[i]!, Math.abs(g[i]!));
-      bad += m[i]! * 0 + u[i]! * 0;
       w[i]! -= (step * m[i]!) / (u[i]! + epsilon);
     }
-    return bad;
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
 }

@@ -1,5 +1,5 @@
 import { Adam, AdamConfig } from './adam.js';
-import { Slots, checkRange } from './optimizer.js';
+import { HyperparameterTable, Slots, hyperparameterChecks as is } from './optimizer.js';
 
 export interface AdamWConfig extends AdamConfig {
   /** λ: each step first does w ← w − αλw (default 0.004). */
@@ -11,21 +11,23 @@ export interface AdamWConfig extends AdamConfig {
  * Adam step. (PyTorch's default λ is 0.01.)
  */
 export class AdamW extends Adam {
+  /** AdamW's options: Adam's and weightDecay. */
+  static override readonly hyperparameters = {
+    ...Adam.hyperparameters,
+    weightDecay: { default: 0.004, check: is.nonNegative },
+  } satisfies HyperparameterTable<AdamWConfig>;
+  /** The name in option errors. */
+  static override readonly label: string = 'AdamW';
   override readonly name = 'adamw';
   /** λ. */
-  readonly weightDecay: number;
+  declare readonly weightDecay: number;
 
   constructor(config: AdamWConfig = {}) {
-    super(config, ['weightDecay'], 'AdamW');
-    this.weightDecay = checkRange(config.weightDecay ?? 0.004, 'AdamW weightDecay', 0, Infinity);
+    super(config);
   }
 
-  protected override updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number, t: number): number {
+  protected override updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number, t: number): void {
     for (let i = 0; i < w.length; i++) w[i]! -= lr * this.weightDecay * w[i]!;
-    return super.updateStep(w, g, s, lr, t);
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), weightDecay: this.weightDecay };
+    super.updateStep(w, g, s, lr, t);
   }
 }

@@ -9,7 +9,7 @@ import { RMSprop } from './rmsprop.js';
 import { SGD } from './sgd.js';
 
 export { Optimizer } from './optimizer.js';
-export type { LearningRate, OptimizerConfig, Slots } from './optimizer.js';
+export type { Hyperparameter, HyperparameterTable, Hyperparameters, LearningRate, OptimizerConfig, Slots } from './optimizer.js';
 export { SGD } from './sgd.js';
 export type { SGDConfig } from './sgd.js';
 export { Adagrad } from './adagrad.js';

@@ -24,12 +24,83 @@ export interface OptimizerConfig {
 export type Slots = Record<string, Float64Array>;
 
 /**
- * The base of every optimizer. A subclass says which state each weight needs (`build`) and what
- * one update of one weight is (`updateStep`: the equation and nothing else). This class keeps
- * the step counter t, resolves the learning rate at t, and can save and roll back its state so a
- * failed batch leaves it as it was.
+ * One option of an optimizer: its default and its check, which returns the value or throws
+ * INVALID_ARGUMENT naming the option (`what` is e.g. 'Adam beta1').
+ */
+export interface Hyperparameter<T = unknown> {
+  /** The value when the option is not given (or is undefined or null). */
+  readonly default: T;
+  /** Returns the value, or throws a NumnetError naming `what`. */
+  readonly check: (value: unknown, what: string) => T;
+}
+
+/** An optimizer's table of options: each option's default and check, by name. */
+export type Hyperparameters = Readonly<Record<string, Hyperparameter>>;
+
+/**
+ * The table of an optimizer whose options are `C`: one entry for learningRate and for each of C's
+ * own options (the clipping options belong to the base class), of the option's type — so the
+ * table and the `XxxConfig` interface cannot disagree.
+ */
+export type HyperparameterTable<C extends OptimizerConfig> = {
+  readonly [K in Exclude<keyof C, 'clipNorm' | 'globalClipNorm' | 'clipValue'>]-?: Hyperparameter<Exclude<C[K], undefined>>;
+};
+
+/** The checks the optimizers' tables use; each returns the value or throws INVALID_ARGUMENT naming `what`. */
+export const hyperparameterChecks = {
+  /** A number > 0, or a function of the step (a schedule). */
+  learningRate: (value: unknown, what: string): LearningRate => {
+    if (typeof value === 'function') return value as (step: number) => number;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new NumnetError('INVALID_ARGUMENT', `${what} must be a number > 0 or a function of the step, got ${describe(value)}`);
+    }
+    return value;
+  },
+  /** A number in [0, 1). */
+  unitInterval: (value: unknown, what: string): number => checkRange(value, what, 0, 1),
+  /** A number in (0, 1). */
+  openUnitInterval: (value: unknown, what: string): number => checkRange(value, what, 0, 1, true),
+  /** A number > 0 (finite). */
+  positive: (value: unknown, what: string): number => checkRange(value, what, 0, Infinity, true),
+  /** A finite number ≥ 0. */
+  nonNegative: (value: unknown, what: string): number => {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new NumnetError('INVALID_ARGUMENT', `${what} must be a finite number ≥ 0, got ${describe(value)}`);
+    }
+    return value;
+  },
+  /** true or false. */
+  boolean: (value: unknown, what: string): boolean => {
+    if (typeof value !== 'boolean') throw new NumnetError('INVALID_ARGUMENT', `${what} must be true or false, got ${describe(value)}`);
+    return value;
+  },
+} as const;
+
+const CLIPS = ['clipNorm', 'globalClipNorm', 'clipValue'] as const;
+
+/**
+ * The base of every optimizer. A subclass declares its options (`static hyperparameters`: each
+ * one's default and check; the constructor checks them, sets the fields of those names and
+ * `getConfig` lists them), says which state each weight needs (`build`) and what one update of
+ * one weight is (`updateStep`: the equation and nothing else).
+ *
+ * This class keeps the step counter t, resolves the learning rate at t, clips, and makes each
+ * `apply` a transaction: every gradient must be finite (checked before clipping, which would hide
+ * an infinity), and every weight and state buffer an update wrote must be finite after it;
+ * otherwise — or if anything throws during the update — the weights, the state and t are restored
+ * exactly and it throws.
  */
 export abstract class Optimizer {
+  /**
+   * The optimizer's own options (and the default learningRate), each with its default and check.
+   * The constructor checks the given options against it, sets the fields of those names and
+   * `getConfig` lists them. A subclass declares its fields with `declare readonly x: T` (a plain
+   * field declaration would reset them after the constructor ran).
+   */
+  static readonly hyperparameters: Hyperparameters = {};
+  /** The name the option errors use ('Adam beta1 must be …'). */
+  static readonly label: string = 'Optimizer';
+
   /** The lower-case name ('sgd', 'adam', …). */
   abstract readonly name: string;
   /** α, or a schedule of the step; callbacks such as `ReduceLROnPlateau` change a numeric one. */
@@ -43,37 +114,45 @@ export abstract class Optimizer {
   /** Number of updates applied so far (t of the last step). */
   iterations = 0;
   private slots: Slots[] = [];
-  private backup: { iterations: number; slots: Slots[]; bound: number } | undefined;
+  /** What `apply` restores on failure: a copy of each weight and of each weight's slots (buffers reused). */
+  private saved: { weights: Float64Array[]; slots: Slots[] } = { weights: [], slots: [] };
   /** The weights (their value tensors) this optimizer updates, in order, from its first `apply`. */
   private bound: Tensor[] = [];
-  private finite = true;
 
   /**
-   * @param config the options; a key that is neither a base option nor in `optionNames` is an
-   *   INVALID_ARGUMENT (a misspelt `beta_1` must not pass silently).
+   * @param config the options; a key that is neither a base option, nor in the class's
+   *   `hyperparameters`, nor in `optionNames` is an INVALID_ARGUMENT (a misspelt `beta_1` must not
+   *   pass silently).
+   * @param defaultLearningRate the default α, when the class's table has no learningRate entry.
+   * @param optionNames further options the subclass checks and keeps itself.
    */
-  constructor(config: OptimizerConfig, defaultLearningRate: number, optionNames: readonly string[] = []) {
+  constructor(config: OptimizerConfig = {}, defaultLearningRate?: number, optionNames: readonly string[] = []) {
     if (new.target === Optimizer) {
       throw new NumnetError('INVALID_ARGUMENT', 'Optimizer is abstract: use SGD, Adam, … or a subclass');
     }
+    const Class = new.target as unknown as { hyperparameters: Hyperparameters; label: string };
+    const table = Class.hyperparameters;
+    const label = Class.label;
     if (!Array.isArray(optionNames) || optionNames.some((n) => typeof n !== 'string')) {
       throw new NumnetError('INVALID_ARGUMENT', `Optimizer: optionNames must be an array of option names, got ${describe(optionNames)}`);
     }
-    if (typeof defaultLearningRate !== 'number' || !(defaultLearningRate > 0) || !Number.isFinite(defaultLearningRate)) {
-      throw new NumnetError('INVALID_ARGUMENT', `Optimizer: the default learning rate must be a number > 0, got ${describe(defaultLearningRate)}`);
+    const lrDefault = defaultLearningRate ?? table.learningRate?.default;
+    if (typeof lrDefault !== 'number' || !(lrDefault > 0) || !Number.isFinite(lrDefault)) {
+      throw new NumnetError('INVALID_ARGUMENT', `Optimizer: the default learning rate must be a number > 0, got ${describe(lrDefault)}`);
     }
     if (config === null || typeof config !== 'object' || Array.isArray(config)) {
       throw new NumnetError('INVALID_ARGUMENT', `optimizer options must be an object, got ${describe(config)}`);
     }
-    const known = ['learningRate', 'clipNorm', 'globalClipNorm', 'clipValue', ...optionNames];
+    const own = Object.keys(table).filter((k) => k !== 'learningRate');
+    const known = ['learningRate', ...CLIPS, ...own, ...optionNames];
     for (const key of Object.keys(config)) {
       if (!known.includes(key)) {
         throw new NumnetError('INVALID_ARGUMENT', `unknown optimizer option ${JSON.stringify(key)}; the options are ${known.join(', ')}`);
       }
     }
-    this.learningRate = config.learningRate ?? defaultLearningRate;
-    checkLearningRate(this.learningRate);
-    const clips = (['clipNorm', 'globalClipNorm', 'clipValue'] as const).filter((k) => config[k] != null);
+    const lrCheck = table.learningRate?.check ?? hyperparameterChecks.learningRate;
+    this.learningRate = lrCheck(config.learningRate ?? lrDefault, `${label} learningRate`) as LearningRate;
+    const clips = CLIPS.filter((k) => config[k] != null);
     if (clips.length > 1) {
       throw new NumnetError('INVALID_ARGUMENT', `set at most one of clipNorm, globalClipNorm, clipValue; got ${clips.join(' and ')}`);
     }
@@ -86,13 +165,27 @@ export abstract class Optimizer {
     this.clipNorm = config.clipNorm ?? undefined;
     this.globalClipNorm = config.globalClipNorm ?? undefined;
     this.clipValue = config.clipValue ?? undefined;
+    const given = config as Record<string, unknown>;
+    const fields = this as unknown as Record<string, unknown>;
+    for (const key of own) {
+      const h = table[key]!;
+      fields[key] = h.check(given[key] ?? h.default, `${label} ${key}`);
+    }
   }
 
   /** The state one weight of `size` values needs, all zeros unless the equation says otherwise. */
   protected abstract build(size: number): Slots;
 
-  /** One update of one weight w with gradient g, state s, learning rate α, at step t. */
-  protected abstract updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number, t: number): number | void;
+  /**
+   * One update of one weight w with gradient g, state s, learning rate α, at step t: the equation,
+   * in place, and nothing else (`apply` checks and restores).
+   */
+  protected abstract updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number, t: number): void;
+
+  /** The names of the state buffers each weight gets, in the order `build` creates them (`['m', 'v']` for Adam). */
+  slotNames(): string[] {
+    return Object.keys(this.build(0));
+  }
 
   /** The learning rate α of update t (t = 1 for the first; a schedule is called with t − 1). */
   learningRateAt(t: number): number {
@@ -125,32 +218,59 @@ export abstract class Optimizer {
     }
   }
 
-  /** Applies one update to every parameter from its `grad` (clipped first); t counts from 1. */
+  /**
+   * Applies one update to every parameter from its `grad` (clipped first); t counts from 1. A
+   * transaction: NON_FINITE_LOSS naming the weight if a gradient is not finite (before clipping) or
+   * the update made a weight or the state non-finite, and then — or when anything else throws
+   * during the update, such as a schedule giving a bad rate — the weights, the state and
+   * `iterations` are exactly as before the call. (The gradients stay clipped.)
+   */
   apply(params: readonly Parameter[]): void {
+    const bound = this.bound.length;
     this.checkParams(params);
     const t = this.iterations + 1;
-    const lr = this.learningRateAt(t);
-    this.clip(params);
-    let flag = 0;
-    for (let i = 0; i < params.length; i++) {
-      const p = params[i]!;
-      let s = this.slots[i];
-      if (!s) s = this.slots[i] = this.build(p.value.size);
-      const bad = this.updateStep(p.value.data, p.grad, s, lr, t);
-      if (bad !== undefined) flag += bad;
+    const built = this.slots.length;
+    const saved = this.saved;
+    let changed = false;
+    try {
+      const lr = this.learningRateAt(t);
+      // The gradients are finite (before clipping turns an infinity into a finite step), checked in
+      // the pass that copies the weights.
+      for (let i = 0; i < params.length; i++) {
+        const p = params[i]!;
+        const w = p.value.data;
+        let b = saved.weights[i];
+        if (!b || b.length !== w.length) b = saved.weights[i] = new Float64Array(w.length);
+        if (!copyCheckingFinite(w, p.grad, b)) throw restored(`the gradient of ${p.name} is not finite`);
+      }
+      for (let i = 0; i < built; i++) copySlots(this.slots[i]!, (saved.slots[i] ??= {}));
+      changed = true;
+      this.clip(params);
+      for (let i = 0; i < params.length; i++) {
+        const p = params[i]!;
+        const w = p.value.data;
+        let s = this.slots[i];
+        if (!s) s = this.slots[i] = this.build(w.length);
+        this.updateStep(w, p.grad, s, lr, t);
+        if (!allFinite(w, s)) {
+          throw restored(
+            finite(w)
+              ? `the update made the ${this.name} optimizer's state non-finite (a gradient too large to square?)`
+              : `the update made ${p.name} non-finite`,
+          );
+        }
+      }
+      this.iterations = t;
+    } catch (e) {
+      if (changed) {
+        for (let i = 0; i < params.length; i++) params[i]!.value.data.set(saved.weights[i]!);
+        this.slots.length = built;
+        for (let i = 0; i < built; i++) restoreSlots(this.slots[i]!, saved.slots[i]!);
+      }
+      this.iterations = t - 1;
+      this.bound.length = bound;
+      throw e;
     }
-    this.iterations = t;
-    this.finite = flag === 0;
-  }
-
-  /**
-   * False when the last `apply` left a non-finite value in the state (an accumulator of g² that
-   * overflowed while the weights stayed finite); the model then rolls the update back. Each
-   * optimizer reports it from its update loop (`updateStep` returns Σ x·0 over the values it wrote,
-   * NaN for any non-finite x); `stateIsFinite()` checks the whole state.
-   */
-  get lastStateFinite(): boolean {
-    return this.finite;
   }
 
   /**
@@ -190,52 +310,9 @@ export abstract class Optimizer {
     for (let i = this.bound.length; i < params.length; i++) this.bound.push(params[i]!.value);
   }
 
-  /** Remembers the current state so that `rollback` can restore it (buffers reused). */
-  checkpoint(): void {
-    const backup = (this.backup ??= { iterations: 0, slots: [], bound: 0 });
-    backup.iterations = this.iterations;
-    backup.bound = this.bound.length;
-    for (let i = 0; i < this.slots.length; i++) {
-      const s = this.slots[i]!;
-      const b = (backup.slots[i] ??= {});
-      for (const k in s) {
-        const src = s[k]!;
-        let dst = b[k];
-        if (!dst || dst.length !== src.length) dst = b[k] = new Float64Array(src.length);
-        dst.set(src);
-      }
-    }
-    backup.slots.length = this.slots.length;
-  }
-
-  /** Restores the state saved by the last `checkpoint`. */
-  rollback(): void {
-    const backup = this.backup;
-    if (!backup) return;
-    this.iterations = backup.iterations;
-    this.bound.length = backup.bound;
-    this.slots.length = backup.slots.length;
-    for (let i = 0; i < backup.slots.length; i++) {
-      const s = this.slots[i]!;
-      for (const k in s) s[k]!.set(backup.slots[i]![k]!);
-    }
-  }
-
-  /**
-   * True when every value of the state is finite (checked after each update: a gradient so large
-   * that g² overflows would otherwise leave an infinite accumulator behind finite weights).
-   */
+  /** True when every value of the state is finite (`apply` never keeps a state that is not). */
   stateIsFinite(): boolean {
-    for (let i = 0; i < this.slots.length; i++) {
-      const s = this.slots[i]!;
-      for (const k in s) {
-        const a = s[k]!;
-        for (let j = 0; j < a.length; j++) {
-          const v = a[j]!;
-          if (v - v !== 0) return false;
-        }
-      }
-    }
+    for (const s of this.slots) for (const k in s) if (!finite(s[k]!)) return false;
     return true;
   }
 
@@ -243,7 +320,7 @@ export abstract class Optimizer {
   reset(): void {
     this.slots = [];
     this.iterations = 0;
-    this.backup = undefined;
+    this.saved = { weights: [], slots: [] };
     this.bound = [];
   }
 
@@ -268,12 +345,12 @@ export abstract class Optimizer {
     }
     // Checked completely before anything changes: each slot has this optimizer's buffers, all of one
     // length, holding finite numbers.
+    const expected = this.slotNames().sort();
     const slots = (st.slots as unknown[]).map((sv, i) => {
       if (sv === null || typeof sv !== 'object' || Array.isArray(sv)) {
         throw new NumnetError('INVALID_ARGUMENT', `optimizer state slots[${i}] must be an object of buffers, got ${describe(sv)}`);
       }
       const entries = Object.entries(sv as Record<string, unknown>);
-      const expected = Object.keys(this.build(0)).sort();
       const got = entries.map(([k]) => k).sort();
       if (got.length !== expected.length || got.some((k, j) => k !== expected[j])) {
         throw new NumnetError('INVALID_ARGUMENT', `optimizer state slots[${i}] has [${got.join(', ')}] but ${this.name} keeps [${expected.join(', ')}]`);
@@ -302,17 +379,93 @@ export abstract class Optimizer {
     });
     this.slots = slots;
     this.iterations = st.iterations as number;
-    this.backup = undefined;
     this.bound = [];
   }
 
-  /** The options that rebuild this optimizer. */
+  /** The options that rebuild this optimizer: learningRate (unless a schedule), the clipping, and the table's. */
   getConfig(): Record<string, unknown> {
     const c: Record<string, unknown> = typeof this.learningRate === 'number' ? { learningRate: this.learningRate } : {};
     if (this.clipNorm !== undefined) c.clipNorm = this.clipNorm;
     if (this.globalClipNorm !== undefined) c.globalClipNorm = this.globalClipNorm;
     if (this.clipValue !== undefined) c.clipValue = this.clipValue;
+    const fields = this as unknown as Record<string, unknown>;
+    for (const key in (this.constructor as typeof Optimizer).hyperparameters) if (key !== 'learningRate') c[key] = fields[key];
     return c;
+  }
+}
+
+/** NON_FINITE_LOSS saying the weights and the state were restored (`apply` restores before it reaches the caller). */
+function restored(what: string): NumnetError {
+  return new NumnetError('NON_FINITE_LOSS', `${what}; the weights and optimizer state were restored`);
+}
+
+/** Copies w into b while checking that every g is finite; false (with b partly written) at the first that is not. */
+function copyCheckingFinite(w: Float64Array, g: Float64Array, b: Float64Array): boolean {
+  for (let i = 0; i < w.length; i++) {
+    b[i] = w[i]!;
+    const x = g[i]!;
+    if (x - x !== 0) return false;
+  }
+  return true;
+}
+
+/** True when every value of a is finite. */
+function finite(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i]! * 0 !== 0) return false;
+  return true;
+}
+
+/**
+ * True when every value of w and of its slots is finite, in one pass over all of them (x·0 is ±0
+ * for finite x, NaN otherwise), with a loop for each number of slots up to 3.
+ */
+function allFinite(w: Float64Array, s: Slots): boolean {
+  const n = w.length;
+  let count = 0;
+  let s0 = w;
+  let s1 = w;
+  let s2 = w;
+  for (const k in s) {
+    const a = s[k]!;
+    if (count === 0) s0 = a;
+    else if (count === 1) s1 = a;
+    else if (count === 2) s2 = a;
+    count++;
+    if (a.length !== n) count = 4;
+  }
+  if (count === 0) return finite(w);
+  if (count === 1) {
+    for (let i = 0; i < n; i++) if (w[i]! * 0 + s0[i]! * 0 !== 0) return false;
+    return true;
+  }
+  if (count === 2) {
+    for (let i = 0; i < n; i++) if (w[i]! * 0 + s0[i]! * 0 + s1[i]! * 0 !== 0) return false;
+    return true;
+  }
+  if (count === 3) {
+    for (let i = 0; i < n; i++) if (w[i]! * 0 + s0[i]! * 0 + s1[i]! * 0 + s2[i]! * 0 !== 0) return false;
+    return true;
+  }
+  if (!finite(w)) return false;
+  for (const k in s) if (!finite(s[k]!)) return false;
+  return true;
+}
+
+/** Copies each buffer of src into dst (dst's buffers reused when their size fits). */
+function copySlots(src: Slots, dst: Slots): void {
+  for (const k in src) {
+    const from = src[k]!;
+    let to = dst[k];
+    if (!to || to.length !== from.length) to = dst[k] = new Float64Array(from.length);
+    to.set(from);
+  }
+}
+
+/** Writes the copies back into the slots' own buffers. */
+function restoreSlots(s: Slots, copy: Slots): void {
+  for (const k in s) {
+    const from = copy[k];
+    if (from && from.length === s[k]!.length) s[k]!.set(from);
   }
 }
 
@@ -325,13 +478,6 @@ function norm(g: Float64Array): number {
 function scale(g: Float64Array, f: number): void {
   if (f === 1) return;
   for (let i = 0; i < g.length; i++) g[i]! *= f;
-}
-
-function checkLearningRate(lr: unknown): void {
-  if (typeof lr === 'function') return;
-  if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0) {
-    throw new NumnetError('INVALID_ARGUMENT', `learningRate must be a number > 0 or a function of the step, got ${describe(lr)}`);
-  }
 }
 
 /** A number in [low, high) (or (low, high) with `openLow`), or INVALID_ARGUMENT naming the option. */

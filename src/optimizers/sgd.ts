@@ -1,5 +1,4 @@
-import { NumnetError, describe } from '../errors.js';
-import { Optimizer, OptimizerConfig, Slots, checkRange } from './optimizer.js';
+import { HyperparameterTable, Optimizer, OptimizerConfig, Slots, hyperparameterChecks as is } from './optimizer.js';
 
 export interface SGDConfig extends OptimizerConfig {
   /** μ in [0, 1); 0 is plain gradient descent. */
@@ -15,42 +14,38 @@ export interface SGDConfig extends OptimizerConfig {
  * The slides' momentum v ← βv + (1 − β)g, w ← w − α′v is this with μ = β, α = α′(1 − β).
  */
 export class SGD extends Optimizer {
+  /** SGD's options: each one's default and check. */
+  static override readonly hyperparameters = {
+    learningRate: { default: 0.01, check: is.learningRate },
+    momentum: { default: 0, check: is.unitInterval },
+    nesterov: { default: false, check: is.boolean },
+  } satisfies HyperparameterTable<SGDConfig>;
+  /** The name in option errors. */
+  static override readonly label: string = 'SGD';
   readonly name = 'sgd';
   /** μ (0: plain gradient descent). */
-  readonly momentum: number;
+  declare readonly momentum: number;
   /** Whether the momentum is Nesterov's. */
-  readonly nesterov: boolean;
+  declare readonly nesterov: boolean;
 
   constructor(config: SGDConfig = {}) {
-    super(config, 0.01, ['momentum', 'nesterov']);
-    this.momentum = checkRange(config.momentum ?? 0, 'SGD momentum', 0, 1);
-    this.nesterov = config.nesterov ?? false;
-    if (typeof this.nesterov !== 'boolean') {
-      throw new NumnetError('INVALID_ARGUMENT', `SGD nesterov must be true or false, got ${describe(config.nesterov)}`);
-    }
+    super(config);
   }
 
   protected build(size: number): Slots {
     return this.momentum === 0 ? {} : { v: new Float64Array(size) };
   }
 
-  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number): number {
+  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number): void {
     const mu = this.momentum;
     if (mu === 0) {
       for (let i = 0; i < w.length; i++) w[i]! -= lr * g[i]!;
-      return 0;
+      return;
     }
     const v = s.v!;
-    let bad = 0; // NaN once some v is not finite (x·0 is 0 for finite x)
     for (let i = 0; i < w.length; i++) {
       v[i] = mu * v[i]! - lr * g[i]!;
-      bad += v[i]! * 0;
       w[i]! += this.nesterov ? mu * v[i]! - lr * g[i]! : v[i]!;
     }
-    return bad;
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov };
   }
 }
