@@ -110,6 +110,7 @@ export function checkOptions<T extends object>(options: T | undefined, known: re
   if (!isPlainObject(options)) {
     throw new NumnetError('INVALID_ARGUMENT', `${what} options must be a plain object, got ${describe(options)}`);
   }
+  const own = Object.create(null) as Record<string, unknown>;
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
       throw new NumnetError(
@@ -117,8 +118,10 @@ export function checkOptions<T extends object>(options: T | undefined, known: re
         `unknown ${what} option ${JSON.stringify(key)}; the options are ${known.join(', ') || 'none'}`,
       );
     }
+    own[key] = (options as Record<string, unknown>)[key];
   }
-  return options;
+  // A copy of the own keys only: a value planted on Object.prototype is never read as an option.
+  return own as T;
 }
 
 /** true/false (undefined or null give `dflt`), or INVALID_ARGUMENT naming `what`. */

@@ -29,7 +29,12 @@ const INITIALIZERS: Record<string, string[]> = {
   constant: ['value'], randomuniform: ['minval', 'maxval'], randomnormal: ['mean', 'stddev'],
 };
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** Options objects are plain: `{ … }` or Object.create(null) (not arrays, typed arrays, Maps or class instances). */
+const isPlainObject = (v: unknown): v is Record<string, unknown> => {
+  if (v === null || typeof v !== 'object') return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === null || proto === Object.prototype || Object.getPrototypeOf(proto) === null;
+};
 /** An option with a default: undefined and null both mean "not given". */
 const absent = (v: unknown) => v === undefined || v === null;
 

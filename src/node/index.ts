@@ -9,7 +9,7 @@
  * @module numnet/node
  */
 export * from '../index.js';
-export { save, load } from './save.js';
-export type { SaveFormat, SaveOptions } from './save.js';
+export { save, load, LOAD_LIMITS } from './save.js';
+export type { LoadOptions, SaveFormat, SaveOptions } from './save.js';
 export { ModelCheckpoint } from './model-checkpoint.js';
 export type { ModelCheckpointConfig } from './model-checkpoint.js';
