@@ -1,11 +1,8 @@
 import { NumnetError, describe } from '../errors.js';
-import { Dropout } from '../layers/dropout.js';
 import { Layer, Parameter } from '../layers/layer.js';
-import { WeightShape, layerEntry, layerFromConfig, layerToConfig } from '../layers/registry.js';
-import {
-  BinaryCrossentropy, CategoricalCrossentropy, Huber, Loss, MeanAbsoluteError, MeanSquaredError,
-  SparseCategoricalCrossentropy,
-} from '../losses/losses.js';
+import { LayerRegistry, builtInLayers } from '../layers/registry.js';
+import type { WeightShape } from '../layers/spec.js';
+import { LOSS_CLASSES, Loss, lossEntry } from '../losses/losses.js';
 import { Metric, binaryAccuracy, categoricalAccuracy, getMetric, sparseCategoricalAccuracy } from '../losses/metrics.js';
 import { OPTIMIZERS, Optimizer, getOptimizer } from '../optimizers/index.js';
 import { ScheduleConfig, scheduleConfig, scheduleFromConfig } from '../optimizers/schedules.js';
@@ -14,96 +11,10 @@ import type { Sequential } from '../models/sequential.js';
 import { Tensor } from '../tensor/tensor.js';
 import { base64ToFloat64, float64ToBase64 } from './base64.js';
 import { FormatReader, fmtShape, product, sameShape } from './format.js';
+import { NUMNET_FORMAT, NUMNET_FORMAT_VERSION, NumnetModelJSON } from './native-format.js';
 
-/** The `format` field of a native model. */
-export const NUMNET_FORMAT = 'numnet';
-/** The version of the native format this numnet writes and reads. */
-export const NUMNET_FORMAT_VERSION = 1;
-
-/** One layer of a saved model: its class and `getConfig()`. */
-export interface LayerJSON {
-  /** The layer class: 'Dense', 'Activation', 'Dropout', 'Flatten', 'PReLU', 'LeakyReLU', 'ELU'. */
-  className: string;
-  /** The options that rebuild the layer (`layer.getConfig()`). */
-  config: Record<string, unknown>;
-}
-
-/** One weight: its parameter name (`dense/kernel`), shape, and little-endian float64 bytes as base64. */
-export interface WeightJSON {
-  /** `layer/kernel`, `layer/bias` or `layer/alpha`. */
-  name: string;
-  /** The weight's shape. */
-  shape: number[];
-  /** Always 'float64'. */
-  dtype: 'float64';
-  /** Base64 of the little-endian float64 bytes. */
-  data: string;
-}
-
-/**
- * The native saved model (`model.toJSON()`, `Sequential.fromJSON()`); plain JSON. See
- * docs/saving.md for every field.
- */
-export interface NumnetModelJSON {
-  /** Always 'numnet' ({@link NUMNET_FORMAT}). */
-  format: 'numnet';
-  /** The format version ({@link NUMNET_FORMAT_VERSION}). */
-  version: 1;
-  /** The model: its class, name and layers in order. */
-  modelConfig: {
-    /** Always 'Sequential'. */
-    className: 'Sequential';
-    /** The model's name. */
-    name: string;
-    /** Every layer's class and options. */
-    layers: LayerJSON[];
-  };
-  /** What `compile` was given, when the model is compiled. */
-  compileConfig?: {
-    /** The optimizer's name ('adam', …) and options. */
-    optimizer: {
-      /** The optimizer's name. */
-      name: string;
-      /** Its options (`optimizer.getConfig()`). */
-      config: Record<string, unknown>;
-    };
-    /** The loss's name and options. */
-    loss: {
-      /** The loss's name. */
-      name: string;
-      /** Its options (`fromLogits`, `delta`, …). */
-      config: Record<string, unknown>;
-    };
-    /** The metric names. */
-    metrics: string[];
-  };
-  /** Every weight in `getWeights()` order; empty while the model is not built. */
-  weights: WeightJSON[];
-  /** The optimizer's step count and per-weight slots (base64 float64), with `compileConfig`. */
-  optimizerState?: {
-    /** Updates applied so far. */
-    iterations: number;
-    /** Each weight's buffers by name, base64 float64, in weight order. */
-    slots: Record<string, string>[];
-  };
-  /** The generators behind shuffling (`model`) and each Dropout layer's masks (`layers`, by name). */
-  randomState?: {
-    /** The model's generator (shuffling). */
-    model: RandomState;
-    /** Each Dropout layer's generator, by layer name. */
-    layers: Record<string, RandomState>;
-  };
-}
-
-/** Losses that can be saved, by their `name`, with their options. */
-const LOSSES: Record<string, { type: new (o?: never) => Loss; options: readonly string[] }> = {
-  meanSquaredError: { type: MeanSquaredError, options: [] },
-  meanAbsoluteError: { type: MeanAbsoluteError, options: [] },
-  huber: { type: Huber as new (o?: never) => Loss, options: ['delta'] },
-  binaryCrossentropy: { type: BinaryCrossentropy as new (o?: never) => Loss, options: ['fromLogits'] },
-  categoricalCrossentropy: { type: CategoricalCrossentropy as new (o?: never) => Loss, options: ['fromLogits'] },
-  sparseCategoricalCrossentropy: { type: SparseCategoricalCrossentropy as new (o?: never) => Loss, options: ['fromLogits'] },
-};
+export { NUMNET_FORMAT, NUMNET_FORMAT_VERSION } from './native-format.js';
+export type { LayerJSON, NumnetModelJSON, WeightJSON } from './native-format.js';
 
 /** Built-in Metric objects a user may pass to compile, saved by name. */
 const METRIC_OBJECTS = new Map<Metric, string>([
@@ -118,10 +29,10 @@ const METRIC_OBJECTS = new Map<Metric, string>([
  * The native JSON of `model` (what `model.toJSON()` returns). INVALID_ARGUMENT when part of it
  * cannot be saved: a layer class of your own, a custom activation, initializer, regularizer,
  * loss, metric or optimizer, or a learning rate that is a function of your own (the built-in
- * schedules are saved).
+ * schedules are saved). `registry`: the layer classes that can be saved (the built-in ones).
  */
-export function modelToJSON(model: Sequential): NumnetModelJSON {
-  const layers = model.layers.map((l) => layerToConfig(l));
+export function modelToJSON(model: Sequential, registry: LayerRegistry = builtInLayers): NumnetModelJSON {
+  const layers = model.layers.map((l) => registry.toConfig(l));
   const inputShape = model.getInputShape();
   if (inputShape && layers.length > 0 && layers[0]!.config.inputShape === undefined) {
     // Built from data: the first layer records the input shape, so the loaded model is built too.
@@ -147,10 +58,8 @@ export function modelToJSON(model: Sequential): NumnetModelJSON {
   }
   const layerStates: Record<string, RandomState> = {};
   for (const l of model.layers) {
-    if (l instanceof Dropout) {
-      const s = l.getRandomState();
-      if (s) layerStates[l.name] = s;
-    }
+    const s = registry.specOf(l)?.randomState?.get(l);
+    if (s) layerStates[l.name] = s;
   }
   json.randomState = { model: model.getRandomState(), layers: layerStates };
   return json;
@@ -179,11 +88,11 @@ function optimizerToConfig(opt: Optimizer): { name: string; config: Record<strin
 }
 
 function lossToConfig(loss: Loss): { name: string; config: Record<string, unknown> } {
-  const entry = Object.prototype.hasOwnProperty.call(LOSSES, loss.name) ? LOSSES[loss.name] : undefined;
+  const entry = lossEntry(loss.name);
   if (!entry || loss.constructor !== entry.type) {
     throw new NumnetError(
       'INVALID_ARGUMENT',
-      `toJSON(): the loss ${describe(loss.name)} is not a built-in loss class and cannot be saved (${Object.keys(LOSSES).join(', ')})`,
+      `toJSON(): the loss ${describe(loss.name)} is not a built-in loss class and cannot be saved (${LOSS_CLASSES.map((e) => e.name).join(', ')})`,
     );
   }
   return { name: loss.name, config: loss.getConfig() };
@@ -231,12 +140,13 @@ const TOP_KEYS = ['format', 'version', 'generatedBy', 'modelConfig', 'compileCon
 /**
  * A new model from its native JSON (a string or the parsed object). Everything is checked before
  * anything is built; every problem is INVALID_FORMAT naming the field. The object given is not
- * modified, and nothing else is (the global random generator included).
+ * modified, and nothing else is (the global random generator included). `registry`: the layer
+ * classes it may hold (the built-in ones).
  */
-export function modelFromJSON(json: unknown, constructSequential: SequentialFactory): Sequential {
+export function modelFromJSON(json: unknown, constructSequential: SequentialFactory, registry: LayerRegistry = builtInLayers): Sequential {
   const r = new FormatReader('numnet model');
   try {
-    return readModel(r, json, constructSequential);
+    return readModel(r, json, constructSequential, registry);
   } catch (e) {
     if (e instanceof NumnetError && e.code === 'INVALID_FORMAT') throw e;
     // Not reachable by design (everything is validated first); kept so a loader never throws
@@ -248,7 +158,45 @@ export function modelFromJSON(json: unknown, constructSequential: SequentialFact
 /** Builds the Sequential (passed in to keep this module free of an import cycle at load time). */
 export type SequentialFactory = (layers: Layer[], options: { seed?: number; name?: string }) => Sequential;
 
-function readModel(r: FormatReader, input: unknown, construct: SequentialFactory): Sequential {
+function readModel(r: FormatReader, input: unknown, construct: SequentialFactory, registry: LayerRegistry): Sequential {
+  const top = readTop(r, input);
+  const { name, layers } = readLayers(r, top, registry);
+  // The weights the layers will build, checked against the saved ones.
+  const expected = expectedWeights(r, layers, registry);
+  const weights = readWeights(r, top, expected, layers);
+
+  // Compile config, optimizer state.
+  let compile: { optimizer: Optimizer; loss: Loss; metrics: string[] } | undefined;
+  if (top.compileConfig !== undefined) compile = readCompileConfig(r, top.compileConfig, layers, expected, registry);
+  let optimizerState: { iterations: number; slots: Record<string, Float64Array>[] } | undefined;
+  if (top.optimizerState !== undefined) {
+    if (!compile) throw r.error('optimizerState', 'is given without a compileConfig');
+    optimizerState = readOptimizerState(r, top.optimizerState, top.compileConfig as Record<string, unknown>, expected);
+  }
+
+  // Random state.
+  let randomState: { model: RandomState; layers: Record<string, RandomState> } | undefined;
+  if (top.randomState !== undefined) randomState = readRandomState(r, top.randomState, layers, registry);
+
+  // Everything is valid: build.
+  const model = construct(layers, { name, ...(randomState ? { seed: 0 } : {}) });
+  if (weights.length) model.setWeights(weights);
+  if (compile) {
+    model.compile(compile);
+    if (optimizerState) compile.optimizer.setState(optimizerState);
+  }
+  if (randomState) {
+    model.setRandomState(randomState.model);
+    for (const l of model.layers) {
+      const state = Object.prototype.hasOwnProperty.call(randomState.layers, l.name) ? randomState.layers[l.name] : undefined;
+      if (state) registry.specOf(l)!.randomState!.set(l, state);
+    }
+  }
+  return model;
+}
+
+/** The top-level object of the file (parsed when text), its format and version checked. */
+function readTop(r: FormatReader, input: unknown): Record<string, unknown> {
   let json: unknown = input;
   if (typeof input === 'string') {
     try {
@@ -274,8 +222,11 @@ function readModel(r: FormatReader, input: unknown, construct: SequentialFactory
   }
   r.onlyKeys(top, TOP_KEYS, '(top level)');
   if (top.generatedBy !== undefined) r.string(top.generatedBy, 'generatedBy');
+  return top;
+}
 
-  // Model config and layers (constructed, not built: nothing is allocated yet).
+/** The model's name and its layers, constructed from their configs (not built: nothing is allocated yet). */
+function readLayers(r: FormatReader, top: Record<string, unknown>, registry: LayerRegistry): { name: string; layers: Layer[] } {
   const mc = r.object(r.required(top, 'modelConfig', '(top level)'), 'modelConfig');
   r.onlyKeys(mc, ['className', 'name', 'layers'], 'modelConfig');
   if (mc.className !== undefined && mc.className !== 'Sequential') {
@@ -288,9 +239,9 @@ function readModel(r: FormatReader, input: unknown, construct: SequentialFactory
     const o = r.object(lj, path);
     r.onlyKeys(o, ['className', 'config'], path);
     const className = r.required(o, 'className', path);
-    r.wrap(`${path}.className`, () => layerEntry(className));
+    r.wrap(`${path}.className`, () => registry.spec(className));
     const config = r.object(r.required(o, 'config', path), `${path}.config`);
-    return r.wrap(`${path}.config`, () => layerFromConfig(className, config));
+    return r.wrap(`${path}.config`, () => registry.fromConfig(className, config));
   });
   const names = new Set<string>();
   layers.forEach((l, i) => {
@@ -299,9 +250,11 @@ function readModel(r: FormatReader, input: unknown, construct: SequentialFactory
     names.add(l.name);
     if (i > 0 && l.inputShape) throw r.error(`modelConfig.layers[${i}].config.inputShape`, 'only the first layer may set inputShape');
   });
+  return { name, layers };
+}
 
-  // The weights the layers will build, checked against the saved ones.
-  const expected = expectedWeights(r, layers);
+/** The saved weights, each checked against the one the layers will build. */
+function readWeights(r: FormatReader, top: Record<string, unknown>, expected: WeightShape[], layers: Layer[]): Tensor[] {
   const weightJSONs = r.array(r.required(top, 'weights', '(top level)'), 'weights');
   if (weightJSONs.length !== expected.length) {
     throw r.error(
@@ -309,7 +262,7 @@ function readModel(r: FormatReader, input: unknown, construct: SequentialFactory
       `holds ${weightJSONs.length} weights but the layers have ${expected.length}${expected.length ? ` (${expected.map((w) => `${w.name} ${fmtShape(w.shape)}`).join(', ')})` : layers.length && !layers[0]!.inputShape ? ' (the model is not built: its first layer has no inputShape)' : ''}`,
     );
   }
-  const weights = weightJSONs.map((wj, i) => {
+  return weightJSONs.map((wj, i) => {
     const path = `weights[${i}]`;
     const w = r.object(wj, path);
     r.onlyKeys(w, ['name', 'shape', 'dtype', 'data'], path);
@@ -322,47 +275,17 @@ function readModel(r: FormatReader, input: unknown, construct: SequentialFactory
     const data = r.string(r.required(w, 'data', path), `${path}.data`);
     return new Tensor(base64ToFloat64(data, product(shape), `numnet model: ${path}.data (${e.name})`), shape);
   });
-
-  // Compile config, optimizer state.
-  let compile: { optimizer: Optimizer; loss: Loss; metrics: string[] } | undefined;
-  if (top.compileConfig !== undefined) compile = readCompileConfig(r, top.compileConfig, layers, expected);
-  let optimizerState: { iterations: number; slots: Record<string, Float64Array>[] } | undefined;
-  if (top.optimizerState !== undefined) {
-    if (!compile) throw r.error('optimizerState', 'is given without a compileConfig');
-    optimizerState = readOptimizerState(r, top.optimizerState, top.compileConfig as Record<string, unknown>, expected);
-  }
-
-  // Random state.
-  let randomState: { model: RandomState; layers: Record<string, RandomState> } | undefined;
-  if (top.randomState !== undefined) randomState = readRandomState(r, top.randomState, layers);
-
-  // Everything is valid: build.
-  const model = construct(layers, { name, ...(randomState ? { seed: 0 } : {}) });
-  if (weights.length) model.setWeights(weights);
-  if (compile) {
-    model.compile(compile);
-    if (optimizerState) compile.optimizer.setState(optimizerState);
-  }
-  if (randomState) {
-    model.setRandomState(randomState.model);
-    for (const l of model.layers) {
-      if (l instanceof Dropout && Object.prototype.hasOwnProperty.call(randomState.layers, l.name)) {
-        l.setRandomState(randomState.layers[l.name]!);
-      }
-    }
-  }
-  return model;
 }
 
 /** The full names and shapes of the weights `layers` will build, or [] while there is no input shape. */
-function expectedWeights(r: FormatReader, layers: Layer[]): WeightShape[] {
+function expectedWeights(r: FormatReader, layers: Layer[], registry: LayerRegistry): WeightShape[] {
   const first = layers[0];
   if (!first?.inputShape) return [];
   let shape: readonly number[] = first.inputShape;
   const out: WeightShape[] = [];
   layers.forEach((l, i) => {
-    const s = r.wrap(`modelConfig.layers[${i}]`, () => layerEntry(l.className).shapes(l, shape));
-    for (const w of s.weights) out.push({ name: `${l.name}/${w.name}`, shape: w.shape });
+    const s = r.wrap(`modelConfig.layers[${i}]`, () => registry.spec(l.className).shapes(l, shape));
+    for (const w of s.weights) out.push({ ...w, name: `${l.name}/${w.name}` });
     shape = s.outputShape;
   });
   return out;
@@ -373,6 +296,7 @@ function readCompileConfig(
   cc: unknown,
   layers: Layer[],
   expected: WeightShape[],
+  registry: LayerRegistry,
 ): { optimizer: Optimizer; loss: Loss; metrics: string[] } {
   const c = r.object(cc, 'compileConfig');
   r.onlyKeys(c, ['optimizer', 'loss', 'metrics'], 'compileConfig');
@@ -380,8 +304,8 @@ function readCompileConfig(
   const lo = r.object(r.required(c, 'loss', 'compileConfig'), 'compileConfig.loss');
   r.onlyKeys(lo, ['name', 'config'], 'compileConfig.loss');
   const lossName = r.string(r.required(lo, 'name', 'compileConfig.loss'), 'compileConfig.loss.name');
-  const entry = Object.prototype.hasOwnProperty.call(LOSSES, lossName) ? LOSSES[lossName] : undefined;
-  if (!entry) throw r.error('compileConfig.loss.name', `unknown loss ${JSON.stringify(lossName)}; the losses are ${Object.keys(LOSSES).join(', ')}`);
+  const entry = lossEntry(lossName);
+  if (!entry) throw r.error('compileConfig.loss.name', `unknown loss ${JSON.stringify(lossName)}; the losses are ${LOSS_CLASSES.map((e) => e.name).join(', ')}`);
   const lossConfig = r.object(lo.config ?? {}, 'compileConfig.loss.config');
   r.onlyKeys(lossConfig, entry.options, 'compileConfig.loss.config');
   if (lossConfig.fromLogits !== undefined && typeof lossConfig.fromLogits !== 'boolean') {
@@ -393,7 +317,7 @@ function readCompileConfig(
   let units = 0;
   if (expected.length || layers[0]?.inputShape) {
     let shape: readonly number[] = layers[0]!.inputShape!;
-    for (const l of layers) shape = layerEntry(l.className).shapes(l, shape).outputShape;
+    for (const l of layers) shape = registry.spec(l.className).shapes(l, shape).outputShape;
     units = product(shape);
   }
   metrics.forEach((m, i) => r.wrap(`compileConfig.metrics[${i}]`, () => getMetric(m, loss, units)));
@@ -450,7 +374,7 @@ function slotKeys(r: FormatReader, compileConfig: Record<string, unknown>): stri
   return r.wrap('compileConfig.optimizer', () => optimizer.slotNames());
 }
 
-function readRandomState(r: FormatReader, v: unknown, layers: Layer[]): { model: RandomState; layers: Record<string, RandomState> } {
+function readRandomState(r: FormatReader, v: unknown, layers: Layer[], registry: LayerRegistry): { model: RandomState; layers: Record<string, RandomState> } {
   const o = r.object(v, 'randomState');
   r.onlyKeys(o, ['model', 'layers'], 'randomState');
   const check = (s: unknown, path: string): RandomState => {
@@ -463,9 +387,10 @@ function readRandomState(r: FormatReader, v: unknown, layers: Layer[]): { model:
   const states: Record<string, RandomState> = {};
   const lo = r.object(o.layers ?? {}, 'randomState.layers');
   const built = layers[0]?.inputShape !== undefined;
+  const kinds = registry.classes.filter((c) => c.spec.randomState).map((c) => c.spec.className);
   for (const [name, s] of Object.entries(lo)) {
     const layer = layers.find((l) => l.name === name);
-    if (!(layer instanceof Dropout)) throw r.error(`randomState.layers.${name}`, 'names no Dropout layer of the model');
+    if (!layer || !registry.specOf(layer)?.randomState) throw r.error(`randomState.layers.${name}`, `names no ${kinds.join(' or ')} layer of the model`);
     if (!built) throw r.error(`randomState.layers.${name}`, 'is given but the model is not built');
     states[name] = check(s, `randomState.layers.${name}`);
   }

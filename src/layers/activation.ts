@@ -1,10 +1,31 @@
 import { Activation as ActivationFn, getActivation, makeElu, makeLeakyRelu } from '../activations/activations.js';
 import { NumnetError, describe } from '../errors.js';
+import { activationToTFJS } from '../io/tfjs-config.js';
 import { Tensor } from '../tensor/tensor.js';
+import { activationName } from './config.js';
 import { Layer, LayerConfig, layerOptions } from './layer.js';
+import { LayerSpec, sameShape } from './spec.js';
 
 /** Applies an activation y = φ(x) element-wise (softmax: over the last axis). No weights. */
 export class Activation extends Layer {
+  /** How Activation is saved, rebuilt and mapped to TF.js (see LayerSpec). */
+  static readonly spec: LayerSpec<Activation> = {
+    className: 'Activation',
+    keys: ['activation'],
+    fromConfig: (c) => new Activation(c as unknown as LayerConfig & { activation: string }),
+    toConfig: (a) => ({ ...a.getConfig(), activation: activationName(a.activation, `layer ${a.name}: activation`) }),
+    shapes: sameShape,
+    tfjs: {
+      className: 'Activation',
+      // TF.js has no leakyRelu activation string: it is written as a LeakyReLU layer of slope 0.01.
+      toConfig(a, { where, base }) {
+        const act = activationToTFJS(a.activation, where);
+        return [act === undefined ? { class_name: 'LeakyReLU', config: { alpha: 0.01, ...base } } : { class_name: 'Activation', config: { activation: act, ...base } }];
+      },
+      fromConfig: (c) => new Activation({ ...c.base, activation: c.activation('activation') }),
+    },
+  };
+
   readonly className: string = 'Activation';
   /** The activation applied. */
   readonly activation: ActivationFn;
@@ -60,6 +81,21 @@ function checkAlpha(alpha: unknown, layer: string): number {
 
 /** Leaky ReLU layer: y = x where x > 0, else αx. alpha defaults to 0.3, as in Keras's layer. */
 export class LeakyReLU extends Activation {
+  /** How LeakyReLU is saved, rebuilt and mapped to TF.js (see LayerSpec). */
+  static override readonly spec: LayerSpec<LeakyReLU> = {
+    className: 'LeakyReLU',
+    keys: ['alpha'],
+    fromConfig: (c) => new LeakyReLU(c as LayerConfig & { alpha?: number }),
+    toConfig: (l) => l.getConfig(),
+    shapes: sameShape,
+    tfjs: {
+      className: 'LeakyReLU',
+      toConfig: (l, { base }) => [{ class_name: 'LeakyReLU', config: { alpha: l.alpha, ...base } }],
+      // Keras 3 calls alpha negative_slope.
+      fromConfig: (c) => new LeakyReLU({ ...c.base, alpha: (c.get('alpha') ?? c.get('negative_slope') ?? 0.3) as number }),
+    },
+  };
+
   override readonly className = 'LeakyReLU';
   /** The slope α below zero. */
   readonly alpha: number;
@@ -77,6 +113,25 @@ export class LeakyReLU extends Activation {
 
 /** ELU layer: y = x where x > 0, else α(eˣ − 1). alpha defaults to 1. */
 export class ELU extends Activation {
+  /** How ELU is saved, rebuilt and mapped to TF.js (see LayerSpec). */
+  static override readonly spec: LayerSpec<ELU> = {
+    className: 'ELU',
+    keys: ['alpha'],
+    fromConfig: (c) => new ELU(c as LayerConfig & { alpha?: number }),
+    toConfig: (l) => l.getConfig(),
+    shapes: sameShape,
+    tfjs: {
+      className: 'ELU',
+      toConfig({ alpha }, { where, base }) {
+        if (alpha !== 1) {
+          throw new NumnetError('INVALID_ARGUMENT', `${where}: alpha is ${alpha}, but TF.js (tfjs-layers 4.22) loads ELU layers only with alpha 1; use alpha 1 or the 'elu' activation`);
+        }
+        return [{ class_name: 'ELU', config: { alpha, ...base } }];
+      },
+      fromConfig: (c) => new ELU({ ...c.base, alpha: (c.get('alpha') ?? 1) as number }),
+    },
+  };
+
   override readonly className = 'ELU';
   /** α of α(eˣ − 1) below zero. */
   readonly alpha: number;

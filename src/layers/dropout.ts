@@ -1,7 +1,9 @@
 import { NumnetError, describe } from '../errors.js';
+import { nullish } from '../io/tfjs-config.js';
 import { Random, RandomState } from '../random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Layer, LayerConfig, layerOptions } from './layer.js';
+import { LayerSpec, sameShape } from './spec.js';
 
 /**
  * Inverted dropout: while training, each value is kept with probability 1 − rate and scaled by
@@ -9,6 +11,25 @@ import { Layer, LayerConfig, layerOptions } from './layer.js';
  * `seed` makes the masks reproducible; otherwise they come from the model's seeded generator.
  */
 export class Dropout extends Layer {
+  /** How Dropout is saved (with its mask generator's state), rebuilt and mapped to TF.js (see LayerSpec). */
+  static readonly spec: LayerSpec<Dropout> = {
+    className: 'Dropout',
+    keys: ['rate', 'seed'],
+    fromConfig: (c) => new Dropout(c as unknown as LayerConfig & { rate: number; seed?: number }),
+    toConfig: (d) => d.getConfig(),
+    shapes: sameShape,
+    randomState: { get: (d) => d.getRandomState(), set: (d, state) => d.setRandomState(state) },
+    tfjs: {
+      className: 'Dropout',
+      toConfig: (d, { base }) => [{ class_name: 'Dropout', config: { rate: d.rate, noise_shape: null, seed: d.seed ?? null, ...base } }],
+      fromConfig(c) {
+        c.mustBeNull('noise_shape', 'Dropout noise_shape');
+        const seed = c.get('seed');
+        return new Dropout({ ...c.base, rate: c.get('rate') as number, ...(nullish(seed) ? {} : { seed: seed as number }) });
+      },
+    },
+  };
+
   readonly className = 'Dropout';
   /** The fraction of inputs dropped in training, in [0, 1). */
   readonly rate: number;

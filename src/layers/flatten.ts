@@ -1,9 +1,33 @@
+import { canonicalName } from '../errors.js';
+import { nullish } from '../io/tfjs-config.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Random } from '../random.js';
 import { Layer, LayerConfig, layerOptions } from './layer.js';
+import type { LayerSpec } from './spec.js';
 
 /** Flattens each sample: [B, d₁, d₂, …] → [B, d₁·d₂·…]. Shares the data, copies nothing. */
 export class Flatten extends Layer {
+  /** How Flatten is saved, rebuilt and mapped to TF.js (see LayerSpec). */
+  static readonly spec: LayerSpec<Flatten> = {
+    className: 'Flatten',
+    keys: [],
+    fromConfig: (c) => new Flatten(c),
+    toConfig: (f) => f.getConfig(),
+    shapes: (_f, s) => ({ outputShape: [s.reduce((p, n) => p * n, 1)], weights: [] }),
+    tfjs: {
+      className: 'Flatten',
+      // A Flatten of samples that are already flat is a no-op, which TF.js refuses: it is left out.
+      toConfig: (_f, { inputShape, base }) => (inputShape.length > 1 ? [{ class_name: 'Flatten', config: { ...base } }] : []),
+      fromConfig(c) {
+        const df = c.get('data_format');
+        if (!nullish(df) && canonicalName(String(df)) === 'channelsfirst') {
+          throw c.error('data_format', 'is channels_first; numnet flattens channels_last (row-major) only');
+        }
+        return new Flatten(c.base);
+      },
+    },
+  };
+
   readonly className = 'Flatten';
   private input: readonly number[] = [];
   private out: Tensor | undefined;

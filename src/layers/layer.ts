@@ -1,4 +1,4 @@
-import { NumnetError, describe, fmtShape } from '../errors.js';
+import { NumnetError, describe, fmtShape, isPlainObject } from '../errors.js';
 import { Random } from '../random.js';
 import { MAX_RANK, MAX_SIZE, Tensor } from '../tensor/tensor.js';
 import type { Activation } from '../activations/activations.js';
@@ -189,11 +189,11 @@ export abstract class Layer {
   }
 }
 
-/** The options of a layer class: an object (undefined gives {}) whose keys are `name`, `inputShape` and `keys`. */
+/** The options of a layer class: a plain object (undefined gives {}) whose keys are `name`, `inputShape` and `keys`. */
 export function layerOptions<T extends object>(config: T | undefined, keys: readonly string[], className: string, required = false): T {
   if (config === undefined && !required) return {} as T;
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-    throw new NumnetError('INVALID_ARGUMENT', `${className} options must be an object, got ${describe(config)}`);
+  if (!isPlainObject(config)) {
+    throw new NumnetError('INVALID_ARGUMENT', `${className} options must be a plain object, got ${describe(config)}`);
   }
   const allowed = ['name', 'inputShape', ...keys];
   for (const key of Object.keys(config)) {

@@ -2,12 +2,45 @@ import { NumnetError, describe } from '../errors.js';
 import { Random } from '../random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Layer, LayerConfig, Parameter, layerOptions } from './layer.js';
+import type { LayerSpec } from './spec.js';
 
 /**
  * Parametric ReLU: y = x where x > 0, else αx, with a learnable α per feature (initially 0.25).
  * ∂L/∂α = Σ_batch dy·x over x ≤ 0; ∂L/∂x = dy where x > 0, else α·dy.
  */
 export class PReLU extends Layer {
+  /** How PReLU is saved, rebuilt and mapped to TF.js (see LayerSpec): one weight, alpha, shaped as a sample. */
+  static readonly spec: LayerSpec<PReLU> = {
+    className: 'PReLU',
+    keys: ['alphaInitializer'],
+    fromConfig: (c) => new PReLU(c as LayerConfig & { alphaInitializer?: number }),
+    toConfig: (p) => p.getConfig(),
+    shapes: (_p, s) => ({ outputShape: s.slice(), weights: [{ name: 'alpha', shape: s.slice() }] }),
+    tfjs: {
+      className: 'PReLU',
+      toConfig: (p, { base }) => [
+        {
+          class_name: 'PReLU',
+          config: {
+            alpha_initializer: { class_name: 'Constant', config: { value: p.alphaInitial } },
+            alpha_regularizer: null,
+            alpha_constraint: null,
+            shared_axes: null,
+            ...base,
+          },
+        },
+      ],
+      fromConfig(c) {
+        c.mustBeNull('shared_axes', 'PReLU shared_axes');
+        c.mustBeNull('alpha_regularizer', 'PReLU alpha regularizer');
+        c.mustBeNull('alpha_constraint', 'PReLU alpha constraint');
+        const init = c.initializer('alpha_initializer', 'zeros');
+        const value = typeof init === 'string' ? (init === 'ones' ? 1 : 0) : init.name === 'constant' ? (init.value as number) : 0;
+        return new PReLU({ ...c.base, alphaInitializer: value });
+      },
+    },
+  };
+
   readonly className = 'PReLU';
   /** The value every α starts at (default 0.25). */
   readonly alphaInitial: number;

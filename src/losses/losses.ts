@@ -1,3 +1,4 @@
+import { Activation, sigmoid as sigmoidActivation, softmax } from '../activations/activations.js';
 import { NumnetError, checkBoolean, checkOptions, describe, fmtShape, lookupName } from '../errors.js';
 import { sigmoid } from '../math/special.js';
 import { MAX_SIZE, Tensor, TensorLike, toTensor } from '../tensor/tensor.js';
@@ -20,10 +21,11 @@ export abstract class Loss {
   /** True when yTrue holds one integer label per sample instead of a row of `cols` values. */
   readonly sparse: boolean = false;
   /**
-   * The output activation whose chain with this loss has the fused, stable gradient
-   * ∂L/∂z = (ŷ − y)·wᵢ/(reduction count): 'softmax' or 'sigmoid'.
+   * The output activation (the object, from activations.ts: `softmax` or `sigmoid`) whose chain
+   * with this loss has the fused, stable gradient ∂L/∂z = (ŷ − y)·wᵢ/(reduction count). The model
+   * fuses when its last layer's `outputActivation` is this very object.
    */
-  readonly fusedActivation: string | undefined = undefined;
+  readonly fusedActivation: Activation | undefined = undefined;
 
   constructor() {
     if (new.target === Loss) throw new NumnetError('INVALID_ARGUMENT', 'Loss is abstract: use a loss class (MeanSquaredError, …) or a subclass');
@@ -85,7 +87,7 @@ export abstract class Loss {
     if (this.fusedActivation === undefined) {
       throw new NumnetError('INVALID_ARGUMENT', `${this.name}.fusedGradient(): this loss has no fused output activation`);
     }
-    if (this.fusedActivation === 'softmax') {
+    if (this.fusedActivation === softmax) {
       for (let i = 0; i < rows; i++) {
         const scale = (weights ? weights[i]! : 1) / rows;
         softmaxCrossentropyRowGradient(t, this.sparse, i, yHat, i * cols, cols, scale, g);
@@ -266,11 +268,11 @@ export class Huber extends Loss {
 export class BinaryCrossentropy extends Loss {
   readonly name = 'binaryCrossentropy';
   override readonly fromLogits: boolean;
-  override readonly fusedActivation: string | undefined;
+  override readonly fusedActivation: Activation | undefined;
   constructor(options: { fromLogits?: boolean } = {}) {
     super();
     this.fromLogits = checkBoolean(checkOptions(options, ['fromLogits'], 'BinaryCrossentropy').fromLogits, 'BinaryCrossentropy fromLogits', false);
-    this.fusedActivation = this.fromLogits ? undefined : 'sigmoid';
+    this.fusedActivation = this.fromLogits ? undefined : sigmoidActivation;
   }
   protected rowLoss(t: Float64Array, to: number, p: Float64Array, o: number, n: number): number {
     let s = 0;
@@ -304,12 +306,12 @@ export class BinaryCrossentropy extends Loss {
 export class CategoricalCrossentropy extends Loss {
   readonly name: string = 'categoricalCrossentropy';
   override readonly fromLogits: boolean;
-  override readonly fusedActivation: string | undefined;
+  override readonly fusedActivation: Activation | undefined;
   constructor(options: { fromLogits?: boolean } = {}) {
     super();
     const what = new.target === SparseCategoricalCrossentropy ? 'SparseCategoricalCrossentropy' : 'CategoricalCrossentropy';
     this.fromLogits = checkBoolean(checkOptions(options, ['fromLogits'], what).fromLogits, `${what} fromLogits`, false);
-    this.fusedActivation = this.fromLogits ? undefined : 'softmax';
+    this.fusedActivation = this.fromLogits ? undefined : softmax;
   }
   /** yⱼ of the row (the one-hot label for the sparse subclass). */
   protected target(t: Float64Array, to: number, j: number): number {
@@ -383,17 +385,35 @@ function logSumExp(z: Float64Array, o: number, n: number): number {
   return m + Math.log(s);
 }
 
-/** Loss constructors by name (camelCase, with Keras's short and snake_case names). */
-const LOSSES: Record<string, () => Loss> = {
-  meanSquaredError: () => new MeanSquaredError(),
-  mse: () => new MeanSquaredError(),
-  meanAbsoluteError: () => new MeanAbsoluteError(),
-  mae: () => new MeanAbsoluteError(),
-  huber: () => new Huber(),
-  binaryCrossentropy: () => new BinaryCrossentropy(),
-  categoricalCrossentropy: () => new CategoricalCrossentropy(),
-  sparseCategoricalCrossentropy: () => new SparseCategoricalCrossentropy(),
-};
+/** One loss class: its saved name (its instances' `name`), Keras's short names, its options. */
+export interface LossEntry {
+  readonly name: string;
+  /** Also taken by `getLoss` (as are snake_case and any case of every name). */
+  readonly aliases: readonly string[];
+  /** Only instances of exactly this class are saved under `name`. */
+  readonly type: new (options?: never) => Loss;
+  readonly options: readonly string[];
+  /** 'binary' when the metric 'acc' means binary accuracy with this loss. */
+  readonly accuracy?: 'binary';
+}
+
+/** Every built-in loss: the one table `getLoss`, saving and the metrics resolve losses with. */
+export const LOSS_CLASSES: readonly LossEntry[] = Object.freeze([
+  { name: 'meanSquaredError', aliases: ['mse'], type: MeanSquaredError, options: [] },
+  { name: 'meanAbsoluteError', aliases: ['mae'], type: MeanAbsoluteError, options: [] },
+  { name: 'huber', aliases: [], type: Huber, options: ['delta'] },
+  { name: 'binaryCrossentropy', aliases: [], type: BinaryCrossentropy, options: ['fromLogits'], accuracy: 'binary' },
+  { name: 'categoricalCrossentropy', aliases: [], type: CategoricalCrossentropy, options: ['fromLogits'] },
+  { name: 'sparseCategoricalCrossentropy', aliases: [], type: SparseCategoricalCrossentropy, options: ['fromLogits'] },
+] satisfies LossEntry[]);
+
+/** The entry whose saved name is exactly `name`, or undefined. */
+export function lossEntry(name: string): LossEntry | undefined {
+  return LOSS_CLASSES.find((e) => e.name === name);
+}
+
+/** Every name `getLoss` takes, each entry's name then its aliases (the order messages list them). */
+const LOSS_NAMES: Record<string, LossEntry> = Object.fromEntries(LOSS_CLASSES.flatMap((e) => [e.name, ...e.aliases].map((n) => [n, e])));
 
 /** The loss called `name`, or `loss` itself when it is already a Loss. */
 export function getLoss(loss: string | Loss): Loss {
@@ -401,5 +421,5 @@ export function getLoss(loss: string | Loss): Loss {
   if (typeof loss === 'object' && loss !== null) {
     throw new NumnetError('INVALID_ARGUMENT', `a loss must be a name ('mse', …) or a Loss instance (new MeanSquaredError(), …), got ${describe(loss)}`);
   }
-  return lookupName(LOSSES, loss, 'loss')();
+  return new (lookupName(LOSS_NAMES, loss, 'loss').type)();
 }

@@ -1,5 +1,5 @@
 import { NumnetError, describe, lookupName } from '../errors.js';
-import { Loss } from './losses.js';
+import { Loss, lossEntry } from './losses.js';
 
 /**
  * A metric m(y, ŷ) computed per sample (`perSample` writes mᵢ for each row); the model reports
@@ -108,8 +108,8 @@ const METRICS: Record<string, Metric> = {
 
 /**
  * The metric called `name`, reported under that name. `acc`/`accuracy` resolve as Keras does:
- * binary when the loss is binary crossentropy or the output has one unit, sparse categorical for
- * a sparse loss, else categorical.
+ * binary when the loss's entry in the loss table says so (binary crossentropy) or the output has
+ * one unit, sparse categorical for a sparse loss, else categorical.
  */
 export function getMetric(name: string | Metric, loss: Loss, outputUnits: number): Metric {
   if (!(loss instanceof Loss)) throw new NumnetError('INVALID_ARGUMENT', `getMetric(): loss must be a Loss, got ${describe(loss)}`);
@@ -125,7 +125,7 @@ export function getMetric(name: string | Metric, loss: Loss, outputUnits: number
   }
   if (typeof name === 'string' && (name === 'acc' || name === 'accuracy')) {
     const base =
-      loss.name === 'binaryCrossentropy' || outputUnits === 1
+      lossEntry(loss.name)?.accuracy === 'binary' || outputUnits === 1
         ? binaryAccuracy
         : loss.sparse
           ? sparseCategoricalAccuracy

@@ -1,0 +1,86 @@
+import type { RandomState } from '../random.js';
+
+/**
+ * The native saved-model format (`model.toJSON()`, `Sequential.fromJSON()`): its fields, as
+ * docs/saving.md describes them. Written and read by ./native.ts.
+ */
+
+/** The `format` field of a native model. */
+export const NUMNET_FORMAT = 'numnet';
+/** The version of the native format this numnet writes and reads. */
+export const NUMNET_FORMAT_VERSION = 1;
+
+/** One layer of a saved model: its class and `getConfig()`. */
+export interface LayerJSON {
+  /** The layer class ('Dense', …: the `className` of a class in `LAYER_CLASSES`). */
+  className: string;
+  /** The options that rebuild the layer (`layer.getConfig()`). */
+  config: Record<string, unknown>;
+}
+
+/** One weight: its parameter name (`dense/kernel`), shape, and little-endian float64 bytes as base64. */
+export interface WeightJSON {
+  /** `layer/kernel`, `layer/bias` or `layer/alpha`. */
+  name: string;
+  /** The weight's shape. */
+  shape: number[];
+  /** Always 'float64'. */
+  dtype: 'float64';
+  /** Base64 of the little-endian float64 bytes. */
+  data: string;
+}
+
+/**
+ * The native saved model (`model.toJSON()`, `Sequential.fromJSON()`); plain JSON. See
+ * docs/saving.md for every field.
+ */
+export interface NumnetModelJSON {
+  /** Always 'numnet' ({@link NUMNET_FORMAT}). */
+  format: 'numnet';
+  /** The format version ({@link NUMNET_FORMAT_VERSION}). */
+  version: 1;
+  /** The model: its class, name and layers in order. */
+  modelConfig: {
+    /** Always 'Sequential'. */
+    className: 'Sequential';
+    /** The model's name. */
+    name: string;
+    /** Every layer's class and options. */
+    layers: LayerJSON[];
+  };
+  /** What `compile` was given, when the model is compiled. */
+  compileConfig?: {
+    /** The optimizer's name ('adam', …) and options. */
+    optimizer: {
+      /** The optimizer's name. */
+      name: string;
+      /** Its options (`optimizer.getConfig()`). */
+      config: Record<string, unknown>;
+    };
+    /** The loss's name and options. */
+    loss: {
+      /** The loss's name. */
+      name: string;
+      /** Its options (`fromLogits`, `delta`, …). */
+      config: Record<string, unknown>;
+    };
+    /** The metric names. */
+    metrics: string[];
+  };
+  /** Every weight in `getWeights()` order; empty while the model is not built. */
+  weights: WeightJSON[];
+  /** The optimizer's step count and per-weight slots (base64 float64), with `compileConfig`. */
+  optimizerState?: {
+    /** Updates applied so far. */
+    iterations: number;
+    /** Each weight's buffers by name, base64 float64, in weight order. */
+    slots: Record<string, string>[];
+  };
+  /** The generators behind shuffling (`model`) and each Dropout layer's masks (`layers`, by name). */
+  randomState?: {
+    /** The model's generator (shuffling). */
+    model: RandomState;
+    /** Each Dropout layer's generator, by layer name. */
+    layers: Record<string, RandomState>;
+  };
+}
