@@ -9,9 +9,9 @@ import { describe, expect, it } from 'vitest';
 import {
   NumnetError, Random, Tensor, abs, add, argMax, broadcastShapes, concat, div, exp, fill, gather, log, map,
   matMul, max, mean, mul, ones, pow, randomNormal, randomUniform, reshape, setSeed, slice, sqrt, sub, sum,
-  tensor, transpose, zeros, argmax,
+  tensor, transpose, zeros, argmax, Sequential, Dense, toTensor,
 } from '../src/index.js';
-import { codeOf } from './helpers/errors.js';
+import { codeOf, messageOf } from './helpers/errors.js';
 
 // ------------------------------------------------------------------ helpers
 
@@ -841,5 +841,193 @@ describe('specification spellings', () => {
     expect(Array.from(argmax([[1, 5, 2], [7, 0, 1]], 1).data)).toEqual([1, 0]);
     expect(Array.from(randomUniform([5], 0, 1, 9).data)).toEqual(Array.from(randomUniform([5], 0, 1, { seed: 9 }).data));
     expect(Array.from(randomNormal([5], 0, 1, 9).data)).toEqual(Array.from(randomNormal([5], 0, 1, { seed: 9 }).data));
+  });
+});
+
+// ------------------------------------------------------------------ Tensor methods
+
+describe('Tensor methods (the TF.js / NumPy spellings)', () => {
+  const probs = () => tensor([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2], [0.2, 0.2, 0.6]]);
+
+  it('argMax / argmax: class labels from rows of probabilities, by axis, flat, keepDims, first on ties', () => {
+    expectTensor(probs().argMax(1), [3], [1, 0, 2]);
+    expectTensor(probs().argMax(-1), [3], [1, 0, 2]);
+    expectTensor(probs().argmax(1), [3], [1, 0, 2]);
+    expectTensor(probs().argMax(0, true), [1, 3], [1, 0, 2]);
+    expectTensor(probs().argMax(), [], [1]); // 0.7 at flat index 1
+    expectTensor(tensor([[5, 5, 1], [2, 9, 9]]).argMax(1), [2], [0, 1]);
+  });
+
+  it('model.predict(x).argMax(1) gives the labels a naive loop over the probabilities gives', () => {
+    const model = new Sequential([new Dense({ units: 3, activation: 'softmax', inputShape: [2] })], { seed: 4 });
+    const x = [[0.3, -1], [2, 0.5], [-1.5, 1], [0, 0]];
+    const p = model.predict(x);
+    const rows = p.toArray() as number[][];
+    const expected = rows.map((r) => r.indexOf(Math.max(...r)));
+    expectTensor(p.argMax(1), [4], expected);
+    expectTensor(p.argMax(-1), [4], expected);
+  });
+
+  it('sum, mean, max with axis and keepDims', () => {
+    const x = tensor([[1, 5, 5], [7, 0, 7]]);
+    expectTensor(x.sum(), [], [25]);
+    expectTensor(x.sum(0), [3], [8, 5, 12]);
+    expectTensor(x.sum(1, true), [2, 1], [11, 14]);
+    expectTensor(x.mean(), [], [25 / 6]);
+    expectTensor(x.mean(-1), [2], [11 / 3, 14 / 3]);
+    expectTensor(x.mean(0, true), [1, 3], [4, 2.5, 6]);
+    expectTensor(x.max(), [], [7]);
+    expectTensor(x.max(1), [2], [5, 7]);
+    expectTensor(x.max(0, true), [1, 3], [7, 5, 7]);
+  });
+
+  it('property: the reduction methods equal a naive loop over each axis, with and without keepDims', () => {
+    const values = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.double({ min: -100, max: 100, noNaN: true }), fc.constantFrom(NaN, -0));
+    fc.assert(
+      fc.property(tensorArb(shapeArb(0, 3, 1, 4), values), fc.boolean(), (t, keepDims) => {
+        const axes: (number | undefined)[] = [undefined];
+        for (let d = 0; d < t.rank; d++) axes.push(d, d - t.rank);
+        for (const axis of axes) {
+          for (const kind of ['sum', 'mean', 'max', 'argMax'] as const) {
+            const ref = naiveReduce(t, axis, keepDims, kind);
+            expectTensor(t[kind](axis, keepDims), ref.shape, ref.data, `t.${kind}(${axis}, ${keepDims})`);
+          }
+          const ref = naiveReduce(t, axis, keepDims, 'argMax');
+          expectTensor(t.argmax(axis, keepDims), ref.shape, ref.data, `t.argmax(${axis}, ${keepDims})`);
+        }
+      }),
+      { seed: 6100, numRuns: 150 },
+    );
+  });
+
+  it('add, sub, mul, div, pow broadcast a tensor, nested arrays or a number', () => {
+    const a = tensor([[1, 2, 3], [4, 5, 6]]);
+    expectTensor(a.add([10, 20, 30]), [2, 3], [11, 22, 33, 14, 25, 36]);
+    expectTensor(a.add(tensor([[100], [200]])), [2, 3], [101, 102, 103, 204, 205, 206]);
+    expectTensor(a.sub(1), [2, 3], [0, 1, 2, 3, 4, 5]);
+    expectTensor(tensor(10).sub(a), [2, 3], [9, 8, 7, 6, 5, 4]);
+    expectTensor(a.mul([[2], [3]]), [2, 3], [2, 4, 6, 12, 15, 18]);
+    expectTensor(a.div(2), [2, 3], [0.5, 1, 1.5, 2, 2.5, 3]);
+    expectTensor(a.div([1, 0, -1]), [2, 3], [1, Infinity, -3, 4, Infinity, -6]);
+    expectTensor(a.pow(2), [2, 3], [1, 4, 9, 16, 25, 36]);
+    expectTensor(a.add(1).mul(2).sub(a).div(a), [2, 3], [3, 2, 5 / 3, 1.5, 7 / 5, 8 / 6]); // (2(a+1) − a) / a
+  });
+
+  it('exp, log, sqrt, abs: Math.* on every element', () => {
+    const v = [0, 1, 2.5, 1e-3];
+    const t = tensor([v, v.map((x) => x + 4)]);
+    const all = [...v, ...v.map((x) => x + 4)];
+    expectTensor(t.exp(), [2, 4], all.map(Math.exp));
+    expectTensor(t.log(), [2, 4], all.map(Math.log));
+    expectTensor(t.sqrt(), [2, 4], all.map(Math.sqrt));
+    expectTensor(tensor([-1.5, 0, 2, -Infinity]).abs(), [4], [1.5, 0, 2, Infinity]);
+  });
+
+  it('matMul (with transpose flags) and transpose', () => {
+    const a = tensor([[1, 2], [3, 4]]);
+    expectTensor(a.matMul([[5, 6], [7, 8]]), [2, 2], [19, 22, 43, 50]);
+    expectTensor(a.matMul(tensor([[5, 6], [7, 8]]), false, true), [2, 2], [17, 23, 39, 53]);
+    expectTensor(a.matMul([[5, 6], [7, 8]], true), [2, 2], [26, 30, 38, 44]);
+    const b = tensor([[1, 2, 3], [4, 5, 6]]);
+    expectTensor(b.transpose(), [3, 2], [1, 4, 2, 5, 3, 6]);
+    expectTensor(tensor([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]).transpose([1, 0, 2]), [2, 2, 2], [1, 2, 5, 6, 3, 4, 7, 8]);
+  });
+
+  it('slice and gather take rows (copies); reshape and flatten share the buffer', () => {
+    const t = tensor([[1, 2], [3, 4], [5, 6]]);
+    expectTensor(t.slice(1), [2, 2], [3, 4, 5, 6]);
+    expectTensor(t.slice(0, 1), [1, 2], [1, 2]);
+    expectTensor(t.gather([2, 0]), [2, 2], [5, 6, 1, 2]);
+    const s = t.slice(0, 1);
+    s.data[0] = 99;
+    expect(t.data[0]).toBe(1);
+    expectTensor(t.reshape([2, 3]), [2, 3], [1, 2, 3, 4, 5, 6]);
+    const f = t.flatten();
+    expectTensor(f, [6], [1, 2, 3, 4, 5, 6]);
+    expect(f.data).toBe(t.data);
+    expectTensor(tensor(7).flatten(), [1], [7]);
+    expectTensor(zeros([2, 0, 3]).flatten(), [0], []);
+  });
+
+  it('dataSync() is a copy of the data; arraySync() is toArray(); get and toArray stay', () => {
+    const t = tensor([[1, 2], [3, 4]]);
+    const d = t.dataSync();
+    expect(d).toBeInstanceOf(Float64Array);
+    expect(Array.from(d)).toEqual([1, 2, 3, 4]);
+    expect(d).not.toBe(t.data);
+    d[0] = 42;
+    expect(t.get(0, 0)).toBe(1);
+    expect(t.arraySync()).toEqual([[1, 2], [3, 4]]);
+    expect(tensor(3).arraySync()).toBe(3);
+    expect(t.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(t.get(1, -1)).toBe(4);
+  });
+
+  it('bad arguments are NumnetErrors naming the call, the argument and the shapes', () => {
+    const t = tensor([[1, 2, 3], [4, 5, 6]]);
+    expect(codeOf(() => t.argMax(2))).toBe('INVALID_ARGUMENT');
+    expect(messageOf(() => t.argMax(2))).toMatch(/argMax\(\): axis 2 is out of range for shape \[2, 3\]/);
+    expect(codeOf(() => t.sum(0.5))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => t.mean(0, 'yes' as never))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => t.add([1, 2]))).toBe('SHAPE_MISMATCH');
+    expect(messageOf(() => t.add([1, 2]))).toMatch(/add\(\): shapes \[2, 3\] and \[2\] do not broadcast/);
+    expect(codeOf(() => t.mul('a' as never))).toBe('INVALID_ARGUMENT');
+    expect(messageOf(() => t.matMul([[1, 2]]))).toMatch(/matMul\(\): inner sizes differ: a \[2, 3\] · b \[1, 2\]/);
+    expect(codeOf(() => t.transpose([0, 0]))).toBe('INVALID_ARGUMENT');
+    expect(messageOf(() => t.slice(1, 5))).toMatch(/slice\(\).*out of range for shape \[2, 3\]/);
+    expect(codeOf(() => t.gather([2]))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => zeros([0]).max())).toBe('INVALID_ARGUMENT');
+  });
+});
+
+// ------------------------------------------------------------------ tensors of another copy of numnet
+
+describe('tensors of another copy of numnet (instanceof Tensor fails across copies)', () => {
+  /** The shape of a Tensor made by another copy of the library (its own class). */
+  class OtherTensor {
+    constructor(readonly data: Float64Array, readonly shape: readonly number[]) {}
+  }
+
+  it('a plain { data, shape } object is wrapped without copying its data', () => {
+    const o = { data: Float64Array.of(1, 2, 3, 4, 5, 6), shape: [2, 3] };
+    const t = toTensor(o);
+    expectTensor(t, [2, 3], [1, 2, 3, 4, 5, 6]);
+    expect(t.data).toBe(o.data);
+    expect(tensor(o).data).toBe(o.data);
+    expectTensor(tensor(o, [3, 2]), [3, 2], [1, 2, 3, 4, 5, 6]);
+    expectTensor(add(o, 1), [2, 3], [2, 3, 4, 5, 6, 7]);
+    expectTensor(sum(o, 1), [2], [6, 15]);
+    expectTensor(toTensor({ data: Float64Array.of(5), shape: [] }), [], [5]);
+    expectTensor(toTensor({ data: new Float64Array(0), shape: [0, 4] }), [0, 4], []);
+  });
+
+  it('an instance of another class of the same shape works everywhere a Tensor does, a model included', () => {
+    const x = new OtherTensor(Float64Array.of(1, 2, 3, 4), [2, 2]);
+    expectTensor(matMul(x, x), [2, 2], [7, 10, 15, 22]);
+    expectTensor(tensor([[1, 0], [0, 1]]).matMul(x), [2, 2], [1, 2, 3, 4]);
+    const model = new Sequential([new Dense({ units: 1, inputShape: [2] })]);
+    model.setWeights([new OtherTensor(Float64Array.of(0.5, -1), [2, 1]), new OtherTensor(Float64Array.of(0.25), [1])]);
+    // y = x·[0.5, −1]ᵀ + 0.25: 1·0.5 − 2 + 0.25 = −1.25; 3·0.5 − 4 + 0.25 = −2.25
+    expectTensor(model.predict(x), [2, 1], [-1.25, -2.25]);
+  });
+
+  it('a malformed one is a NumnetError naming the argument and the shapes', () => {
+    const mismatch = { data: new Float64Array(5), shape: [2, 3] };
+    expect(codeOf(() => toTensor(mismatch, 'predict(): x'))).toBe('SHAPE_MISMATCH');
+    expect(messageOf(() => toTensor(mismatch, 'predict(): x'))).toMatch(/^predict\(\): x: .*5 elements.*shape \[2, 3\] needs 6/);
+    expect(messageOf(() => tensor(mismatch))).toMatch(/^tensor\(\): .*5 elements.*\[2, 3\] needs 6/);
+
+    const notF64 = { data: Float32Array.of(1, 2), shape: [2] } as never;
+    expect(codeOf(() => toTensor(notF64, 'y'))).toBe('INVALID_ARGUMENT');
+    expect(messageOf(() => toTensor(notF64, 'y'))).toMatch(/^y: .*shape \[2\].*Float64Array, got an object \(Float32Array\)/);
+    expect(messageOf(() => toTensor({ data: [1, 2], shape: [2] } as never))).toMatch(/^x: .*shape \[2\].*Float64Array, got an array of length 2/);
+
+    expect(codeOf(() => toTensor({ data: new Float64Array(2), shape: [2, -1] }))).toBe('INVALID_ARGUMENT');
+    expect(messageOf(() => toTensor({ data: new Float64Array(2), shape: [2, -1] }))).toMatch(/^x: .*shape \[2, -1\].*-1 at axis 1/);
+    expect(codeOf(() => toTensor({ data: new Float64Array(2), shape: '2' } as never))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => toTensor({ data: new Float64Array(2), shape: [1.5] }))).toBe('INVALID_ARGUMENT');
+
+    const model = new Sequential([new Dense({ units: 1, inputShape: [3] })]);
+    expect(messageOf(() => model.predict(mismatch))).toMatch(/x: .*5 elements.*\[2, 3\] needs 6/);
   });
 });

@@ -1,14 +1,38 @@
-import { NumnetError, checkNumber, checkOptions, describe, fmtShape, isNumericTypedArray } from '../errors.js';
+import { NumnetError, checkNumber, checkOptions, describe, fmtShape } from '../errors.js';
 import { Random, getGlobalRandom } from '../random.js';
+// The Tensor methods (argMax, add, matMul, …) run the math of compute.ts and reduce.ts, which works
+// on plain { data, shape } and sits below this module; ops.ts, above it, makes the public functions
+// of the same names from these methods. So the class has the methods TF.js and NumPy users reach
+// for without an import circle (the math importing this module back) and without installing them
+// on Tensor.prototype from another module (a side effect of an import, which a bundler may drop
+// under "sideEffects": false, leaving methods the types promise missing).
+import { BinaryOp, binary, matMulData, transposeData, unary } from './compute.js';
+import { foreignData, isTensorShaped, parseValues } from './parse.js';
+import { gatherData, meanData, reduce, sliceData } from './reduce.js';
+import { TensorData, allocate, checkShape, reshapeTarget } from './shape.js';
+
+export { MAX_RANK, MAX_SIZE, allocate, checkShape } from './shape.js';
 
 /** Nested arrays of numbers, as `[[1, 2], [3, 4]]`. */
 export type NestedArray = number | NestedArray[];
 /**
  * Anything a public function accepts as data: a tensor, a number, nested arrays of numbers, or a
  * typed array of numbers (Float64Array, Float32Array, Int32Array, …; converted to float64; also as
- * the rows of a nested array).
+ * the rows of a nested array), or any object with a Float64Array `data` and a `shape` that agree (a
+ * tensor of another copy of numnet, such as its CommonJS build beside the ESM one; not copied).
  */
-export type TensorLike = Tensor | NestedArray | readonly number[] | NumericArray | readonly (readonly number[] | NumericArray)[];
+export type TensorLike =
+  | Tensor
+  | NestedArray
+  | readonly number[]
+  | NumericArray
+  | readonly (readonly number[] | NumericArray)[]
+  | {
+      /** The elements, row-major and contiguous. */
+      readonly data: Float64Array;
+      /** The size of each axis; their product is `data.length`. */
+      readonly shape: readonly number[];
+    };
 
 /** A typed array of numbers (not BigInt64Array/BigUint64Array). */
 export type NumericArray =
@@ -22,31 +46,18 @@ export type NumericArray =
   | Uint8Array
   | Uint8ClampedArray;
 
-/** The largest number of elements a tensor may hold (2 GiB of float64). */
-export const MAX_SIZE = 2 ** 28;
 /** The most elements `toArray` turns into nested JS arrays (V8 cannot make much longer ones). */
 const MAX_NESTED = 2 ** 26;
-/** The largest number of axes (NumPy's limit); deeper nesting (a cyclic array, say) is refused. */
-export const MAX_RANK = 32;
 
-/**
- * A new Float64Array of `size` zeros; INVALID_ARGUMENT instead of a RangeError when the engine
- * cannot allocate it.
- */
-export function allocate(size: number, what: string): Float64Array {
-  try {
-    return new Float64Array(size);
-  } catch (e) {
-    if (e instanceof RangeError) {
-      throw new NumnetError('INVALID_ARGUMENT', `${what}: cannot allocate ${size} float64 values (${(size * 8) / 2 ** 20} MiB): ${e.message}`);
-    }
-    throw e;
-  }
-}
+/** A Tensor over the result of the math (its data not copied). */
+const wrap = (r: TensorData): Tensor => new Tensor(r.data, r.shape);
+/** `a op b` for the element-wise methods; `b` is converted first (its errors name `op() b`). */
+const elementwise = (a: Tensor, b: TensorLike, op: BinaryOp): Tensor => wrap(binary(a, toTensor(b, `${op}() b`), op));
 
 /**
  * A dense float64 tensor: `data` holds the elements row-major and contiguous, `shape` the sizes.
- * A tensor of shape `[]` is a scalar with one element.
+ * A tensor of shape `[]` is a scalar with one element. The methods are the functions of the same
+ * name (`t.add(1)` is `add(t, 1)`), as TF.js and NumPy users write them.
  */
 export class Tensor {
   /** The elements, row-major and contiguous. */
@@ -127,9 +138,117 @@ export class Tensor {
     return build(0, 0);
   }
 
+  /** The elements as nested arrays, as TF.js's `arraySync` (the same as `toArray`). */
+  arraySync(): NestedArray {
+    return this.toArray();
+  }
+
+  /** A copy of the elements as a Float64Array, as TF.js's `dataSync` (`data` is the buffer itself). */
+  dataSync(): Float64Array {
+    return this.data.slice();
+  }
+
   /** The same data seen with another shape (one size may be -1). Shares the buffer. */
   reshape(shape: readonly number[]): Tensor {
     return reshape(this, shape);
+  }
+
+  /** The elements as one axis of `size` elements (`reshape([-1])`). Shares the buffer. */
+  flatten(): Tensor {
+    return new Tensor(this.data, [this.size]);
+  }
+
+  /** this + other, element-wise with NumPy broadcasting (a tensor, nested arrays or a number). */
+  add(other: TensorLike): Tensor {
+    return elementwise(this, other, 'add');
+  }
+
+  /** this − other, element-wise with NumPy broadcasting. */
+  sub(other: TensorLike): Tensor {
+    return elementwise(this, other, 'sub');
+  }
+
+  /** this · other, element-wise with NumPy broadcasting. */
+  mul(other: TensorLike): Tensor {
+    return elementwise(this, other, 'mul');
+  }
+
+  /** this / other, element-wise with NumPy broadcasting. */
+  div(other: TensorLike): Tensor {
+    return elementwise(this, other, 'div');
+  }
+
+  /** this ** exponent, element-wise with NumPy broadcasting. */
+  pow(exponent: TensorLike): Tensor {
+    return elementwise(this, exponent, 'pow');
+  }
+
+  /** e^x element-wise. */
+  exp(): Tensor {
+    return wrap(unary(this, Math.exp));
+  }
+
+  /** Natural log element-wise. */
+  log(): Tensor {
+    return wrap(unary(this, Math.log));
+  }
+
+  /** Square root element-wise. */
+  sqrt(): Tensor {
+    return wrap(unary(this, Math.sqrt));
+  }
+
+  /** Absolute value element-wise. */
+  abs(): Tensor {
+    return wrap(unary(this, Math.abs));
+  }
+
+  /** The 2-D matrix product op(this)·op(b); the flags use a transpose without materialising it. */
+  matMul(b: TensorLike, transposeA = false, transposeB = false): Tensor {
+    return wrap(matMulData(this, toTensor(b, 'matMul() b'), transposeA, transposeB));
+  }
+
+  /** The axes permuted by `perm` (default: reversed). A copy. */
+  transpose(perm?: readonly number[]): Tensor {
+    return wrap(transposeData(this, perm));
+  }
+
+  /** Sum over `axis` (all elements when omitted); `keepDims` keeps that axis with size 1. */
+  sum(axis?: number, keepDims = false): Tensor {
+    return wrap(reduce(this, axis, keepDims, 'sum'));
+  }
+
+  /** Mean over `axis` (all elements when omitted); `keepDims` keeps that axis with size 1. */
+  mean(axis?: number, keepDims = false): Tensor {
+    return wrap(meanData(this, axis, keepDims));
+  }
+
+  /** Maximum over `axis` (all elements when omitted; NaN wins); `keepDims` keeps that axis. */
+  max(axis?: number, keepDims = false): Tensor {
+    return wrap(reduce(this, axis, keepDims, 'max'));
+  }
+
+  /**
+   * Index of the maximum over `axis` (the flat index when omitted; the first on ties):
+   * `model.predict(x).argMax(-1)` turns rows of class probabilities into class labels.
+   */
+  argMax(axis?: number, keepDims = false): Tensor {
+    return wrap(reduce(this, axis, keepDims, 'argMax'));
+  }
+
+  /** `argMax` under NumPy's lower-case name. */
+  argmax(axis?: number, keepDims = false): Tensor {
+    return this.argMax(axis, keepDims);
+  }
+
+  /** Rows `start … start + size − 1` along axis 0 (size defaults to the rest). A copy. */
+  slice(start: number, size?: number): Tensor {
+    return wrap(sliceData(this, start, size));
+  }
+
+  /** The rows `indices` along axis 0, in that order (a batch). A copy. */
+  gather(indices: ArrayLike<number>): Tensor {
+    return wrap(gatherData(this, indices));
   }
 
   /** A copy with its own buffer. */
@@ -151,40 +270,6 @@ export class Tensor {
 }
 
 /**
- * Validates a shape (an array of at most MAX_RANK integers in [0, MAX_SIZE], with at most MAX_SIZE
- * elements in all) and returns its number of elements.
- */
-export function checkShape(shape: unknown, what: string): number {
-  if (!Array.isArray(shape)) {
-    throw new NumnetError('INVALID_ARGUMENT', `${what} must be an array of sizes, got ${describe(shape)}`);
-  }
-  if (shape.length > MAX_RANK) {
-    throw new NumnetError('INVALID_ARGUMENT', `${what} has ${shape.length} axes, more than ${MAX_RANK}`);
-  }
-  let size = 1;
-  for (let i = 0; i < shape.length; i++) {
-    const n: unknown = shape[i];
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_SIZE) {
-      throw new NumnetError(
-        'INVALID_ARGUMENT',
-        `${what} ${fmtShape(shape)} must hold integers in [0, ${MAX_SIZE}], got ${describe(n)} at axis ${i}`,
-      );
-    }
-    size *= n;
-  }
-  if (size > MAX_SIZE) {
-    throw new NumnetError('INVALID_ARGUMENT', `${what} ${fmtShape(shape)} has ${size} elements, more than ${MAX_SIZE}`);
-  }
-  return size;
-}
-
-function sizeOf(shape: readonly number[]): number {
-  let s = 1;
-  for (const n of shape) s *= n;
-  return s;
-}
-
-/**
  * Makes a tensor from nested arrays, a flat `number[]` or typed array with a `shape`, a scalar, or
  * a tensor (returned as it is, or reshaped when a shape is given). Typed arrays of any numeric kind
  * (Float32Array, Int32Array, …) are converted to float64, also as the rows of nested arrays.
@@ -196,132 +281,30 @@ export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
   if (shape !== undefined && !Array.isArray(shape)) {
     throw new NumnetError('INVALID_ARGUMENT', `tensor(): shape must be an array of sizes, got ${describe(shape)}`);
   }
-  if (values instanceof Tensor) return shape === undefined ? values : reshape(values, shape);
-  if (typeof values === 'number') {
+  let t: Tensor;
+  if (values instanceof Tensor) t = values;
+  else if (isTensorShaped(values)) t = wrap(foreignData(values, 'tensor()'));
+  else if (typeof values === 'number') {
     if (shape === undefined) return new Tensor(Float64Array.of(values), []);
     return fill(shape, values);
-  }
-  if (isNumericTypedArray(values) || (shape !== undefined && isFlatNumbers(values))) {
-    const flat = isNumericTypedArray(values) ? typedToFloat64(values) : flatFromNumbers(values as readonly number[], 'values');
-    const t = new Tensor(flat, [flat.length]);
-    return shape === undefined ? t : reshape(t, shape);
-  }
-  if (!Array.isArray(values)) {
-    throw new NumnetError(
-      'INVALID_ARGUMENT',
-      `tensor() takes numbers, nested arrays of numbers or a typed array of numbers, got ${describe(values)}`,
-    );
-  }
-  const inferred = inferShape(values);
-  const data = allocate(checkShape(inferred, 'tensor(): the shape of the nested arrays'), 'tensor()');
-  const rank = inferred.length;
-  let k = 0;
-  // Depth-first over the nested arrays; `index` is only read to name a bad element.
-  const index = new Array<number>(rank).fill(0);
-  const bad = (axis: number, code: 'SHAPE_MISMATCH' | 'INVALID_ARGUMENT', message: string): NumnetError =>
-    new NumnetError(code, `tensor(): element at [${index.slice(0, axis).join(', ')}] ${message}`);
-  const walk = (v: unknown, axis: number): void => {
-    if (axis === rank - 1) {
-      if (isNumericTypedArray(v)) {
-        if (v.length !== inferred[axis]) {
-          throw bad(axis, 'SHAPE_MISMATCH', `has length ${v.length} where an array of length ${inferred[axis]} was expected (ragged array)`);
-        }
-        for (let i = 0; i < v.length; i++) data[k++] = v[i]!;
-        return;
-      }
-      if (!Array.isArray(v) || v.length !== inferred[axis]) {
-        throw bad(axis, 'SHAPE_MISMATCH', `is ${describe(v)} where an array of length ${inferred[axis]} was expected (ragged array)`);
-      }
-      for (let i = 0; i < v.length; i++) {
-        const x: unknown = v[i];
-        if (typeof x !== 'number') {
-          index[axis] = i;
-          if (Array.isArray(x) || isNumericTypedArray(x)) {
-            throw bad(axis + 1, 'SHAPE_MISMATCH', `is ${describe(x)} where a number was expected (ragged array)`);
-          }
-          throw bad(axis + 1, 'INVALID_ARGUMENT', `is ${describe(x)}, not a number`);
-        }
-        data[k++] = x;
-      }
-      return;
-    }
-    if (!Array.isArray(v) || v.length !== inferred[axis]) {
-      throw bad(axis, 'SHAPE_MISMATCH', `is ${describe(v)} where an array of length ${inferred[axis]} was expected (ragged array)`);
-    }
-    for (let i = 0; i < v.length; i++) {
-      index[axis] = i;
-      walk(v[i], axis + 1);
-    }
-  };
-  if (rank > 0 && data.length > 0) walk(values, 0);
-  else if (rank > 0) checkEmpty(values, inferred);
-  const t = new Tensor(data, inferred);
+  } else t = wrap(parseValues(values, shape !== undefined));
   return shape === undefined ? t : reshape(t, shape);
 }
 
-/** An empty nested array (some size 0) must still be rectangular up to the empty axis. */
-function checkEmpty(values: unknown[], inferred: number[]): void {
-  const visit = (v: unknown, axis: number, path: number[]): void => {
-    if (axis === inferred.length) return;
-    const ok = axis === inferred.length - 1 && isNumericTypedArray(v) ? v.length === inferred[axis] : Array.isArray(v) && v.length === inferred[axis];
-    if (!ok) {
-      throw new NumnetError(
-        'SHAPE_MISMATCH',
-        `tensor(): element at [${path.join(', ')}] is ${describe(v)} where an array of length ${inferred[axis]} was expected (ragged array)`,
-      );
-    }
-    if (Array.isArray(v)) for (let i = 0; i < v.length; i++) visit(v[i], axis + 1, [...path, i]);
-  };
-  visit(values, 0, []);
-}
-
-function typedToFloat64(v: ArrayLike<number>): Float64Array {
-  if (v instanceof Float64Array) return v.slice();
-  const out = allocate(v.length, 'tensor()');
-  for (let i = 0; i < v.length; i++) out[i] = v[i]!;
-  return out;
-}
-
-function isFlatNumbers(v: unknown): boolean {
-  if (!Array.isArray(v)) return false;
-  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'number') return false;
-  return true;
-}
-
-function flatFromNumbers(v: readonly number[], what: string): Float64Array {
-  const out = allocate(v.length, 'tensor()');
-  for (let i = 0; i < v.length; i++) {
-    const x: unknown = v[i];
-    if (typeof x !== 'number') {
-      throw new NumnetError('INVALID_ARGUMENT', `${what}[${i}] is ${describe(x)}, not a number`);
-    }
-    out[i] = x;
-  }
-  return out;
-}
-
-/** The shape of nested arrays from their first elements (a typed array is the innermost axis). */
-function inferShape(values: unknown[]): number[] {
-  const shape: number[] = [];
-  let v: unknown = values;
-  while (Array.isArray(v) || isNumericTypedArray(v)) {
-    if (shape.length === MAX_RANK) {
-      throw new NumnetError('INVALID_ARGUMENT', `tensor(): arrays nested more than ${MAX_RANK} deep (a cyclic array?)`);
-    }
-    shape.push(v.length);
-    if (!Array.isArray(v) || v.length === 0) break;
-    v = v[0];
-  }
-  return shape;
-}
-
-/** Converts any accepted data into a tensor (nested arrays, numbers, tensors). */
+/**
+ * Converts any accepted data into a tensor (nested arrays, numbers, tensors). A tensor is returned
+ * as it is; so is, wrapped without copying its data, a tensor made by another copy of numnet (the
+ * CommonJS build beside the ESM one, say, where `instanceof Tensor` fails): any object whose `data`
+ * is a Float64Array and whose `shape` is an array of sizes with that many elements.
+ */
 export function toTensor(x: TensorLike, what = 'x'): Tensor {
   if (x instanceof Tensor) return x;
+  if (typeof what !== 'string') what = 'x';
+  if (isTensorShaped(x)) return wrap(foreignData(x, what));
   try {
     return tensor(x);
   } catch (e) {
-    if (e instanceof NumnetError) throw new NumnetError(e.code, `${typeof what === 'string' ? what : 'x'}: ${e.message}`);
+    if (e instanceof NumnetError) throw new NumnetError(e.code, `${what}: ${e.message}`);
     throw e;
   }
 }
@@ -329,43 +312,7 @@ export function toTensor(x: TensorLike, what = 'x'): Tensor {
 /** The same data seen with another shape; one size may be -1 (inferred). Shares the buffer. */
 export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
   const t = toTensor(x, 'reshape() x');
-  if (!Array.isArray(shape)) {
-    throw new NumnetError('INVALID_ARGUMENT', `reshape(): shape must be an array, got ${describe(shape)}`);
-  }
-  const target: number[] = [];
-  let free = -1;
-  for (let i = 0; i < shape.length; i++) {
-    const n: unknown = shape[i];
-    if (n === -1 && free >= 0) {
-      throw new NumnetError('SHAPE_MISMATCH', `reshape(): cannot reshape ${fmtShape(t.shape)} to ${fmtShape(shape)}: only one size can be -1`);
-    }
-    if (n === -1) free = i;
-    else if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_SIZE) {
-      throw new NumnetError(
-        'INVALID_ARGUMENT',
-        `reshape(): shape ${fmtShape(shape)} must hold integers in [0, ${MAX_SIZE}] and at most one -1, got ${describe(n)} at axis ${i}`,
-      );
-    }
-    target.push(n as number);
-  }
-  if (target.length > MAX_RANK) {
-    throw new NumnetError('INVALID_ARGUMENT', `reshape(): shape has ${target.length} axes, more than ${MAX_RANK}`);
-  }
-  if (free >= 0) {
-    const known = sizeOf(target.filter((_, i) => i !== free));
-    if (known === 0 || t.size % known !== 0) {
-      throw new NumnetError('SHAPE_MISMATCH', `reshape(): cannot reshape ${fmtShape(t.shape)} to ${fmtShape(shape)}`);
-    }
-    target[free] = t.size / known;
-  }
-  const size = checkShape(target, 'reshape() shape');
-  if (size !== t.size) {
-    throw new NumnetError(
-      'SHAPE_MISMATCH',
-      `reshape(): cannot reshape ${fmtShape(t.shape)} (${t.size} elements) to ${fmtShape(shape)} (${size} elements)`,
-    );
-  }
-  return new Tensor(t.data, target);
+  return new Tensor(t.data, reshapeTarget(t.shape, t.size, shape));
 }
 
 /** A tensor of the given shape with every element `value`. */
