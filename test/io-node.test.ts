@@ -7,6 +7,7 @@ import {
   Dense, Dropout, ModelCheckpoint, NumnetError, Random, SGD, Sequential, fromTFJS, load, save, toTFJS,
 } from '../src/node/index.js';
 import type { CallbackHooks, Logs } from '../src/node/index.js';
+import { formatFixed } from '../src/node/model-checkpoint.js';
 import { codeOf, codeOfAsync } from './helpers/errors.js';
 
 /** Fault injection into the file system calls of src/node/save.ts. */
@@ -269,8 +270,14 @@ describe('ModelCheckpoint', () => {
     expect(readdirSync(dir).sort()).toEqual(['best', 'e1-0.50', 'e3-0.30']);
     expect(JSON.stringify(await load(join(dir, 'best')))).toBe(states[2]);
     expect(best.best).toBe(0.3);
-    expect(log).toHaveBeenCalledWith(expect.stringMatching(/^Epoch 3: val_loss improved from 0\.5 to 0\.3, saving model to /));
-    expect(log).toHaveBeenCalledWith('Epoch 4: val_loss did not improve from 0.3');
+    // Keras's lines, its numbers as f'{value:.5f}' prints them.
+    expect(log.mock.calls.map((c) => c[0])).toEqual([
+      `Epoch 1: val_loss improved from inf to 0.50000, saving model to ${join(dir, 'best')}`,
+      'Epoch 2: val_loss did not improve from 0.50000',
+      `Epoch 3: val_loss improved from 0.50000 to 0.30000, saving model to ${join(dir, 'best')}`,
+      'Epoch 4: val_loss did not improve from 0.30000',
+      'Epoch 5: val_loss did not improve from 0.30000',
+    ]);
 
     const acc = new ModelCheckpoint(join(dir, 'acc-{epoch}'), { monitor: 'val_acc', saveBestOnly: true });
     expect(acc.mode).toBe('max');
@@ -307,6 +314,36 @@ describe('ModelCheckpoint', () => {
     expect(await codeOfAsync(() => model().fit(x, y, { epochs: 1, callbacks: [bad] }))).toBe('INVALID_ARGUMENT');
   });
 
+  it("verbose lines print numbers as Keras's f'{value:.5f}': inf and -inf before the first save, 5 decimals", async () => {
+    const { x, y } = data(8);
+    const dir = tempDir('verbose');
+    const low = new ModelCheckpoint(join(dir, 'low'), { saveBestOnly: true, verbose: 1 });
+    await model().fit(x, y, { epochs: 2, batchSize: 4, callbacks: [scripted([0.0000033018680366295773, 0.015625]), low] });
+    const high = new ModelCheckpoint(join(dir, 'high'), { monitor: 'val_acc', saveBestOnly: true, verbose: 1 });
+    await model().fit(x, y, { epochs: 2, batchSize: 4, callbacks: [scripted([0.046875, 0.046875], 'val_acc'), high] });
+    expect(log.mock.calls.map((c) => c[0])).toEqual([
+      `Epoch 1: val_loss improved from inf to 0.00000, saving model to ${join(dir, 'low')}`,
+      'Epoch 2: val_loss did not improve from 0.00000',
+      `Epoch 1: val_acc improved from -inf to 0.04688, saving model to ${join(dir, 'high')}`,
+      'Epoch 2: val_acc did not improve from 0.04688',
+    ]);
+  });
+
+  it("formatFixed is Python's '%.Nf': inf, -inf, nan, -0, ties to even on the exact binary value, no exponent", () => {
+    // The expected strings are what CPython prints for f'{v:.{n}f}'.
+    const cases: [number, number, string][] = [
+      [Infinity, 5, 'inf'], [-Infinity, 5, '-inf'], [NaN, 5, 'nan'],
+      [0, 5, '0.00000'], [-0, 5, '-0.00000'], [-1e-9, 5, '-0.00000'], [5e-324, 5, '0.00000'],
+      [0.0000033018680366295773, 5, '0.00000'], [0.1, 5, '0.10000'], [2 / 3, 5, '0.66667'], [-2 / 3, 5, '-0.66667'],
+      [0.015625, 5, '0.01562'], [0.046875, 5, '0.04688'], [0.125, 2, '0.12'], [0.375, 2, '0.38'], [-0.125, 2, '-0.12'],
+      [1.005, 2, '1.00'], [123.456, 1, '123.5'], [0.5, 0, '0'], [1.5, 0, '2'], [2.5, 0, '2'], [3, 0, '3'],
+      [1e21, 2, '1000000000000000000000.00'], [2 ** 70, 1, '1180591620717411303424.0'], [12.34, 4, '12.3400'],
+    ];
+    for (const [v, n, want] of cases) expect(formatFixed(v, n), `${v} .${n}f`).toBe(want);
+    // The filepath's {key:.Nf} placeholders format the same way.
+    expect(new ModelCheckpoint('m-{val_loss:.5f}-{loss:.2f}').pathFor(0, { val_loss: 0.015625, loss: Infinity })).toBe('m-0.01562-inf');
+  });
+
   it('rejects bad options (INVALID_ARGUMENT)', () => {
     for (const make of [
       () => new ModelCheckpoint(''),
@@ -317,6 +354,7 @@ describe('ModelCheckpoint', () => {
       () => new ModelCheckpoint('x', { monitor: '' }),
       () => new ModelCheckpoint('x', { verbose: 2 as never }),
       () => new ModelCheckpoint('x-{epoch:x}'),
+      () => new ModelCheckpoint('x-{loss:.101f}'),
     ]) {
       expect(codeOf(make)).toBe('INVALID_ARGUMENT');
     }

@@ -1,5 +1,6 @@
 import { Callback, Logs } from '../callbacks/callback.js';
 import { NumnetError, describe } from '../errors.js';
+import type { Sequential } from '../models/sequential.js';
 import { SaveFormat, save } from './save.js';
 
 /** Options of `ModelCheckpoint` (Keras's, in camelCase). */
@@ -73,8 +74,9 @@ export class ModelCheckpoint extends Callback {
     this.filepath = filepath;
     this.placeholders = [...filepath.matchAll(PLACEHOLDER)].map((m) => ({ text: m[0], key: m[1]!, spec: m[2] ?? '' }));
     for (const p of this.placeholders) {
-      if (!SPEC.test(p.spec)) {
-        throw new NumnetError('INVALID_ARGUMENT', `ModelCheckpoint filepath: unsupported format ${JSON.stringify(p.text)}; use {key}, {key:02d}, {key:.4f} or {key:.2e}`);
+      const m = SPEC.exec(p.spec);
+      if (!m || (m[3] !== undefined && Number(m[3]) > 100)) {
+        throw new NumnetError('INVALID_ARGUMENT', `ModelCheckpoint filepath: unsupported format ${JSON.stringify(p.text)}; use {key}, {key:02d}, {key:.4f} or {key:.2e} (a precision of at most 100)`);
       }
     }
     const monitor = config.monitor ?? 'val_loss';
@@ -125,20 +127,23 @@ export class ModelCheckpoint extends Callback {
         return;
       }
       const better = this.mode === 'min' ? current < this.best : current > this.best;
+      // Keras's messages, numbers as its f'{value:.5f}' prints them ('inf' before the first save).
       if (!better) {
-        if (this.verbose) console.log(`Epoch ${epoch + 1}: ${this.monitor} did not improve from ${this.best}`);
+        if (this.verbose) console.log(`Epoch ${epoch + 1}: ${this.monitor} did not improve from ${formatFixed(this.best, 5)}`);
         return;
       }
       const path = this.pathFor(epoch, logs);
-      if (this.verbose) console.log(`Epoch ${epoch + 1}: ${this.monitor} improved from ${this.best} to ${current}, saving model to ${path}`);
-      await save(this.model!, path, { format: this.format });
+      if (this.verbose) {
+        console.log(`Epoch ${epoch + 1}: ${this.monitor} improved from ${formatFixed(this.best, 5)} to ${formatFixed(current, 5)}, saving model to ${path}`);
+      }
+      await save(this.model as Sequential, path, { format: this.format });
       this.best = current;
       this.lastSaved = path;
       return;
     }
     const path = this.pathFor(epoch, logs);
     if (this.verbose) console.log(`Epoch ${epoch + 1}: saving model to ${path}`);
-    await save(this.model!, path, { format: this.format });
+    await save(this.model as Sequential, path, { format: this.format });
     this.lastSaved = path;
   }
 
@@ -165,7 +170,7 @@ function formatValue(v: number, spec: string): string {
   const [, zero, width, precision, type] = m;
   let s: string;
   if (type === 'd') s = String(Math.round(v));
-  else if (type === 'f') s = v.toFixed(precision === undefined ? 6 : Number(precision));
+  else if (type === 'f') s = formatFixed(v, precision === undefined ? 6 : Number(precision));
   else if (type === 'e') s = pythonExponent(v.toExponential(precision === undefined ? 6 : Number(precision)));
   else s = precision === undefined ? String(v) : v.toFixed(Number(precision));
   const w = width ? Number(width) : 0;
@@ -176,6 +181,37 @@ function formatValue(v: number, spec: string): string {
     } else s = s.padStart(w, ' ');
   }
   return s;
+}
+
+/**
+ * Python's `format(v, f'.{digits}f')`: 'inf', '-inf' and 'nan' for the non-finite values, '-0.00…'
+ * for −0, every digit of large values (no exponent, unlike toFixed from 1e21 on), and ties of the
+ * exact binary value rounded to even (0.015625 → '0.01562', where toFixed rounds half up).
+ */
+export function formatFixed(v: number, digits: number): string {
+  if (Number.isNaN(v)) return 'nan';
+  if (v === Infinity) return 'inf';
+  if (v === -Infinity) return '-inf';
+  const sign = v < 0 || Object.is(v, -0) ? '-' : '';
+  // |v| = mantissa · 2^exponent exactly; scaled to 10^digits and rounded with integers.
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(v));
+  const bits = view.getBigUint64(0);
+  const biased = Number(bits >> 52n);
+  let mantissa = bits & 0xfffffffffffffn;
+  if (biased > 0) mantissa |= 1n << 52n;
+  const exponent = (biased > 0 ? biased : 1) - 1075;
+  const scaled = mantissa * 10n ** BigInt(digits);
+  let q: bigint;
+  if (exponent >= 0) q = scaled << BigInt(exponent);
+  else {
+    const den = 1n << BigInt(-exponent);
+    q = scaled / den;
+    const twice = (scaled % den) * 2n;
+    if (twice > den || (twice === den && (q & 1n) === 1n)) q += 1n;
+  }
+  const s = q.toString().padStart(digits + 1, '0');
+  return sign + (digits > 0 ? `${s.slice(0, -digits)}.${s.slice(-digits)}` : s);
 }
 
 /** JavaScript's 1.5e-3 → Python's 1.5e-03. */
