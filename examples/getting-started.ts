@@ -42,6 +42,33 @@ console.log('1. XOR');
   check(logs.loss! < 0.01, 'XOR loss < 0.01');
 }
 
+// ---------------------------------------------------------------- 1b. class labels
+console.log('1b. class labels');
+{
+  // Three classes: which of the three features is the largest.
+  const x = [[0.9, 0.1, 0.2], [0.2, 0.8, 0.1], [0.1, 0.3, 0.7], [0.6, 0.2, 0.1], [0.3, 0.9, 0.4], [0.2, 0.1, 0.5]];
+  const y = [0, 1, 2, 0, 1, 2];
+  const model = new Sequential([new Dense({ units: 3, activation: 'softmax', inputShape: [3] })], { seed: 1 });
+  model.compile({ optimizer: new Adam({ learningRate: 0.1 }), loss: 'sparseCategoricalCrossentropy', metrics: ['acc'] });
+  await model.fit(x, y, { epochs: 200 });
+
+  const probs = model.predict(x);     // shape [6, 3]: each row the probabilities of the 3 classes
+  const labels = probs.argMax(-1);    // shape [6]: the most probable class of each row
+  console.log(labels.toArray());      // [0, 1, 2, 0, 1, 2]
+
+  // The label of each row, found by a plain loop over its probabilities.
+  const rows = probs.toArray() as number[][];
+  const byLoop = rows.map((r) => {
+    let best = 0;
+    for (let j = 1; j < r.length; j++) if (r[j]! > r[best]!) best = j;
+    return best;
+  });
+  check(labels.shape.length === 1 && labels.shape[0] === 6, 'argMax(-1) of [6, 3] probabilities has shape [6]');
+  check(labels.data.every((v, i) => v === byLoop[i]), 'argMax(-1) is the most probable class of each row');
+  check(probs.argMax(1).data.every((v, i) => v === byLoop[i]), 'argMax(1) is the same as argMax(-1) for rows');
+  check(byLoop.every((v, i) => v === y[i]), 'the labels are the classes of y: [0, 1, 2, 0, 1, 2]');
+}
+
 // ---------------------------------------------------------------- 2. the slides' backprop step
 console.log('2. the slides\' backpropagation step');
 {
