@@ -40,8 +40,9 @@ export class Adadelta extends Optimizer {
     const Eg = s.Eg!;
     const Ed = s.Edelta!;
     for (let i = 0; i < w.length; i++) {
-      Eg[i] = rho * Eg[i]! + (1 - rho) * g[i]! * g[i]!;
-      const delta = (-Math.sqrt(Ed[i]! + epsilon) / Math.sqrt(Eg[i]! + epsilon)) * g[i]!;
+      const gi = g[i]!;
+      const egi = (Eg[i] = rho * Eg[i]! + (1 - rho) * gi * gi);
+      const delta = (-Math.sqrt(Ed[i]! + epsilon) / Math.sqrt(egi + epsilon)) * gi;
       Ed[i] = rho * Ed[i]! + (1 - rho) * delta * delta;
       w[i]! += lr * delta;
     }

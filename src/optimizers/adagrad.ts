@@ -37,9 +37,11 @@ export class Adagrad extends Optimizer {
 
   protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number): void {
     const G = s.G!;
+    const epsilon = this.epsilon;
     for (let i = 0; i < w.length; i++) {
-      G[i]! += g[i]! * g[i]!;
-      w[i]! -= (lr * g[i]!) / Math.sqrt(G[i]! + this.epsilon);
+      const gi = g[i]!;
+      const Gi = (G[i] = G[i]! + gi * gi);
+      w[i]! -= (lr * gi) / Math.sqrt(Gi + epsilon);
     }
   }
 }

@@ -56,11 +56,11 @@ export class Adam extends Optimizer {
     const c1 = 1 - beta1 ** t;
     const c2 = 1 - beta2 ** t;
     for (let i = 0; i < w.length; i++) {
-      m[i] = beta1 * m[i]! + (1 - beta1) * g[i]!;
-      v[i] = beta2 * v[i]! + (1 - beta2) * g[i]! * g[i]!;
-      let vi = v[i]!;
+      const gi = g[i]!;
+      const mi = (m[i] = beta1 * m[i]! + (1 - beta1) * gi);
+      let vi = (v[i] = beta2 * v[i]! + (1 - beta2) * gi * gi);
       if (vMax) vi = vMax[i] = Math.max(vMax[i]!, vi);
-      w[i]! -= (lr * (m[i]! / c1)) / (Math.sqrt(vi / c2) + epsilon);
+      w[i]! -= (lr * (mi / c1)) / (Math.sqrt(vi / c2) + epsilon);
     }
   }
 }

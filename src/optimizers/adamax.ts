@@ -45,9 +45,10 @@ export class Adamax extends Optimizer {
     const u = s.u!;
     const step = lr / (1 - beta1 ** t);
     for (let i = 0; i < w.length; i++) {
-      m[i] = beta1 * m[i]! + (1 - beta1) * g[i]!;
-      u[i] = Math.max(beta2 * u[i]!, Math.abs(g[i]!));
-      w[i]! -= (step * m[i]!) / (u[i]! + epsilon);
+      const gi = g[i]!;
+      const mi = (m[i] = beta1 * m[i]! + (1 - beta1) * gi);
+      const ui = (u[i] = Math.max(beta2 * u[i]!, Math.abs(gi)));
+      w[i]! -= (step * mi) / (ui + epsilon);
     }
   }
 }

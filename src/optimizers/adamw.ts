@@ -27,7 +27,8 @@ export class AdamW extends Adam {
   }
 
   protected override updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number, t: number): void {
-    for (let i = 0; i < w.length; i++) w[i]! -= lr * this.weightDecay * w[i]!;
+    const weightDecay = this.weightDecay;
+    for (let i = 0; i < w.length; i++) w[i]! -= lr * weightDecay * w[i]!;
     super.updateStep(w, g, s, lr, t);
   }
 }

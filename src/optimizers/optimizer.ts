@@ -234,14 +234,15 @@ export abstract class Optimizer {
     let changed = false;
     try {
       const lr = this.learningRateAt(t);
-      // The gradients are finite (before clipping turns an infinity into a finite step), checked in
-      // the pass that copies the weights.
+      // Every gradient is finite (checked before clipping, which would turn an infinity into a
+      // finite step); the weights are copied (a memcpy: a copy fused into the check loop is slower).
       for (let i = 0; i < params.length; i++) {
         const p = params[i]!;
+        if (!finite(p.grad)) throw restored(`the gradient of ${p.name} is not finite`);
         const w = p.value.data;
         let b = saved.weights[i];
         if (!b || b.length !== w.length) b = saved.weights[i] = new Float64Array(w.length);
-        if (!copyCheckingFinite(w, p.grad, b)) throw restored(`the gradient of ${p.name} is not finite`);
+        b.set(w);
       }
       for (let i = 0; i < built; i++) copySlots(this.slots[i]!, (saved.slots[i] ??= {}));
       changed = true;
@@ -254,7 +255,7 @@ export abstract class Optimizer {
         this.updateStep(w, p.grad, s, lr, t);
         if (!allFinite(w, s)) {
           throw restored(
-            finite(w)
+            everyFinite(w)
               ? `the update made the ${this.name} optimizer's state non-finite (a gradient too large to square?)`
               : `the update made ${p.name} non-finite`,
           );
@@ -312,7 +313,7 @@ export abstract class Optimizer {
 
   /** True when every value of the state is finite (`apply` never keeps a state that is not). */
   stateIsFinite(): boolean {
-    for (const s of this.slots) for (const k in s) if (!finite(s[k]!)) return false;
+    for (const s of this.slots) for (const k in s) if (!everyFinite(s[k]!)) return false;
     return true;
   }
 
@@ -399,56 +400,89 @@ function restored(what: string): NumnetError {
   return new NumnetError('NON_FINITE_LOSS', `${what}; the weights and optimizer state were restored`);
 }
 
-/** Copies w into b while checking that every g is finite; false (with b partly written) at the first that is not. */
-function copyCheckingFinite(w: Float64Array, g: Float64Array, b: Float64Array): boolean {
-  for (let i = 0; i < w.length; i++) {
-    b[i] = w[i]!;
-    const x = g[i]!;
-    if (x - x !== 0) return false;
-  }
-  return true;
-}
-
-/** True when every value of a is finite. */
-function finite(a: Float64Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i]! * 0 !== 0) return false;
+/** True when every value of a is finite, tested one by one. */
+function everyFinite(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i]! - a[i]! !== 0) return false;
   return true;
 }
 
 /**
- * True when every value of w and of its slots is finite, in one pass over all of them (x·0 is ±0
- * for finite x, NaN otherwise), with a loop for each number of slots up to 3.
+ * True when every value of a is finite. A sum stays NaN or ±Infinity once a term is, so four
+ * running sums (no test per value: the fastest loop) decide, and only a sum that overflowed from
+ * finite terms is looked at value by value.
+ */
+function finite(a: Float64Array): boolean {
+  const n = a.length;
+  const n4 = n - (n % 4);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    s0 += a[i]!;
+    s1 += a[i + 1]!;
+    s2 += a[i + 2]!;
+    s3 += a[i + 3]!;
+  }
+  for (; i < n; i++) s0 += a[i]!;
+  const s = s0 + s1 + (s2 + s3);
+  return s - s === 0 || everyFinite(a);
+}
+
+/**
+ * True when every value of w and of its slots is finite: as `finite`, in one pass over all of them,
+ * with a loop for each number of slots up to 3.
  */
 function allFinite(w: Float64Array, s: Slots): boolean {
   const n = w.length;
   let count = 0;
-  let s0 = w;
-  let s1 = w;
-  let s2 = w;
+  let a = w;
+  let b = w;
+  let c = w;
   for (const k in s) {
-    const a = s[k]!;
-    if (count === 0) s0 = a;
-    else if (count === 1) s1 = a;
-    else if (count === 2) s2 = a;
+    const x = s[k]!;
+    if (count === 0) a = x;
+    else if (count === 1) b = x;
+    else if (count === 2) c = x;
     count++;
-    if (a.length !== n) count = 4;
+    if (x.length !== n) count = 4;
   }
   if (count === 0) return finite(w);
+  if (count > 3) return finite(w) && Object.values(s).every(finite);
+  const n4 = n - (n % 4);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
   if (count === 1) {
-    for (let i = 0; i < n; i++) if (w[i]! * 0 + s0[i]! * 0 !== 0) return false;
-    return true;
+    for (; i < n4; i += 4) {
+      s0 += w[i]! + a[i]!;
+      s1 += w[i + 1]! + a[i + 1]!;
+      s2 += w[i + 2]! + a[i + 2]!;
+      s3 += w[i + 3]! + a[i + 3]!;
+    }
+    for (; i < n; i++) s0 += w[i]! + a[i]!;
+  } else if (count === 2) {
+    for (; i < n4; i += 4) {
+      s0 += w[i]! + a[i]! + b[i]!;
+      s1 += w[i + 1]! + a[i + 1]! + b[i + 1]!;
+      s2 += w[i + 2]! + a[i + 2]! + b[i + 2]!;
+      s3 += w[i + 3]! + a[i + 3]! + b[i + 3]!;
+    }
+    for (; i < n; i++) s0 += w[i]! + a[i]! + b[i]!;
+  } else {
+    for (; i < n4; i += 4) {
+      s0 += w[i]! + a[i]! + b[i]! + c[i]!;
+      s1 += w[i + 1]! + a[i + 1]! + b[i + 1]! + c[i + 1]!;
+      s2 += w[i + 2]! + a[i + 2]! + b[i + 2]! + c[i + 2]!;
+      s3 += w[i + 3]! + a[i + 3]! + b[i + 3]! + c[i + 3]!;
+    }
+    for (; i < n; i++) s0 += w[i]! + a[i]! + b[i]! + c[i]!;
   }
-  if (count === 2) {
-    for (let i = 0; i < n; i++) if (w[i]! * 0 + s0[i]! * 0 + s1[i]! * 0 !== 0) return false;
-    return true;
-  }
-  if (count === 3) {
-    for (let i = 0; i < n; i++) if (w[i]! * 0 + s0[i]! * 0 + s1[i]! * 0 + s2[i]! * 0 !== 0) return false;
-    return true;
-  }
-  if (!finite(w)) return false;
-  for (const k in s) if (!finite(s[k]!)) return false;
-  return true;
+  const sum = s0 + s1 + (s2 + s3);
+  return sum - sum === 0 || (everyFinite(w) && Object.values(s).every(everyFinite));
 }
 
 /** Copies each buffer of src into dst (dst's buffers reused when their size fits). */

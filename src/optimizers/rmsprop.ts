@@ -45,13 +45,13 @@ export class RMSprop extends Optimizer {
     const E = s.E!;
     const m = s.m;
     for (let i = 0; i < w.length; i++) {
-      E[i] = rho * E[i]! + (1 - rho) * g[i]! * g[i]!;
-      let denominator = E[i]!;
+      const gi = g[i]!;
+      let denominator = (E[i] = rho * E[i]! + (1 - rho) * gi * gi);
       if (m) {
-        m[i] = rho * m[i]! + (1 - rho) * g[i]!;
-        denominator -= m[i]! * m[i]!;
+        const mi = (m[i] = rho * m[i]! + (1 - rho) * gi);
+        denominator -= mi * mi;
       }
-      w[i]! -= (lr * g[i]!) / Math.sqrt(denominator + epsilon);
+      w[i]! -= (lr * gi) / Math.sqrt(denominator + epsilon);
     }
   }
 }

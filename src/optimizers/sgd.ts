@@ -43,9 +43,10 @@ export class SGD extends Optimizer {
       return;
     }
     const v = s.v!;
+    const nesterov = this.nesterov;
     for (let i = 0; i < w.length; i++) {
-      v[i] = mu * v[i]! - lr * g[i]!;
-      w[i]! += this.nesterov ? mu * v[i]! - lr * g[i]! : v[i]!;
+      const vi = (v[i] = mu * v[i]! - lr * g[i]!);
+      w[i]! += nesterov ? mu * vi - lr * g[i]! : vi;
     }
   }
 }

@@ -110,6 +110,21 @@ describe('an update that overflows', () => {
     });
   }
 
+  it('finite values whose sum overflows are still finite (the checks sum before they look value by value)', () => {
+    // Weights near the largest double, for every optimizer; and gradients near it for those that
+    // square nothing (g² would overflow for the others).
+    for (const [name, make] of VARIANTS) {
+      const huge = name.startsWith('SGD') || name === 'Adamax' ? 1.7e308 : 1;
+      const o = make({ learningRate: 1e-300 });
+      const p = [parameter('w', [1.5e308, 1.5e308, 1.5e308, 1.5e308, 1.5e308]), parameter('b', [-1e308, -1.7e308])];
+      p[0]!.grad.fill(huge);
+      p[1]!.grad.fill(-huge);
+      o.apply(p);
+      o.apply(p);
+      expect(o.iterations, name).toBe(2);
+    }
+  });
+
   it('a weight pushed past the largest double names that weight', () => {
     const o = new SGD({ learningRate: 1 });
     const p = [parameter('a', [1, 2]), parameter('b', [1e308]), parameter('c', [3])];
