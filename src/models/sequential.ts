@@ -332,6 +332,13 @@ function layerState(layer: Layer): LayerState {
 /** A Layer (of a class that implements forward and backward), or INVALID_ARGUMENT. */
 function checkLayer(layer: unknown, what: string): asserts layer is Layer {
   if (!(layer instanceof Layer)) {
+    const l = layer as { className?: unknown; forward?: unknown } | null;
+    if (l !== null && typeof l === 'object' && typeof l.className === 'string' && typeof l.forward === 'function') {
+      throw new NumnetError(
+        'INVALID_ARGUMENT',
+        `${what} is a ${l.className} layer from another copy of numnet (the ES module and CommonJS builds are two copies, as are two installs): make the layers and the model with the same import`,
+      );
+    }
     throw new NumnetError('INVALID_ARGUMENT', `${what} takes a layer (Dense, Dropout, …), got ${describe(layer)}`);
   }
   if (typeof layer.className !== 'string' || typeof layer.name !== 'string' || !Array.isArray(layer.params) || !Array.isArray(layer.outputShape)) {

@@ -84,3 +84,12 @@ describe('options must be plain objects', () => {
     expect(() => m.predict([[1]], options as never)).toThrow(/options must be a plain object/);
   });
 });
+
+describe('a layer from another copy of numnet', () => {
+  it('is refused with a message that says what happened', () => {
+    // What a Dense made by require('numnet') looks like to the ES module build: the same shape, another class.
+    const foreign = { className: 'Dense', name: '', forward() {}, backward() {}, params: [], outputShape: [] };
+    expect(() => new Sequential([foreign as never])).toThrow(/a Dense layer from another copy of numnet/);
+    expect(() => new Sequential().add(foreign as never)).toThrow(/another copy of numnet/);
+  });
+});
