@@ -1,4 +1,9 @@
+import type { Layer, Parameter } from '../layers/layer.js';
+import type { Loss } from '../losses/loss.js';
+import type { Metric } from '../losses/metrics.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
 import type { RandomState } from '../random.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 /**
  * The native saved-model format (`model.toJSON()`, `Sequential.fromJSON()`): its fields, as
@@ -83,4 +88,26 @@ export interface NumnetModelJSON {
     /** Each Dropout layer's generator, by layer name. */
     layers: Record<string, RandomState>;
   };
+}
+
+/** Builds the Sequential (passed in, and described by the interfaces below, so this module does not import the model's). */
+export type SequentialFactory<M extends LoadableModel = LoadableModel> = (layers: Layer[], options: { seed?: number; name?: string }) => M;
+
+/** What saving reads from a model (a Sequential). */
+export interface SavableModel {
+  readonly name: string;
+  readonly layers: readonly Layer[];
+  readonly built: boolean;
+  readonly parameters: readonly Parameter[];
+  getInputShape(): number[] | undefined;
+  getCompileConfig(): { optimizer: Optimizer; loss: Loss; metrics: (string | Metric)[] } | undefined;
+  getRandomState(): RandomState;
+}
+
+/** What loading does to the model it constructs (a Sequential). */
+export interface LoadableModel {
+  readonly layers: readonly Layer[];
+  setWeights(weights: Tensor[]): void;
+  compile(config: { optimizer: Optimizer; loss: Loss; metrics: string[] }): void;
+  setRandomState(state: RandomState): void;
 }

@@ -7,14 +7,13 @@ import { Metric, binaryAccuracy, categoricalAccuracy, getMetric, sparseCategoric
 import { OPTIMIZERS, Optimizer, getOptimizer } from '../optimizers/index.js';
 import { ScheduleConfig, scheduleConfig, scheduleFromConfig } from '../optimizers/schedules.js';
 import { Random, RandomState } from '../random.js';
-import type { Sequential } from '../models/sequential.js';
 import { Tensor } from '../tensor/tensor.js';
 import { base64ToFloat64, float64ToBase64 } from './base64.js';
 import { FormatReader, fmtShape, product, sameShape } from './format.js';
-import { NUMNET_FORMAT, NUMNET_FORMAT_VERSION, NumnetModelJSON } from './native-format.js';
+import { LoadableModel, NUMNET_FORMAT, NUMNET_FORMAT_VERSION, NumnetModelJSON, SavableModel, SequentialFactory } from './native-format.js';
 
 export { NUMNET_FORMAT, NUMNET_FORMAT_VERSION } from './native-format.js';
-export type { LayerJSON, NumnetModelJSON, WeightJSON } from './native-format.js';
+export type { LayerJSON, LoadableModel, NumnetModelJSON, SavableModel, SequentialFactory, WeightJSON } from './native-format.js';
 
 /** Built-in Metric objects a user may pass to compile, saved by name. */
 const METRIC_OBJECTS = new Map<Metric, string>([
@@ -31,7 +30,7 @@ const METRIC_OBJECTS = new Map<Metric, string>([
  * loss, metric or optimizer, or a learning rate that is a function of your own (the built-in
  * schedules are saved). `registry`: the layer classes that can be saved (the built-in ones).
  */
-export function modelToJSON(model: Sequential, registry: LayerRegistry = builtInLayers): NumnetModelJSON {
+export function modelToJSON(model: SavableModel, registry: LayerRegistry = builtInLayers): NumnetModelJSON {
   const layers = model.layers.map((l) => registry.toConfig(l));
   const inputShape = model.getInputShape();
   if (inputShape && layers.length > 0 && layers[0]!.config.inputShape === undefined) {
@@ -143,7 +142,7 @@ const TOP_KEYS = ['format', 'version', 'generatedBy', 'modelConfig', 'compileCon
  * modified, and nothing else is (the global random generator included). `registry`: the layer
  * classes it may hold (the built-in ones).
  */
-export function modelFromJSON(json: unknown, constructSequential: SequentialFactory, registry: LayerRegistry = builtInLayers): Sequential {
+export function modelFromJSON<M extends LoadableModel>(json: unknown, constructSequential: SequentialFactory<M>, registry: LayerRegistry = builtInLayers): M {
   const r = new FormatReader('numnet model');
   try {
     return readModel(r, json, constructSequential, registry);
@@ -155,10 +154,7 @@ export function modelFromJSON(json: unknown, constructSequential: SequentialFact
   }
 }
 
-/** Builds the Sequential (passed in to keep this module free of an import cycle at load time). */
-export type SequentialFactory = (layers: Layer[], options: { seed?: number; name?: string }) => Sequential;
-
-function readModel(r: FormatReader, input: unknown, construct: SequentialFactory, registry: LayerRegistry): Sequential {
+function readModel<M extends LoadableModel>(r: FormatReader, input: unknown, construct: SequentialFactory<M>, registry: LayerRegistry): M {
   const top = readTop(r, input);
   const { name, layers } = readLayers(r, top, registry);
   // The weights the layers will build, checked against the saved ones.

@@ -2,12 +2,21 @@ import { NumnetError, describe } from '../errors.js';
 import type { WeightShape } from '../layers/spec.js';
 import { Tensor } from '../tensor/tensor.js';
 import { FormatReader, fmtShape, product, sameShape } from './format.js';
-import type { TFJSWeightSpec } from './tfjs.js';
 
 /**
  * The weights of the TF.js layers format: float32, little-endian, concatenated in `weightSpecs`
  * order (one buffer, or shards), each named `<layer>/<weight>`.
  */
+
+/** One weight of the TF.js manifest. */
+export interface TFJSWeightSpec {
+  /** `layer/kernel`, `layer/bias` or `layer/alpha`. */
+  name: string;
+  /** The weight's shape. */
+  shape: number[];
+  /** Always 'float32'. */
+  dtype: 'float32';
+}
 
 /** The weights of the manifest, rounded to float32 (INVALID_ARGUMENT beyond its range). */
 export class TFJSWeightWriter {

@@ -5,7 +5,7 @@ import type { WeightShape } from '../layers/spec.js';
 import { Sequential } from '../models/sequential.js';
 import { FormatReader } from './format.js';
 import { TFJSConfigReader, TFJSLayerJSON, field } from './tfjs-config.js';
-import { TFJSWeightWriter, readWeights } from './tfjs-weights.js';
+import { TFJSWeightSpec, TFJSWeightWriter, readWeights } from './tfjs-weights.js';
 
 /**
  * The TensorFlow.js layers format: `model.json` (Keras topology, snake_case) and `weights.bin`
@@ -15,15 +15,7 @@ import { TFJSWeightWriter, readWeights } from './tfjs-weights.js';
  * (`spec.tfjs`, in its own file, written with ./tfjs-config.ts); this module drives the format.
  */
 
-/** One weight of the TF.js manifest. */
-export interface TFJSWeightSpec {
-  /** `layer/kernel`, `layer/bias` or `layer/alpha`. */
-  name: string;
-  /** The weight's shape. */
-  shape: number[];
-  /** Always 'float32'. */
-  dtype: 'float32';
-}
+export type { TFJSWeightSpec } from './tfjs-weights.js';
 
 /** What `toTFJS` returns: TF.js `ModelArtifacts` of a layers model (pass it to `tf.io.fromMemory`). */
 export interface TFJSArtifacts {
