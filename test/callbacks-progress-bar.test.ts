@@ -192,7 +192,7 @@ describe('fit verbose routing', () => {
     vi.stubGlobal('process', undefined);
     try {
       expect(progressCallback(1)).toBeInstanceOf(EpochLogger);
-      expect(() => new ProgressBar()).toThrow(/no process.stdout here; pass \{ stream \}/);
+      expect(() => new ProgressBar()).toThrow(/no Node standard output; pass \{ stream \}/);
     } finally {
       vi.unstubAllGlobals();
     }

@@ -59,7 +59,8 @@ describe('layer and model configuration', () => {
     expect(codeOf(() => new Dense({ units: 1, inputShape: [0] }))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => new Dense({ units: 1, kernelRegularizer: 0.01 as never }))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => l2(-1))).toBe('INVALID_ARGUMENT');
-    expect(codeOf(() => new SGD({ learningRate: 0 }))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => new SGD({ learningRate: -1 }))).toBe('INVALID_ARGUMENT');
+    expect(new SGD({ learningRate: 0 }).learningRate).toBe(0); // Keras takes 0 (the weights hold still)
     expect(codeOf(() => new SGD({ momentum: 1 }))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => new SGD({ clipNorm: 1, clipValue: 1 }))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => new Sequential([{} as never]))).toBe('INVALID_ARGUMENT');

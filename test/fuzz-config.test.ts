@@ -228,7 +228,7 @@ function optimizerVerdict(name: string, config: unknown): Verdict {
   const known = ['learningRate', 'clipNorm', 'globalClipNorm', 'clipValue', ...OPTIMIZER_KEYS[name]!];
   if (Object.keys(config).some((k) => !known.includes(k))) v.bad();
   const lr = config.learningRate;
-  if (!absent(lr) && typeof lr !== 'function' && !(isFiniteNumber(lr) && lr > 0)) v.bad();
+  if (!absent(lr) && typeof lr !== 'function' && !(isFiniteNumber(lr) && lr >= 0)) v.bad(); // 0 is a rate, as in Keras
   const clips = ['clipNorm', 'globalClipNorm', 'clipValue'].filter((k) => !absent(config[k]));
   if (clips.length > 1) v.bad();
   for (const k of clips) if (!(isFiniteNumber(config[k]) && (config[k] as number) > 0)) v.bad();

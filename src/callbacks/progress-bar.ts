@@ -77,7 +77,7 @@ export class ProgressBar extends Callback {
     this.verbose = verbose;
     const stream = options.stream ?? nodeStdout();
     if (stream === undefined) {
-      throw new NumnetError('INVALID_ARGUMENT', 'ProgressBar: there is no process.stdout here; pass { stream } (anything with write(text))');
+      throw new NumnetError('INVALID_ARGUMENT', 'ProgressBar: this platform has no Node standard output; pass { stream } (anything with write(text))');
     }
     if (stream === null || typeof stream !== 'object' || typeof stream.write !== 'function') {
       throw new NumnetError('INVALID_ARGUMENT', `ProgressBar: stream must have a write(text) method, got ${describe(stream)}`);

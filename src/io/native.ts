@@ -341,6 +341,8 @@ function readOptimizerState(
   const s = r.object(v, 'optimizerState');
   r.onlyKeys(s, ['iterations', 'slots'], 'optimizerState');
   const iterations = r.integer(r.required(s, 'iterations', 'optimizerState'), 'optimizerState.iterations');
+  // The next step t = iterations + 1 must be a safe integer, or the model could never train on.
+  if (iterations >= Number.MAX_SAFE_INTEGER) throw r.error('optimizerState.iterations', `is ${iterations}; at most 2^53 − 2 leaves a next step`);
   const slots = r.array(r.required(s, 'slots', 'optimizerState'), 'optimizerState.slots');
   if (slots.length !== 0 && slots.length !== expected.length) {
     throw r.error('optimizerState.slots', `holds state for ${slots.length} weights but the model has ${expected.length}`);

@@ -1,80 +1,15 @@
-import { NumnetError, describe, isNumericTypedArray, withinLimits } from '../errors.js';
+import { NumnetError, describe, isPlainObject, withinLimits } from '../errors.js';
+import { allFinite, copySlots, everyFinite, finite, restoreSlots } from './buffers.js';
+import { clip } from './clipping.js';
+import { Hyperparameters, hyperparameterChecks } from './hyperparameters.js';
+import type { LearningRate, OptimizerConfig, Slots } from './types.js';
+import { parseSlots } from './state.js';
 import type { Parameter } from '../layers/layer.js';
 import { Tensor } from '../tensor/tensor.js';
 
-/**
- * A learning rate: a number, or a schedule — a function of the step, called with the number of
- * updates already applied (0 for the first update, as Keras's schedules are).
- */
-export type LearningRate = number | ((step: number) => number);
-
-/** Options every optimizer takes. */
-export interface OptimizerConfig {
-  /** α: a number, or a function of the step (a schedule). Each optimizer has its own default. */
-  learningRate?: LearningRate;
-  /** Scales each weight's gradient to norm at most c: g·c/max(‖g‖, c). */
-  clipNorm?: number;
-  /** Scales all gradients together to joint norm at most c. */
-  globalClipNorm?: number;
-  /** Clamps every gradient element to [−c, c]. */
-  clipValue?: number;
-}
-
-/** One weight's optimizer state: named buffers the size of the weight (v, m, G, …). */
-export type Slots = Record<string, Float64Array>;
-
-/**
- * One option of an optimizer: its default and its check, which returns the value or throws
- * INVALID_ARGUMENT naming the option (`what` is e.g. 'Adam beta1').
- */
-export interface Hyperparameter<T = unknown> {
-  /** The value when the option is not given (or is undefined or null). */
-  readonly default: T;
-  /** Returns the value, or throws a NumnetError naming `what`. */
-  readonly check: (value: unknown, what: string) => T;
-}
-
-/** An optimizer's table of options: each option's default and check, by name. */
-export type Hyperparameters = Readonly<Record<string, Hyperparameter>>;
-
-/**
- * The table of an optimizer whose options are `C`: one entry for learningRate and for each of C's
- * own options (the clipping options belong to the base class), of the option's type — so the
- * table and the `XxxConfig` interface cannot disagree.
- */
-export type HyperparameterTable<C extends OptimizerConfig> = {
-  readonly [K in Exclude<keyof C, 'clipNorm' | 'globalClipNorm' | 'clipValue'>]-?: Hyperparameter<Exclude<C[K], undefined>>;
-};
-
-/** The checks the optimizers' tables use; each returns the value or throws INVALID_ARGUMENT naming `what`. */
-export const hyperparameterChecks = {
-  /** A number > 0, or a function of the step (a schedule). */
-  learningRate: (value: unknown, what: string): LearningRate => {
-    if (typeof value === 'function') return value as (step: number) => number;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-      throw new NumnetError('INVALID_ARGUMENT', `${what} must be a number > 0 or a function of the step, got ${describe(value)}`);
-    }
-    return value;
-  },
-  /** A number in [0, 1). */
-  unitInterval: (value: unknown, what: string): number => checkRange(value, what, 0, 1),
-  /** A number in (0, 1). */
-  openUnitInterval: (value: unknown, what: string): number => checkRange(value, what, 0, 1, true),
-  /** A number > 0 (finite). */
-  positive: (value: unknown, what: string): number => checkRange(value, what, 0, Infinity, true),
-  /** A finite number ≥ 0. */
-  nonNegative: (value: unknown, what: string): number => {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new NumnetError('INVALID_ARGUMENT', `${what} must be a finite number ≥ 0, got ${describe(value)}`);
-    }
-    return value;
-  },
-  /** true or false. */
-  boolean: (value: unknown, what: string): boolean => {
-    if (typeof value !== 'boolean') throw new NumnetError('INVALID_ARGUMENT', `${what} must be true or false, got ${describe(value)}`);
-    return value;
-  },
-} as const;
+export type { LearningRate, OptimizerConfig, Slots } from './types.js';
+export type { Hyperparameter, Hyperparameters, HyperparameterTable } from './hyperparameters.js';
+export { checkRange, hyperparameterChecks } from './hyperparameters.js';
 
 const CLIPS = ['clipNorm', 'globalClipNorm', 'clipValue'] as const;
 
@@ -140,8 +75,8 @@ export abstract class Optimizer {
     if (typeof lrDefault !== 'number' || !(lrDefault > 0) || !Number.isFinite(lrDefault)) {
       throw new NumnetError('INVALID_ARGUMENT', `Optimizer: the default learning rate must be a number > 0, got ${describe(lrDefault)}`);
     }
-    if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-      throw new NumnetError('INVALID_ARGUMENT', `optimizer options must be an object, got ${describe(config)}`);
+    if (!isPlainObject(config as unknown)) {
+      throw new NumnetError('INVALID_ARGUMENT', `optimizer options must be a plain object, got ${describe(config)}`);
     }
     const own = Object.keys(table).filter((k) => k !== 'learningRate');
     const known = ['learningRate', ...CLIPS, ...own, ...optionNames];
@@ -193,29 +128,13 @@ export abstract class Optimizer {
       throw new NumnetError('INVALID_ARGUMENT', `learningRateAt(): t must be an integer ≥ 1, got ${describe(t)}`);
     }
     const lr = typeof this.learningRate === 'function' ? this.learningRate(t - 1) : this.learningRate;
-    if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
+    if (typeof lr !== 'number' || lr < 0) {
       throw new NumnetError('INVALID_ARGUMENT', `learningRate schedule gave ${describe(lr)} at step ${t}; it must be a finite number ≥ 0`);
     }
+    // An exploding schedule (overflow to Infinity, or NaN) is a training failure like a non-finite
+    // loss: fit stops on it cleanly under TerminateOnNaN.
+    if (!Number.isFinite(lr)) throw new NumnetError('NON_FINITE_LOSS', `the learning rate at step ${t} is ${lr}; the weights were not updated`);
     return lr;
-  }
-
-  /** Clips the gradients in place as configured (before the update, as Keras). */
-  private clip(params: readonly Parameter[]): void {
-    if (this.clipValue !== undefined) {
-      const c = this.clipValue;
-      for (const p of params) {
-        const g = p.grad;
-        for (let i = 0; i < g.length; i++) g[i] = g[i]! > c ? c : g[i]! < -c ? -c : g[i]!;
-      }
-    } else if (this.clipNorm !== undefined) {
-      for (const p of params) scale(p.grad, this.clipNorm / Math.max(norm(p.grad), this.clipNorm));
-    } else if (this.globalClipNorm !== undefined) {
-      let sq = 0;
-      for (const p of params) sq += norm(p.grad) ** 2;
-      const c = this.globalClipNorm;
-      const f = c / Math.max(Math.sqrt(sq), c);
-      for (const p of params) scale(p.grad, f);
-    }
   }
 
   /**
@@ -246,7 +165,7 @@ export abstract class Optimizer {
       }
       for (let i = 0; i < built; i++) copySlots(this.slots[i]!, (saved.slots[i] ??= {}));
       changed = true;
-      this.clip(params);
+      clip(this, params);
       for (let i = 0; i < params.length; i++) {
         const p = params[i]!;
         const w = p.value.data;
@@ -344,40 +263,11 @@ export abstract class Optimizer {
     if (st === null || typeof st !== 'object' || typeof st.iterations !== 'number' || !Number.isSafeInteger(st.iterations) || st.iterations < 0 || !Array.isArray(st.slots)) {
       throw new NumnetError('INVALID_ARGUMENT', `optimizer state must be { iterations, slots[] }, got ${describe(state)}`);
     }
-    // Checked completely before anything changes: each slot has this optimizer's buffers, all of one
-    // length, holding finite numbers.
-    const expected = this.slotNames().sort();
-    const slots = (st.slots as unknown[]).map((sv, i) => {
-      if (sv === null || typeof sv !== 'object' || Array.isArray(sv)) {
-        throw new NumnetError('INVALID_ARGUMENT', `optimizer state slots[${i}] must be an object of buffers, got ${describe(sv)}`);
-      }
-      const entries = Object.entries(sv as Record<string, unknown>);
-      const got = entries.map(([k]) => k).sort();
-      if (got.length !== expected.length || got.some((k, j) => k !== expected[j])) {
-        throw new NumnetError('INVALID_ARGUMENT', `optimizer state slots[${i}] has [${got.join(', ')}] but ${this.name} keeps [${expected.join(', ')}]`);
-      }
-      const out: Slots = {};
-      let size = -1;
-      for (const [k, v] of entries) {
-        if (!Array.isArray(v) && !isNumericTypedArray(v)) {
-          throw new NumnetError('INVALID_ARGUMENT', `optimizer state slots[${i}].${k} must be an array of numbers, got ${describe(v)}`);
-        }
-        const a = new Float64Array(v.length);
-        for (let j = 0; j < v.length; j++) {
-          const x: unknown = v[j];
-          if (typeof x !== 'number' || !Number.isFinite(x)) {
-            throw new NumnetError('INVALID_ARGUMENT', `optimizer state slots[${i}].${k}[${j}] is ${describe(x)}; it must be a finite number`);
-          }
-          a[j] = x;
-        }
-        if (size >= 0 && a.length !== size) {
-          throw new NumnetError('INVALID_ARGUMENT', `optimizer state slots[${i}]: its buffers have different lengths`);
-        }
-        size = a.length;
-        out[k] = a;
-      }
-      return out;
-    });
+    // The next update's t = iterations + 1 must still be a safe integer, or the optimizer could never train.
+    if (st.iterations >= Number.MAX_SAFE_INTEGER) {
+      throw new NumnetError('INVALID_ARGUMENT', `optimizer state iterations ${st.iterations} leaves no next step (at most 2^53 − 2)`);
+    }
+    const slots = parseSlots(st.slots as unknown[], this.slotNames(), this.name);
     this.slots = slots;
     this.iterations = st.iterations as number;
     this.bound = [];
@@ -398,130 +288,4 @@ export abstract class Optimizer {
 /** NON_FINITE_LOSS saying the weights and the state were restored (`apply` restores before it reaches the caller). */
 function restored(what: string): NumnetError {
   return new NumnetError('NON_FINITE_LOSS', `${what}; the weights and optimizer state were restored`);
-}
-
-/** True when every value of a is finite, tested one by one. */
-function everyFinite(a: Float64Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i]! - a[i]! !== 0) return false;
-  return true;
-}
-
-/**
- * True when every value of a is finite. A sum stays NaN or ±Infinity once a term is, so four
- * running sums (no test per value: the fastest loop) decide, and only a sum that overflowed from
- * finite terms is looked at value by value.
- */
-function finite(a: Float64Array): boolean {
-  const n = a.length;
-  const n4 = n - (n % 4);
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let i = 0;
-  for (; i < n4; i += 4) {
-    s0 += a[i]!;
-    s1 += a[i + 1]!;
-    s2 += a[i + 2]!;
-    s3 += a[i + 3]!;
-  }
-  for (; i < n; i++) s0 += a[i]!;
-  const s = s0 + s1 + (s2 + s3);
-  return s - s === 0 || everyFinite(a);
-}
-
-/**
- * True when every value of w and of its slots is finite: as `finite`, in one pass over all of them,
- * with a loop for each number of slots up to 3.
- */
-function allFinite(w: Float64Array, s: Slots): boolean {
-  const n = w.length;
-  let count = 0;
-  let a = w;
-  let b = w;
-  let c = w;
-  for (const k in s) {
-    const x = s[k]!;
-    if (count === 0) a = x;
-    else if (count === 1) b = x;
-    else if (count === 2) c = x;
-    count++;
-    if (x.length !== n) count = 4;
-  }
-  if (count === 0) return finite(w);
-  if (count > 3) return finite(w) && Object.values(s).every(finite);
-  const n4 = n - (n % 4);
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let i = 0;
-  if (count === 1) {
-    for (; i < n4; i += 4) {
-      s0 += w[i]! + a[i]!;
-      s1 += w[i + 1]! + a[i + 1]!;
-      s2 += w[i + 2]! + a[i + 2]!;
-      s3 += w[i + 3]! + a[i + 3]!;
-    }
-    for (; i < n; i++) s0 += w[i]! + a[i]!;
-  } else if (count === 2) {
-    for (; i < n4; i += 4) {
-      s0 += w[i]! + a[i]! + b[i]!;
-      s1 += w[i + 1]! + a[i + 1]! + b[i + 1]!;
-      s2 += w[i + 2]! + a[i + 2]! + b[i + 2]!;
-      s3 += w[i + 3]! + a[i + 3]! + b[i + 3]!;
-    }
-    for (; i < n; i++) s0 += w[i]! + a[i]! + b[i]!;
-  } else {
-    for (; i < n4; i += 4) {
-      s0 += w[i]! + a[i]! + b[i]! + c[i]!;
-      s1 += w[i + 1]! + a[i + 1]! + b[i + 1]! + c[i + 1]!;
-      s2 += w[i + 2]! + a[i + 2]! + b[i + 2]! + c[i + 2]!;
-      s3 += w[i + 3]! + a[i + 3]! + b[i + 3]! + c[i + 3]!;
-    }
-    for (; i < n; i++) s0 += w[i]! + a[i]! + b[i]! + c[i]!;
-  }
-  const sum = s0 + s1 + (s2 + s3);
-  return sum - sum === 0 || (everyFinite(w) && Object.values(s).every(everyFinite));
-}
-
-/** Copies each buffer of src into dst (dst's buffers reused when their size fits). */
-function copySlots(src: Slots, dst: Slots): void {
-  for (const k in src) {
-    const from = src[k]!;
-    let to = dst[k];
-    if (!to || to.length !== from.length) to = dst[k] = new Float64Array(from.length);
-    to.set(from);
-  }
-}
-
-/** Writes the copies back into the slots' own buffers. */
-function restoreSlots(s: Slots, copy: Slots): void {
-  for (const k in s) {
-    const from = copy[k];
-    if (from && from.length === s[k]!.length) s[k]!.set(from);
-  }
-}
-
-function norm(g: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < g.length; i++) s += g[i]! * g[i]!;
-  return Math.sqrt(s);
-}
-
-function scale(g: Float64Array, f: number): void {
-  if (f === 1) return;
-  for (let i = 0; i < g.length; i++) g[i]! *= f;
-}
-
-/** A number in [low, high) (or (low, high) with `openLow`), or INVALID_ARGUMENT naming the option. */
-export function checkRange(value: unknown, name: string, low: number, high: number, openLow = false): number {
-  const ok = typeof value === 'number' && (openLow ? value > low : value >= low) && value < high;
-  if (!ok) {
-    throw new NumnetError(
-      'INVALID_ARGUMENT',
-      `${name} must be a number in ${openLow ? '(' : '['}${low}, ${high}), got ${describe(value)}`,
-    );
-  }
-  return value as number;
 }

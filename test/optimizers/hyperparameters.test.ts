@@ -25,7 +25,7 @@ const DOCUMENTED: [Class, string, Record<string, unknown>][] = [
 
 /** A value out of range for each option, by option name. */
 const OUT_OF_RANGE: Record<string, unknown[]> = {
-  learningRate: [0, -1, NaN, Infinity, '0.1'],
+  learningRate: [-1, -1e-300, NaN, Infinity, '0.1'], // 0 is accepted, as Keras: the weights hold still
   momentum: [-0.1, 1, NaN, '0'],
   nesterov: ['yes', 1],
   initialAccumulatorValue: [-1, Infinity, NaN],

@@ -139,15 +139,20 @@ describe('an update that overflows', () => {
 });
 
 describe('any exception during the update restores and is rethrown', () => {
-  it('a schedule that gives a bad rate: INVALID_ARGUMENT, nothing changed', () => {
+  it.each([
+    ['NaN (an exploding schedule)', NaN, 'NON_FINITE_LOSS'],
+    ['Infinity (an exploding schedule)', Infinity, 'NON_FINITE_LOSS'],
+    ['a negative rate', -0.5, 'INVALID_ARGUMENT'],
+    ['not a number', '0.1', 'INVALID_ARGUMENT'],
+  ])('a schedule that gives %s: %s, nothing changed', (_what, bad, code) => {
     for (const [, make] of VARIANTS) {
-      const run = pair(() => make({ learningRate: (step) => (step < 2 ? 0.01 : NaN) }), 2);
+      const run = pair(() => make({ learningRate: (step) => (step < 2 ? 0.01 : (bad as number)) }), 2);
       const { o, p } = run.a;
       setGradients(p, 2);
       const before = snapshot(o, p);
       const e = thrown(() => o.apply(p));
       expect(e).toBeInstanceOf(NumnetError);
-      expect((e as NumnetError).code).toBe('INVALID_ARGUMENT');
+      expect((e as NumnetError).code).toBe(code);
       expect(snapshot(o, p)).toBe(before);
     }
   });

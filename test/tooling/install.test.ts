@@ -107,7 +107,7 @@ describe('the repository installed by path, as a git dependency is', () => {
   it('builds dist/ through `prepare` and works', async () => {
     // The repository's files as a clone has them: no dist/ (it is not in git).
     const copy = join(work, 'clone');
-    const { stdout } = await run('git', ['ls-files', '-z'], { cwd: ROOT, maxBuffer: 64 << 20 }).catch(() => ({ stdout: '' }));
+    const { stdout } = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, maxBuffer: 64 << 20 }).catch(() => ({ stdout: '' }));
     const files = stdout.split('\0').filter(Boolean);
     if (files.length === 0) cpSync(ROOT, copy, { recursive: true, filter: (p) => !/\/(node_modules|dist|\.git)(\/|$)/.test(p.slice(ROOT.length)) });
     for (const f of files) if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(copy, f), { recursive: true });

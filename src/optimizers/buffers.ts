@@ -1,0 +1,106 @@
+import type { Slots } from './types.js';
+
+/** The optimizers' buffer helpers: finiteness checks fast enough for every step, and slot copies. */
+
+/** True when every value of a is finite, tested one by one. */
+export function everyFinite(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i]! - a[i]! !== 0) return false;
+  return true;
+}
+
+/**
+ * True when every value of a is finite. A sum stays NaN or ±Infinity once a term is, so four
+ * running sums (no test per value: the fastest loop) decide, and only a sum that overflowed from
+ * finite terms is looked at value by value.
+ */
+export function finite(a: Float64Array): boolean {
+  const n = a.length;
+  const n4 = n - (n % 4);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    s0 += a[i]!;
+    s1 += a[i + 1]!;
+    s2 += a[i + 2]!;
+    s3 += a[i + 3]!;
+  }
+  for (; i < n; i++) s0 += a[i]!;
+  const s = s0 + s1 + (s2 + s3);
+  return s - s === 0 || everyFinite(a);
+}
+
+/**
+ * True when every value of w and of its slots is finite: as `finite`, in one pass over all of them,
+ * with a loop for each number of slots up to 3.
+ */
+export function allFinite(w: Float64Array, s: Slots): boolean {
+  const n = w.length;
+  let count = 0;
+  let a = w;
+  let b = w;
+  let c = w;
+  for (const k in s) {
+    const x = s[k]!;
+    if (count === 0) a = x;
+    else if (count === 1) b = x;
+    else if (count === 2) c = x;
+    count++;
+    if (x.length !== n) count = 4;
+  }
+  if (count === 0) return finite(w);
+  if (count > 3) return finite(w) && Object.values(s).every(finite);
+  const n4 = n - (n % 4);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  if (count === 1) {
+    for (; i < n4; i += 4) {
+      s0 += w[i]! + a[i]!;
+      s1 += w[i + 1]! + a[i + 1]!;
+      s2 += w[i + 2]! + a[i + 2]!;
+      s3 += w[i + 3]! + a[i + 3]!;
+    }
+    for (; i < n; i++) s0 += w[i]! + a[i]!;
+  } else if (count === 2) {
+    for (; i < n4; i += 4) {
+      s0 += w[i]! + a[i]! + b[i]!;
+      s1 += w[i + 1]! + a[i + 1]! + b[i + 1]!;
+      s2 += w[i + 2]! + a[i + 2]! + b[i + 2]!;
+      s3 += w[i + 3]! + a[i + 3]! + b[i + 3]!;
+    }
+    for (; i < n; i++) s0 += w[i]! + a[i]! + b[i]!;
+  } else {
+    for (; i < n4; i += 4) {
+      s0 += w[i]! + a[i]! + b[i]! + c[i]!;
+      s1 += w[i + 1]! + a[i + 1]! + b[i + 1]! + c[i + 1]!;
+      s2 += w[i + 2]! + a[i + 2]! + b[i + 2]! + c[i + 2]!;
+      s3 += w[i + 3]! + a[i + 3]! + b[i + 3]! + c[i + 3]!;
+    }
+    for (; i < n; i++) s0 += w[i]! + a[i]! + b[i]! + c[i]!;
+  }
+  const sum = s0 + s1 + (s2 + s3);
+  return sum - sum === 0 || (everyFinite(w) && Object.values(s).every(everyFinite));
+}
+
+/** Copies each buffer of src into dst (dst's buffers reused when their size fits). */
+export function copySlots(src: Slots, dst: Slots): void {
+  for (const k in src) {
+    const from = src[k]!;
+    let to = dst[k];
+    if (!to || to.length !== from.length) to = dst[k] = new Float64Array(from.length);
+    to.set(from);
+  }
+}
+
+/** Writes the copies back into the slots' own buffers. */
+export function restoreSlots(s: Slots, copy: Slots): void {
+  for (const k in s) {
+    const from = copy[k];
+    if (from && from.length === s[k]!.length) s[k]!.set(from);
+  }
+}
