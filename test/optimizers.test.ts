@@ -7,7 +7,7 @@ import {
 import { codeOf, messageOf } from './helpers/errors.js';
 import { expectClose } from './helpers/golden.js';
 
-describe('by name and class, with the specification's defaults', () => {
+describe('by name and class, with the specified defaults', () => {
   it('names are case-insensitive, as the slides’ Keras code writes them', () => {
     const m = new Sequential([new Dense({ units: 1, inputShape: [1] })]);
     for (const [name, Class] of [['Adam', Adam], ['adam', Adam], ['SGD', SGD], ['RMSprop', RMSprop], ['Adagrad', Adagrad],
