@@ -14,6 +14,11 @@ export interface Parameter {
   readonly grad: Float64Array;
   /** The penalty added to the loss for this weight, if any. */
   readonly regularizer?: Regularizer;
+  /**
+   * False for a weight the optimizer does not update — state a layer keeps itself, such as
+   * BatchNormalization's moving mean (its grad stays 0). True when omitted.
+   */
+  readonly trainable?: boolean;
 }
 
 /** Options every layer takes. */
@@ -39,7 +44,7 @@ export abstract class Layer {
   readonly inputShape: number[] | undefined;
   /** The shape of one output sample (no batch axis), known once built. */
   outputShape: number[] = [];
-  /** The trainable weights with their gradient buffers, in `getWeights()` order. */
+  /** The weights with their gradient buffers, in `getWeights()` order (non-trainable ones marked). */
   params: Parameter[] = [];
   /** True once `build` has created the weights. */
   built = false;
@@ -169,8 +174,11 @@ export abstract class Layer {
     }
   }
 
-  /** Makes a parameter with its gradient buffer (INVALID_ARGUMENT if an initializer gave non-finite values). */
-  protected addParam(name: string, shape: number[], values: Float64Array, regularizer?: Regularizer): Parameter {
+  /**
+   * Makes a weight with its gradient buffer (INVALID_ARGUMENT if an initializer gave non-finite
+   * values); `trainable: false` for state the optimizer does not update.
+   */
+  protected addParam(name: string, shape: number[], values: Float64Array, regularizer?: Regularizer, trainable = true): Parameter {
     if (values instanceof Float64Array) {
       for (let i = 0; i < values.length; i++) {
         if (!Number.isFinite(values[i]!)) {
@@ -183,6 +191,7 @@ export abstract class Layer {
       value: new Tensor(values, shape),
       grad: new Float64Array(values.length),
       ...(regularizer ? { regularizer } : {}),
+      ...(trainable ? {} : { trainable: false }),
     };
     this.params.push(p);
     return p;

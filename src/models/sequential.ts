@@ -21,7 +21,10 @@ export class Sequential extends Trainer {
   readonly name: string;
   private rng: Random;
   private inputShape: number[] | undefined;
+  /** Every weight, layer by layer (getWeights order), and the trainable ones the optimizer updates. */
+  private weightList: Parameter[] = [];
   private params: Parameter[] = [];
+  private stateList: Parameter[] = [];
   /** The layers' names, for O(1) uniqueness checks. */
   private readonly names = new Set<string>();
   private readonly nameCounters = new Map<string, number>();
@@ -79,7 +82,12 @@ export class Sequential extends Trainer {
         const prev = this.layers[this.layers.length - 2];
         layer.build(prev ? prev.outputShape.slice() : this.inputShape, this.rng);
       }
-      if (this.inputShape) for (const p of layer.params) this.params.push(p);
+      if (this.inputShape) {
+        for (const p of layer.params) {
+          this.weightList.push(p);
+          (p.trainable === false ? this.stateList : this.params).push(p);
+        }
+      }
     } catch (e) {
       // A layer that cannot be built (a Dense after multi-axis samples, too many weights) leaves the
       // model and the layer as they were.
@@ -92,7 +100,7 @@ export class Sequential extends Trainer {
       this.nameCounters.forEach((_, k) => counters.has(k) || this.nameCounters.delete(k));
       this.inputShape = inputShape;
       this.rng.setState(rng);
-      this.params = this.layers.flatMap((l) => l.params);
+      this.collectWeights();
       throw e;
     }
     this.resolveMetrics();
@@ -132,7 +140,13 @@ export class Sequential extends Trainer {
       if (!layer.built) layer.build(shape, this.rng);
       shape = layer.outputShape;
     }
-    this.params = this.layers.flatMap((l) => l.params);
+    this.collectWeights();
+  }
+
+  private collectWeights(): void {
+    this.weightList = this.layers.flatMap((l) => l.params);
+    this.params = this.weightList.filter((p) => p.trainable !== false);
+    this.stateList = this.weightList.filter((p) => p.trainable === false);
   }
 
   /** True once the model knows its input shape and has its weights (layers are built in order). */
@@ -159,7 +173,7 @@ export class Sequential extends Trainer {
     const s = state as { rng: RandomState; layers: LayerState[]; inputShape: number[] | undefined };
     this.layers.forEach((l, i) => restoreLayer(l, s.layers[i]!));
     this.inputShape = s.inputShape;
-    this.params = this.layers.flatMap((l) => l.params);
+    this.collectWeights();
     this.rng.setState(s.rng);
   }
 
@@ -177,7 +191,7 @@ export class Sequential extends Trainer {
   /** Copies of every weight, layer by layer (kernel then bias, as Keras). */
   getWeights(): Tensor[] {
     this.requireBuilt('getWeights()');
-    return this.params.map((p) => p.value.clone());
+    return this.weightList.map((p) => p.value.clone());
   }
 
   /**
@@ -186,15 +200,15 @@ export class Sequential extends Trainer {
    */
   setWeights(weights: TensorLike[]): void {
     this.requireBuilt('setWeights()');
-    if (!Array.isArray(weights) || weights.length !== this.params.length) {
+    if (!Array.isArray(weights) || weights.length !== this.weightList.length) {
       throw new NumnetError(
         'INVALID_ARGUMENT',
-        `setWeights(): expected ${this.params.length} weights (${this.params.map((p) => `${p.name} ${fmtShape(p.value.shape)}`).join(', ')}), got ${Array.isArray(weights) ? weights.length : describe(weights)}`,
+        `setWeights(): expected ${this.weightList.length} weights (${this.weightList.map((p) => `${p.name} ${fmtShape(p.value.shape)}`).join(', ')}), got ${Array.isArray(weights) ? weights.length : describe(weights)}`,
       );
     }
     // Array.from: a hole of a sparse array is undefined (rejected), not skipped.
     const tensors = Array.from(weights).map((w, i) => {
-      const p = this.params[i]!;
+      const p = this.weightList[i]!;
       const t = toTensor(w, `setWeights(): weights[${i}] (${p.name})`);
       if (t.rank !== p.value.rank || t.shape.some((n, d) => n !== p.value.shape[d])) {
         throw new NumnetError(
@@ -210,18 +224,23 @@ export class Sequential extends Trainer {
     // Every source is read before any weight is written: the model's own live tensors, in any order,
     // are copies of the old values (setWeights([k1, b0, k0, b1]) swaps).
     const values = tensors.map((t) => t.data.slice());
-    values.forEach((v, i) => this.params[i]!.value.data.set(v));
+    values.forEach((v, i) => this.weightList[i]!.value.data.set(v));
   }
 
-  /** The trainable parameters (kernel, bias, … per layer) with their gradient buffers. */
+  /** The trainable weights (kernel, bias, … per layer) with their gradient buffers: what the optimizer updates. */
   get parameters(): readonly Parameter[] {
     return this.params;
   }
 
-  /** Number of trainable values. */
+  /** The weights the model keeps but does not train (a BatchNormalization's moving statistics). */
+  get state(): readonly Parameter[] {
+    return this.stateList;
+  }
+
+  /** Number of weight values, trainable and not (as Keras's count_params). */
   countParams(): number {
     this.requireBuilt('countParams()');
-    return this.params.reduce((n, p) => n + p.value.size, 0);
+    return this.weightList.reduce((n, p) => n + p.value.size, 0);
   }
 
   /**
@@ -249,6 +268,7 @@ export class Sequential extends Trainer {
     const w = [33, 26, 12];
     const line = (c: string[]) => c.map((s, i) => s.padEnd(w[i]!)).join('').trimEnd();
     const total = this.countParams();
+    const trainable = this.params.reduce((n, p) => n + p.value.size, 0);
     const rule = '_'.repeat(71);
     return [
       `Model: "${this.name}"`,
@@ -258,8 +278,8 @@ export class Sequential extends Trainer {
       ...rows.flatMap((r, i) => (i === 0 ? [line(r)] : ['', line(r)])),
       '='.repeat(71),
       `Total params: ${total.toLocaleString('en-US')}`,
-      `Trainable params: ${total.toLocaleString('en-US')}`,
-      'Non-trainable params: 0',
+      `Trainable params: ${trainable.toLocaleString('en-US')}`,
+      `Non-trainable params: ${(total - trainable).toLocaleString('en-US')}`,
       rule,
     ].join('\n');
   }

@@ -25,7 +25,10 @@ export interface Compiled {
 /** The network as the step sees it. */
 export interface Network {
   readonly layers: readonly Layer[];
+  /** The trainable weights: what the optimizer updates. */
   readonly parameters: readonly Parameter[];
+  /** Weights the layers update themselves in a training forward pass (moving statistics). */
+  readonly state: readonly Parameter[];
 }
 
 /** Sums of a pass over data, reduced to logs at the end. */
@@ -147,11 +150,9 @@ export function backprop(net: Network, loss: Loss, yHat: Tensor, y: Tensor, w: F
   for (const p of net.parameters) if (p.regularizer) p.regularizer.addGradient(p.value.data, p.grad);
 }
 
-/** True when the layer ends in the activation the loss fuses with. */
+/** True when the layer ends in the activation (the same object) the loss fuses with. */
 function fuses(layer: Layer, loss: Loss): boolean {
-  const act = layer.outputActivation as unknown;
-  const fused = loss.fusedActivation as unknown;
-  return act !== undefined && (act === fused || (typeof fused === 'string' && (act as { name?: string }).name === fused));
+  return layer.outputActivation !== undefined && layer.outputActivation === loss.fusedActivation;
 }
 
 /**
@@ -160,13 +161,25 @@ function fuses(layer: Layer, loss: Loss): boolean {
  * refused before anything changes; a non-finite gradient, weight or optimizer state makes the
  * optimizer restore itself and the weights (NON_FINITE_LOSS).
  */
-export function trainStep(net: Network, c: Compiled, x: Tensor, y: Tensor, w: Float64Array | undefined, b: BatchBuffers, totals: Totals): number {
-  const yHat = forward(net, x, true);
-  const total = score(c, yHat, y, w, b, totals) + penalty(net);
-  if (!Number.isFinite(total)) throw new NumnetError('NON_FINITE_LOSS', `the loss is ${total}; the weights were not updated`);
-  backprop(net, c.loss, yHat, y, w, b.grad);
-  c.optimizer.apply(net.parameters);
-  return total;
+export function trainStep(net: Network, c: Compiled, x: Tensor, y: Tensor, w: Float64Array | undefined, b: BatchBuffers, totals: Totals, saved: Float64Array[]): number {
+  const state = net.state;
+  // The layers' own state (moving statistics) changes in the forward pass: kept to restore.
+  for (let i = 0; i < state.length; i++) {
+    const v = state[i]!.value.data;
+    if (saved[i]?.length !== v.length) saved[i] = new Float64Array(v.length);
+    saved[i]!.set(v);
+  }
+  try {
+    const yHat = forward(net, x, true);
+    const total = score(c, yHat, y, w, b, totals) + penalty(net);
+    if (!Number.isFinite(total)) throw new NumnetError('NON_FINITE_LOSS', `the loss is ${total}; the weights were not updated`);
+    backprop(net, c.loss, yHat, y, w, b.grad);
+    c.optimizer.apply(net.parameters);
+    return total;
+  } catch (e) {
+    for (let i = 0; i < state.length; i++) state[i]!.value.data.set(saved[i]!);
+    throw e;
+  }
 }
 
 /** Logs from the sums of a pass: `loss` (lossSum over the samples) and each metric's weighted mean. */

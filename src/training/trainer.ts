@@ -35,8 +35,10 @@ export abstract class Trainer {
   stopTraining = false;
   /** The layers, in order. */
   abstract readonly layers: Layer[];
-  /** The trainable parameters with their gradient buffers, in `getWeights()` order. */
+  /** The trainable weights with their gradient buffers: what the optimizer updates. */
   abstract get parameters(): readonly Parameter[];
+  /** The weights layers update themselves when training (moving statistics), restored with a refused batch. */
+  abstract get state(): readonly Parameter[];
   /** True once the model knows its input shape and has its weights. */
   abstract get built(): boolean;
   /** The output shape of one sample (the model is built). */
@@ -60,6 +62,8 @@ export abstract class Trainer {
   private metricNames: (string | Metric)[] = [];
   private fitting = false;
   private readonly buffers = new BufferCache();
+  /** Copies of the `state` weights during a step, restored when the step is refused. */
+  private readonly savedState: Float64Array[] = [];
 
   /** Sets the optimizer, the loss and the metrics. */
   compile(config: CompileConfig): void {
@@ -187,7 +191,7 @@ export abstract class Trainer {
 
   /** One step on checked data; adds to `totals`, returns the loss. */
   trainData(d: Data, totals: Totals): number {
-    return trainStep(this, this.compiled!, d.x, d.y, d.w, this.batchBuffers(d.x.shape[0]!), totals);
+    return trainStep(this, this.compiled!, d.x, d.y, d.w, this.batchBuffers(d.x.shape[0]!), totals, this.savedState);
   }
 
   /**
