@@ -25,6 +25,16 @@ const NC = 2048;
 
 let instance: GemmExports | null | undefined;
 let heap: Float64Array | undefined;
+/** The compiled module, kept: a fresh instance (with fresh, small memory) is cheap to make from it. */
+let module: WebAssembly.Module | undefined;
+
+/**
+ * WebAssembly memory can grow but never shrink. After a product that needed more than this, the
+ * instance is dropped and the next call makes a new one, so the large memory goes back to the
+ * garbage collector instead of staying resident (one 60,000×256 predict would otherwise keep
+ * hundreds of MB). Training batches stay far below it and keep their instance.
+ */
+export const WASM_KEEP_BYTES = 64 * 2 ** 20;
 
 function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   const bin = atob(s);
@@ -36,9 +46,12 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
 function load(): GemmExports | null {
   try {
     if (typeof WebAssembly !== 'object' || typeof atob !== 'function') return null;
-    const bytes = decodeBase64(GEMM_WASM_BASE64);
-    if (!WebAssembly.validate(bytes)) return null;
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    if (!module) {
+      const bytes = decodeBase64(GEMM_WASM_BASE64);
+      if (!WebAssembly.validate(bytes)) return null;
+      module = new WebAssembly.Module(bytes);
+    }
+    const inst = new WebAssembly.Instance(module, {});
     return inst.exports as unknown as GemmExports;
   } catch {
     return null;
@@ -116,4 +129,13 @@ export function wasmGemm(
     offPackA * 8, offPackB * 8, offTile * 8,
   );
   C.set(h.subarray(offC, offC + sizeC));
+  if (h.byteLength > WASM_KEEP_BYTES) {
+    instance = undefined;
+    heap = undefined;
+  }
+}
+
+/** Bytes of WebAssembly memory the GEMM holds now (0 before its first use or after it gave memory back). */
+export function wasmMemoryBytes(): number {
+  return instance ? instance.memory.buffer.byteLength : 0;
 }
