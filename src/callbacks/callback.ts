@@ -100,7 +100,13 @@ export class History extends Callback {
   /** Records the epoch's logs. */
   onEpochEnd(epoch: number, logs: Logs = {}): void {
     this.epoch.push(epoch);
-    for (const [k, v] of Object.entries(logs)) (this.history[k] ??= []).push(v);
+    for (const [k, v] of Object.entries(logs)) {
+      // Own keys only: a metric may be named "__proto__" or "constructor".
+      if (!Object.prototype.hasOwnProperty.call(this.history, k)) {
+        Object.defineProperty(this.history, k, { value: [], enumerable: true, writable: true, configurable: true });
+      }
+      this.history[k]!.push(v);
+    }
   }
 }
 

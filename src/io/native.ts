@@ -43,7 +43,7 @@ export function modelToJSON(model: SavableModel, registry: LayerRegistry = built
     version: NUMNET_FORMAT_VERSION,
     modelConfig: { className: 'Sequential', name: model.name, layers },
     weights: model.built
-      ? model.parameters.map((p) => ({ name: p.name, shape: p.value.shape.slice(), dtype: 'float64' as const, data: float64ToBase64(p.value.data) }))
+      ? model.layers.flatMap((l) => l.params).map((p) => ({ name: p.name, shape: p.value.shape.slice(), dtype: 'float64' as const, data: float64ToBase64(p.value.data) }))
       : [],
   };
   const compiled = model.getCompileConfig();
@@ -55,7 +55,8 @@ export function modelToJSON(model: SavableModel, registry: LayerRegistry = built
     };
     json.optimizerState = optimizerStateToJSON(compiled.optimizer, model.built ? model.parameters : []);
   }
-  const layerStates: Record<string, RandomState> = {};
+  // A null-prototype record: a layer may be named "__proto__" or "constructor".
+  const layerStates = Object.create(null) as Record<string, RandomState>;
   for (const l of model.layers) {
     const s = registry.specOf(l)?.randomState?.get(l);
     if (s) layerStates[l.name] = s;
@@ -167,7 +168,7 @@ function readModel<M extends LoadableModel>(r: FormatReader, input: unknown, con
   let optimizerState: { iterations: number; slots: Record<string, Float64Array>[] } | undefined;
   if (top.optimizerState !== undefined) {
     if (!compile) throw r.error('optimizerState', 'is given without a compileConfig');
-    optimizerState = readOptimizerState(r, top.optimizerState, top.compileConfig as Record<string, unknown>, expected);
+    optimizerState = readOptimizerState(r, top.optimizerState, top.compileConfig as Record<string, unknown>, expected.filter((w) => w.trainable !== false)); // slots: trainable weights only
   }
 
   // Random state.
@@ -382,12 +383,14 @@ function readRandomState(r: FormatReader, v: unknown, layers: Layer[], registry:
     return so.spareNormal === undefined ? { state: so.state as number } : { state: so.state as number, spareNormal: so.spareNormal as number };
   };
   const model = check(r.required(o, 'model', 'randomState'), 'randomState.model');
-  const states: Record<string, RandomState> = {};
+  // Null-prototype records and a Map: layer names are the file's strings ("__proto__" included).
+  const states = Object.create(null) as Record<string, RandomState>;
   const lo = r.object(o.layers ?? {}, 'randomState.layers');
   const built = layers[0]?.inputShape !== undefined;
   const kinds = registry.classes.filter((c) => c.spec.randomState).map((c) => c.spec.className);
+  const byName = new Map(layers.map((l) => [l.name, l]));
   for (const [name, s] of Object.entries(lo)) {
-    const layer = layers.find((l) => l.name === name);
+    const layer = byName.get(name);
     if (!layer || !registry.specOf(layer)?.randomState) throw r.error(`randomState.layers.${name}`, `names no ${kinds.join(' or ')} layer of the model`);
     if (!built) throw r.error(`randomState.layers.${name}`, 'is given but the model is not built');
     states[name] = check(s, `randomState.layers.${name}`);

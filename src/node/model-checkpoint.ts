@@ -1,5 +1,5 @@
 import { Callback, Logs } from '../callbacks/callback.js';
-import { NumnetError, describe } from '../errors.js';
+import { NumnetError, describe, ownValue } from '../errors.js';
 import type { Sequential } from '../models/sequential.js';
 import { SaveFormat, save } from './save.js';
 
@@ -116,7 +116,7 @@ export class ModelCheckpoint extends Callback {
   /** Saves the model (every epoch, or when `monitor` improves with `saveBestOnly`). */
   async onEpochEnd(epoch: number, logs: Logs = {}): Promise<void> {
     if (this.saveBestOnly) {
-      const current = logs[this.monitor];
+      const current = ownValue(logs, this.monitor);
       if (current === undefined) {
         if (!this.warned) {
           this.warned = true;
@@ -151,7 +151,7 @@ export class ModelCheckpoint extends Callback {
   pathFor(epoch: number, logs: Logs = {}): string {
     let out = this.filepath;
     for (const p of this.placeholders) {
-      const value = p.key === 'epoch' ? epoch + 1 : logs[p.key];
+      const value = p.key === 'epoch' ? epoch + 1 : ownValue(logs, p.key); // never an inherited member (constructor)
       if (value === undefined) {
         throw new NumnetError(
           'INVALID_ARGUMENT',

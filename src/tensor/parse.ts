@@ -82,7 +82,8 @@ function fillFromNested(values: unknown[], shape: number[], data: Float64Array):
     if (!Array.isArray(v) || v.length !== shape[axis]) {
       throw bad(axis, 'SHAPE_MISMATCH', `is ${describe(v)} where an array of length ${shape[axis]} was expected (ragged array)`);
     }
-    for (let i = 0; i < v.length; i++) {
+    // Up to the length checked above (read once: a Proxy may answer differently the next time).
+    for (let i = 0, len = shape[axis]!; i < len; i++) {
       index[axis] = i;
       walk(v[i], axis + 1);
     }
@@ -103,13 +104,13 @@ function copyRow(
 ): number {
   if (isNumericTypedArray(v)) {
     if (v.length !== n) throw bad(-1, 'SHAPE_MISMATCH', `has length ${v.length} where an array of length ${n} was expected (ragged array)`);
-    for (let i = 0; i < v.length; i++) data[k++] = v[i]!;
+    for (let i = 0; i < n; i++) data[k++] = v[i]!;
     return k;
   }
   if (!Array.isArray(v) || v.length !== n) {
     throw bad(-1, 'SHAPE_MISMATCH', `is ${describe(v)} where an array of length ${n} was expected (ragged array)`);
   }
-  for (let i = 0; i < v.length; i++) {
+  for (let i = 0; i < n; i++) {
     const x: unknown = v[i];
     if (typeof x !== 'number') {
       if (Array.isArray(x) || isNumericTypedArray(x)) throw bad(i, 'SHAPE_MISMATCH', `is ${describe(x)} where a number was expected (ragged array)`);
@@ -137,6 +138,7 @@ function checkEmpty(values: unknown[], inferred: number[]): void {
 }
 
 function typedToFloat64(v: ArrayLike<number>): Float64Array {
+  checkShape([v.length], 'shape'); // the size limit, before any allocation
   if (v instanceof Float64Array) return v.slice();
   const out = allocate(v.length, 'tensor()');
   for (let i = 0; i < v.length; i++) out[i] = v[i]!;
@@ -150,8 +152,10 @@ function isFlatNumbers(v: unknown): boolean {
 }
 
 function flatFromNumbers(v: readonly number[], what: string): Float64Array {
-  const out = allocate(v.length, 'tensor()');
-  for (let i = 0; i < v.length; i++) {
+  const n = v.length; // read once
+  checkShape([n], 'shape'); // the size limit, before any allocation
+  const out = allocate(n, 'tensor()');
+  for (let i = 0; i < n; i++) {
     const x: unknown = v[i];
     if (typeof x !== 'number') {
       throw new NumnetError('INVALID_ARGUMENT', `${what}[${i}] is ${describe(x)}, not a number`);

@@ -78,6 +78,9 @@ export class Tensor {
     }
     this.data = data;
     this.shape = Object.freeze(shape.map((n) => n + 0)); // + 0: a size of −0 (slice(x, 0, -0)) is 0
+    // data and shape cannot be reassigned (their sizes must agree: a swapped buffer would feed
+    // the kernels memory of another size); the elements of data stay writable.
+    if (new.target === Tensor) Object.freeze(this);
   }
 
   /** Number of elements. */

@@ -3,7 +3,7 @@ import { progressCallback } from '../callbacks/progress.js';
 import { NumnetError } from '../errors.js';
 import type { BatchReader, Data, FitConfig, FitOptions } from './data.js';
 import { gatherRows } from './data.js';
-import { BatchBuffers, Compiled, Totals, copyTotals, logsOf, newTotals } from './step.js';
+import { BatchBuffers, Compiled, Totals, copyTotals, logsOf, mergeLogs, newTotals } from './step.js';
 
 /** Validation after each epoch: checked arrays, or `steps` batches (or all) of an iterable. */
 export interface Validation {
@@ -82,7 +82,7 @@ export class FitRun {
       await this.fire(this.callbacks, 'onEpochBegin', epoch, {});
       const logs = setup.train ? await this.arrayEpoch(setup.train, order!, epoch) : await this.readerEpoch(setup.reader!, epoch);
       if (!logs) break; // the batch iterable ran out of data
-      if (setup.val) Object.assign(logs, await this.validate(setup.val));
+      if (setup.val) mergeLogs(logs, await this.validate(setup.val));
       await this.fire(this.callbacks, 'onEpochEnd', epoch, logs);
       lastLogs = logs;
       await yieldToEventLoop();

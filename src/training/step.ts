@@ -184,12 +184,21 @@ export function trainStep(net: Network, c: Compiled, x: Tensor, y: Tensor, w: Fl
 
 /** Logs from the sums of a pass: `loss` (lossSum over the samples) and each metric's weighted mean. */
 export function logsOf(c: Compiled, totals: Totals, lossSum: number, prefix = ''): Logs {
+  // Keys are metric names a user may choose ("__proto__" too): set as own properties, never through a setter.
   const logs: Logs = { [`${prefix}loss`]: lossSum / totals.samples };
   c.metrics.forEach((m, i) => {
+    const key = `${prefix}${m.name}`;
     // All sample weights zero: the weighted mean is taken as 0 (Keras's divide_no_nan), not NaN.
-    logs[`${prefix}${m.name}`] = totals.weight > 0 ? (totals.metrics[i] ?? 0) / totals.weight : 0;
+    const value = totals.weight > 0 ? (totals.metrics[i] ?? 0) / totals.weight : 0;
+    Object.defineProperty(logs, key, { value, enumerable: true, writable: true, configurable: true });
   });
   return logs;
+}
+
+/** Adds `from`'s entries to `into` as own properties (Object.assign would call a `__proto__` setter). */
+export function mergeLogs(into: Logs, from: Logs): Logs {
+  for (const k of Object.keys(from)) Object.defineProperty(into, k, { value: from[k], enumerable: true, writable: true, configurable: true });
+  return into;
 }
 
 /** Copies the running sums (reusing `to`'s array). */
