@@ -109,7 +109,7 @@ describe('a tensor is read as it was made', () => {
   it('data and shape cannot be swapped after construction (the elements stay writable)', () => {
     const t = new Tensor(new Float64Array([1, 2]), [1, 2]);
     expect(() => ((t as { data: Float64Array }).data = new Float64Array([10, 20, 30]))).toThrow(TypeError);
-    expect(() => ((t as { shape: number[] }).shape = [3])).toThrow(TypeError);
+    expect(() => ((t as unknown as { shape: number[] }).shape = [3])).toThrow(TypeError);
     t.data[0] = 5;
     const m = new Sequential([new Dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })]);
     expect(m.predict(t).data[0]).toBe(7);
