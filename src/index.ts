@@ -68,6 +68,7 @@ export { ProgressBar } from './callbacks/progress-bar.js';
 export type { ProgressBarOptions, ProgressStream } from './callbacks/progress-bar.js';
 
 export { Sequential } from './models/sequential.js';
+export { MAX_LAYERS } from './io/format.js';
 export { Trainer } from './training/trainer.js';
 export type { CompileConfig } from './training/trainer.js';
 export type { Batch, BatchIterable, ClassWeight, FitConfig } from './training/data.js';

@@ -355,7 +355,7 @@ describe('bad files: INVALID_FORMAT naming the field', () => {
     ['a newer version', (j) => ({ ...j, version: 2 }), /version: is 2, written by a newer numnet/],
     ['version as a string', (j) => ({ ...j, version: '1' }), /version: must be 1/],
     ['an unknown top-level field', (j) => ({ ...j, wieghts: [] }), /unknown field "wieghts"/],
-    ['unknown layer class', (j) => { j.modelConfig.layers[1].className = 'Conv2D'; return j; }, /modelConfig\.layers\[1\]\.className: unknown layer class "Conv2D"; the layer classes are Dense, .*Flatten/],
+    ['unknown layer class', (j) => { j.modelConfig.layers[1].className = 'Conv3D'; return j; }, /modelConfig\.layers\[1\]\.className: unknown layer class "Conv3D"; the layer classes are Dense, .*Flatten/],
     ['unknown activation', (j) => { j.modelConfig.layers[0].config.activation = 'relu6'; return j; }, /modelConfig\.layers\[0\]\.config: Unknown activation "relu6". Valid names: linear, step/],
     ['unknown layer option', (j) => { j.modelConfig.layers[0].config.unitz = 3; return j; }, /layers\[0\]\.config: Dense has no option "unitz"/],
     ['bad layer option', (j) => { j.modelConfig.layers[1].config.rate = 1.5; return j; }, /layers\[1\]\.config: Dropout: rate must be/],

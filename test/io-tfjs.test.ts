@@ -296,7 +296,7 @@ describe('bad TF.js models: INVALID_FORMAT naming what is wrong', () => {
   const base = () => toTFJS(new Sequential([new Dense({ units: 3, activation: 'relu', inputShape: [2] }), new PReLU(), new Dense({ units: 1 })], { seed: 1 }));
   type Mut = (a: any) => unknown;
   const cases: [string, Mut, RegExp][] = [
-    ['an unknown layer class', (a) => { a.modelTopology.config.layers[1].class_name = 'Conv2D'; return a; }, /layers\[1\]\.class_name: unknown layer class "Conv2D"; numnet reads Dense, Activation/],
+    ['an unknown layer class', (a) => { a.modelTopology.config.layers[1].class_name = 'Conv3D'; return a; }, /layers\[1\]\.class_name: unknown layer class "Conv3D"; numnet reads Dense, Activation/],
     ['an unknown activation', (a) => { a.modelTopology.config.layers[0].config.activation = 'relu6'; return a; }, /layers\[0\]\.config\.activation: unknown activation "relu6"; numnet reads linear, sigmoid/],
     ["Keras's leaky_relu activation string", (a) => { a.modelTopology.config.layers[0].config.activation = 'leaky_relu'; return a; }, /slope 0\.2, numnet's 0\.01: use a LeakyReLU layer/],
     ['a functional model', (a) => { a.modelTopology.class_name = 'Functional'; return a; }, /class_name: is "Functional"; numnet reads Sequential models only/],

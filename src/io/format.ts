@@ -1,6 +1,12 @@
 import { NumnetError, describe, fmtShape } from '../errors.js';
 
 /**
+ * The most layers a saved model may hold (native or TF.js format): loading is linear in the layers,
+ * and this bounds what one file can make the loader do (100,000 one-unit layers load in seconds).
+ */
+export const MAX_LAYERS = 100_000;
+
+/**
  * Checks for reading saved models. Every problem is a NumnetError with code INVALID_FORMAT whose
  * message starts with what is being read and the path of the bad field
  * (`numnet model: weights[1].shape: …`).
@@ -21,6 +27,13 @@ export class FormatReader {
   array(v: unknown, path: string): unknown[] {
     if (!Array.isArray(v)) throw this.error(path, `must be an array, got ${describe(v)}`);
     return v;
+  }
+
+  /** The layer list of a saved model: an array of at most MAX_LAYERS entries. */
+  layerList(v: unknown, path: string): unknown[] {
+    const a = this.array(v, path);
+    if (a.length > MAX_LAYERS) throw this.error(path, `holds ${a.length} layers; numnet loads at most ${MAX_LAYERS}`);
+    return a;
   }
 
   string(v: unknown, path: string): string {

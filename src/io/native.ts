@@ -230,7 +230,7 @@ function readLayers(r: FormatReader, top: Record<string, unknown>, registry: Lay
     throw r.error('modelConfig.className', `must be "Sequential", got ${describe(mc.className)}`);
   }
   const name = r.string(r.required(mc, 'name', 'modelConfig'), 'modelConfig.name');
-  const layerJSONs = r.array(r.required(mc, 'layers', 'modelConfig'), 'modelConfig.layers');
+  const layerJSONs = r.layerList(r.required(mc, 'layers', 'modelConfig'), 'modelConfig.layers');
   const layers: Layer[] = layerJSONs.map((lj, i) => {
     const path = `modelConfig.layers[${i}]`;
     const o = r.object(lj, path);

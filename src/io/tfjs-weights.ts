@@ -68,11 +68,13 @@ export function readWeights(r: FormatReader, expected: WeightShape[], weightSpec
   }
   const usedSpecs = new Set<number>();
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const segments = expected.reduce((n, w) => Math.max(n, w.name.split('/').length), 1);
+  const { byName, bySuffix } = nameIndex(entries, segments);
   const tensors = expected.map((w) => {
-    let k = entries.findIndex((e) => e.name === w.name);
+    let k = byName.get(w.name) ?? -1;
     if (k < 0) {
-      const matches = entries.map((e, j) => (e.name.endsWith(`/${w.name}`) ? j : -1)).filter((j) => j >= 0);
-      if (matches.length === 1) k = matches[0]!;
+      const matches = bySuffix.get(w.name);
+      if (matches !== undefined && matches !== -1) k = matches;
     }
     if (k < 0 || usedSpecs.has(k)) {
       throw r.error('weightSpecs', `has no weight ${JSON.stringify(w.name)} ${fmtShape(w.shape)} (it has ${entries.map((e) => e.name).join(', ') || 'none'})`);
@@ -92,6 +94,27 @@ export function readWeights(r: FormatReader, expected: WeightShape[], weightSpec
   const unused = entries.filter((_e, i) => !usedSpecs.has(i));
   if (unused.length) throw r.error('weightSpecs', `has weights no layer uses: ${unused.map((e) => e.name).join(', ')}`);
   return tensors;
+}
+
+/**
+ * The first entry of each name, and for each `…/suffix` of up to `segments` parts the unique entry
+ * ending with it (−1 when several do): linear in the number of entries (suffixes are taken from the
+ * end, never more than the expected names have parts), so matching n weights is O(n), not O(n²).
+ */
+function nameIndex(entries: readonly { name: string }[], segments: number): { byName: Map<string, number>; bySuffix: Map<string, number> } {
+  const byName = new Map<string, number>();
+  const bySuffix = new Map<string, number>();
+  entries.forEach((e, j) => {
+    if (!byName.has(e.name)) byName.set(e.name, j);
+    let at = e.name.length;
+    for (let k = 0; k < segments; k++) {
+      at = e.name.lastIndexOf('/', at - 1);
+      if (at < 0) break;
+      const suffix = e.name.slice(at + 1);
+      bySuffix.set(suffix, bySuffix.has(suffix) ? -1 : j);
+    }
+  });
+  return { byName, bySuffix };
 }
 
 function weightBytes(r: FormatReader, wd: unknown): Uint8Array {

@@ -275,7 +275,7 @@ function readTopology(r: FormatReader, a: Record<string, unknown>): { name: stri
   if (Array.isArray(config)) return { name: 'sequential', layerList: config, path }; // Keras < 2.2.3: the config is the list of layers
   const c = r.object(config, `${path}.config`);
   const name = c.name !== undefined ? r.string(c.name, `${path}.config.name`) : 'sequential';
-  return { name, layerList: r.array(r.required(c, 'layers', `${path}.config`), `${path}.config.layers`), path: `${path}.config` };
+  return { name, layerList: r.layerList(r.required(c, 'layers', `${path}.config`), `${path}.config.layers`), path: `${path}.config` };
 }
 
 /** The layers (an InputLayer, or the first layer's batch_input_shape, gives the input shape). */

@@ -47,7 +47,9 @@ const actionArb = fc.oneof(
   fc.record({ op: fc.constant('fitPlateau' as const) }),
 );
 
-async function act(m: Sequential, a: fc.TypeOf<typeof actionArb>): Promise<void> {
+type Action = { op: 'step'; n: number } | { op: 'setLr'; lr: number } | { op: 'fitPlateau' };
+
+async function act(m: Sequential, a: Action): Promise<void> {
   if (a.op === 'step') for (let i = 0; i < a.n; i++) m.trainOnBatch(x, y);
   else if (a.op === 'setLr') {
     if (typeof m.optimizer!.learningRate === 'number') m.optimizer!.learningRate = a.lr;

@@ -161,3 +161,21 @@ describe('an exploding learning rate is a non-finite loss', () => {
     }
   });
 });
+
+describe('a saved model cannot hold more than MAX_LAYERS layers', () => {
+  it('native and TF.js files with MAX_LAYERS + 1 layers are INVALID_FORMAT before any layer is built', async () => {
+    const { MAX_LAYERS, fromTFJS } = await import('../../src/index.js');
+    const small = new Sequential([new Dense({ units: 1, inputShape: [1] })]);
+    const native = JSON.parse(JSON.stringify(small));
+    const layer = native.modelConfig.layers[0];
+    native.modelConfig.layers = Array.from({ length: MAX_LAYERS + 1 }, () => layer);
+    const t0 = Date.now();
+    expect(() => Sequential.fromJSON(native)).toThrow(expect.objectContaining({ code: 'INVALID_FORMAT', message: expect.stringContaining(`at most ${MAX_LAYERS}`) }));
+    const { toTFJS } = await import('../../src/index.js');
+    const artifacts = toTFJS(small);
+    const topology = artifacts.modelTopology as { config: { layers: unknown[] } };
+    topology.config.layers = Array.from({ length: MAX_LAYERS + 1 }, () => topology.config.layers[0]);
+    expect(() => fromTFJS(artifacts)).toThrow(expect.objectContaining({ code: 'INVALID_FORMAT', message: expect.stringContaining(`at most ${MAX_LAYERS}`) }));
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+});
