@@ -45,10 +45,12 @@ export {
   Optimizer, SGD, Adagrad, RMSprop, Adadelta, Adam, AdamW, Adamax, OPTIMIZERS, getOptimizer,
   exponentialDecay, piecewiseConstantDecay, cosineDecay,
 } from './optimizers/index.js';
+export { hyperparameterChecks } from './optimizers/hyperparameters.js';
 export type {
   LearningRate, OptimizerConfig, SGDConfig, AdagradConfig, RMSpropConfig, AdadeltaConfig, AdamConfig,
   AdamWConfig, AdamaxConfig, Slots, Schedule,
 } from './optimizers/index.js';
+export type { Hyperparameter, Hyperparameters, HyperparameterTable } from './optimizers/hyperparameters.js';
 export { scheduleConfig, scheduleFromConfig } from './optimizers/schedules.js';
 export type { ScheduleConfig } from './optimizers/schedules.js';
 
