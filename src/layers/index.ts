@@ -5,6 +5,7 @@
  * here; nothing in src/io changes.
  */
 import { Activation, ELU, LeakyReLU } from './activation.js';
+import { BatchNormalization } from './batch-normalization.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import { Flatten } from './flatten.js';
@@ -13,8 +14,10 @@ import type { LayerClass } from './spec.js';
 
 export { Dense, Activation, LeakyReLU, ELU, PReLU, Dropout, Flatten };
 export type { DenseConfig } from './dense.js';
+export { BatchNormalization };
+export type { BatchNormalizationConfig } from './batch-normalization.js';
 export type { LayerClass, LayerShapes, LayerSpec, WeightShape } from './spec.js';
 export type { TFJSConfig, TFJSLayerJSON, TFJSLayerSpec, TFJSWriteContext } from '../io/tfjs-config.js';
 
 /** Every layer class numnet saves and loads, in the order messages list them. */
-export const LAYER_CLASSES: readonly LayerClass[] = Object.freeze([Dense, Activation, LeakyReLU, ELU, PReLU, Dropout, Flatten]);
+export const LAYER_CLASSES: readonly LayerClass[] = Object.freeze([Dense, Activation, LeakyReLU, ELU, PReLU, Dropout, Flatten, BatchNormalization]);
