@@ -288,8 +288,9 @@ export class Sequential extends Trainer {
    * The epoch's sample order: a fresh permutation of 0…n−1 drawn from the model's generator. Each
    * epoch's order depends only on the generator's state, so `fit` for 3 epochs then 2 more equals
    * 5 epochs at once, also across a save and load.
+   * @internal
    */
-  protected shuffleOrder(order: Int32Array): void {
+  shuffle(order: Int32Array): void {
     for (let i = 0; i < order.length; i++) order[i] = i;
     this.rng.shuffle(order);
   }

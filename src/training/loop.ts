@@ -117,10 +117,7 @@ export class FitRun {
   private async arrayEpoch(train: Data, order: Int32Array, epoch: number): Promise<Logs> {
     const n = order.length;
     const size = this.opts.batchSize;
-    if (this.opts.shuffle) {
-      for (let i = 0; i < n; i++) order[i] = i;
-      this.model.shuffle(order);
-    }
+    if (this.opts.shuffle) this.model.shuffle(order); // a fresh permutation of 0…n−1
     const totals = newTotals();
     this.lossSum = 0;
     const steps = Math.ceil(n / size);

@@ -55,8 +55,8 @@ export abstract class Trainer {
   protected abstract buildState(): unknown;
   /** Returns the model to `buildState()`'s state (a call that built it from data was rejected). */
   protected abstract undoBuild(state: unknown): void;
-  /** The epoch's sample order: a fresh permutation from the model's generator. */
-  protected abstract shuffleOrder(order: Int32Array): void;
+  /** @internal The epoch's sample order: a fresh permutation of 0…n−1 from the model's generator (for the fit loop). */
+  abstract shuffle(order: Int32Array): void;
 
   private compiled: Compiled | undefined;
   private metricNames: (string | Metric)[] = [];
@@ -279,11 +279,6 @@ export abstract class Trainer {
   /** Checks one batch read from an iterable (it may build the model). */
   batchData(b: { x: TensorLike; y: TensorLike; sampleWeight?: TensorLike }, where: string, trainable: boolean): Data {
     return this.tentatively(() => this.data(b.x, b.y, b.sampleWeight, undefined, where, trainable));
-  }
-
-  /** Shuffles `order` with the model's generator (for the fit loop). */
-  shuffle(order: Int32Array): void {
-    this.shuffleOrder(order);
   }
 
   // ------------------------------------------------------------------ inference
