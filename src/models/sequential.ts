@@ -266,7 +266,8 @@ export class Sequential extends Trainer {
       String(l.countParams()),
     ]);
     const w = [33, 26, 12];
-    const line = (c: string[]) => c.map((s, i) => s.padEnd(w[i]!)).join('').trimEnd();
+    // A long name still leaves one space before the next column.
+    const line = (c: string[]) => c.map((s, i) => s.padEnd(Math.max(w[i]!, s.length + 1))).join('').trimEnd();
     const total = this.countParams();
     const trainable = this.params.reduce((n, p) => n + p.value.size, 0);
     const rule = '_'.repeat(71);

@@ -93,3 +93,16 @@ describe('a layer from another copy of numnet', () => {
     expect(() => new Sequential().add(foreign as never)).toThrow(/another copy of numnet/);
   });
 });
+
+describe('summary()', () => {
+  it('a long layer name keeps a space before the Output Shape column; trainable and non-trainable counts', async () => {
+    const { BatchNormalization } = await import('../../src/index.js');
+    const m = new Sequential([new Dense({ units: 4, inputShape: [3] }), new BatchNormalization()]);
+    const table = m.summary({ printFn: () => {} });
+    expect(table).toMatch(/batch_normalization \(BatchNormalization\) +\(None, 4\) +16/);
+    // Dense 3·4 + 4 = 16; BatchNormalization: gamma, beta (8, trained), moving mean and variance (8, not).
+    expect(table).toContain('Total params: 32');
+    expect(table).toContain('Trainable params: 24');
+    expect(table).toContain('Non-trainable params: 8');
+  });
+});
