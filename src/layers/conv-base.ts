@@ -1,0 +1,273 @@
+import { Activation, getActivation, linear } from '../activations/activations.js';
+import { NumnetError, describe, fmtShape } from '../errors.js';
+import { Random } from '../random.js';
+import { ConvGeometry, chunkRows, convAxis, convBackward, convForward, fillBias, isPointwise, patchSize } from '../tensor/conv.js';
+import { sumRows } from '../tensor/kernels.js';
+import { MAX_SIZE, Tensor } from '../tensor/tensor.js';
+import { Initializer, InitializerSpec, getInitializer } from './initializers.js';
+import { Layer, LayerConfig, Parameter, checkSampleShape, layerOptions } from './layer.js';
+import { Regularizer } from './regularizers.js';
+import type { LayerShapes } from './spec.js';
+
+/** The options of Conv2D and Conv1D (sizes: a number for every axis, or one per axis). */
+export interface ConvConfig extends LayerConfig {
+  /** Number of output channels (kernels). */
+  filters: number;
+  /** The kernel's extent: a number, or one per spatial axis ([h, w] for Conv2D). */
+  kernelSize: number | number[];
+  /** The step between output positions (default 1). */
+  strides?: number | number[];
+  /** 'valid' (default: no padding) or 'same' (output ⌈in/s⌉, zeros around the input). */
+  padding?: 'valid' | 'same';
+  /** The spacing of the kernel's taps (default 1); > 1 only with strides 1, as Keras. */
+  dilationRate?: number | number[];
+  /** Activation name (default 'linear') or an Activation. */
+  activation?: string | Activation;
+  /** Whether to add a bias b per filter (default true). */
+  useBias?: boolean;
+  /** How the kernel is initialized (default 'glorotUniform', fanIn = kernel area·in, fanOut = kernel area·filters). */
+  kernelInitializer?: InitializerSpec;
+  /** How b is initialized (default 'zeros'). */
+  biasInitializer?: InitializerSpec;
+  /** A penalty on the kernel: `l1(c)`, `l2(c)`, `l1l2({ l1, l2 })`. */
+  kernelRegularizer?: Regularizer;
+  /** A penalty on b. */
+  biasRegularizer?: Regularizer;
+}
+
+/** The option names of the convolution layers (besides name and inputShape). */
+export const CONV_KEYS = [
+  'filters', 'kernelSize', 'strides', 'padding', 'dilationRate', 'activation', 'useBias',
+  'kernelInitializer', 'biasInitializer', 'kernelRegularizer', 'biasRegularizer',
+];
+
+/** A size option: a positive integer for every axis, or an array of `rank` of them (INVALID_ARGUMENT otherwise). */
+function sizes(v: unknown, rank: number, what: string, fallback?: number): number[] {
+  const value = v == null && fallback !== undefined ? fallback : v;
+  const ok = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_SIZE;
+  if (ok(value)) return new Array<number>(rank).fill(value);
+  if (Array.isArray(value) && value.length === rank) {
+    const out: number[] = [];
+    for (let i = 0; i < rank; i++) {
+      const n: unknown = value[i];
+      if (!ok(n)) break;
+      out.push(n);
+    }
+    if (out.length === rank) return out;
+  }
+  const form = rank === 2 ? 'a positive integer or [height, width] of positive integers' : 'a positive integer (or an array of one)';
+  throw new NumnetError('INVALID_ARGUMENT', `${what} must be ${form}, got ${Array.isArray(value) ? fmtShape(value as number[]) : describe(value)}`);
+}
+
+/**
+ * What Conv2D and Conv1D share: the options, the weights, and the convolution as im2col + GEMM
+ * (src/tensor/conv.ts). `rank` is the number of spatial axes; Conv1D runs as a Conv2D of height 1.
+ * Forward: z = conv(x, K) + b, y = φ(z); backward from dy: dz = dy ⊙ φ′(z), ∂L/∂K = colsᵀ·dz,
+ * ∂L/∂b = Σ dz over every position, ∂L/∂x = col2im(dz·Kᵀ).
+ */
+export abstract class ConvBase extends Layer {
+  /** Number of output channels. */
+  readonly filters: number;
+  /** The kernel's extent along each spatial axis. */
+  readonly kernelSize: readonly number[];
+  /** The strides along each spatial axis. */
+  readonly strides: readonly number[];
+  /** 'valid' or 'same'. */
+  readonly padding: 'valid' | 'same';
+  /** The dilation rates along each spatial axis. */
+  readonly dilationRate: readonly number[];
+  /** φ, applied to z. */
+  readonly activation: Activation;
+  /** Whether the layer adds a bias b. */
+  readonly useBias: boolean;
+  /** How the kernel is initialized. */
+  readonly kernelInitializer: Initializer;
+  /** How b is initialized. */
+  readonly biasInitializer: Initializer;
+  /** The penalty on the kernel, if any. */
+  readonly kernelRegularizer: Regularizer | undefined;
+  /** The penalty on b, if any. */
+  readonly biasRegularizer: Regularizer | undefined;
+  /** The kernel, [kh, kw, in, filters] (Conv2D) or [k, in, filters] (Conv1D), once built. */
+  kernel!: Parameter;
+  /** b, of shape [filters] (once built, with `useBias`). */
+  bias: Parameter | undefined;
+  private geometry: ConvGeometry | undefined;
+  private inputSample: number[] = [];
+  private x: Tensor | undefined;
+  private z: Tensor | undefined;
+  private colsKept = false;
+  /** im2col work space of one chunk (patches in forward, ∂L/∂cols in backward); grows, never shrinks. */
+  private cols = new Float64Array(0);
+
+  constructor(
+    /** The number of spatial axes (2 for Conv2D, 1 for Conv1D). */
+    readonly rank: 1 | 2,
+    config: ConvConfig,
+    label: string,
+  ) {
+    super(layerOptions(config, CONV_KEYS, label, true));
+    const f = config.filters;
+    if (typeof f !== 'number' || !Number.isInteger(f) || f < 1 || f > MAX_SIZE) {
+      throw new NumnetError('INVALID_ARGUMENT', `${label}: filters must be a positive integer (at most ${MAX_SIZE}), got ${describe(f)}`);
+    }
+    this.filters = f;
+    this.kernelSize = sizes(config.kernelSize, rank, `${label}: kernelSize`);
+    this.strides = sizes(config.strides, rank, `${label}: strides`, 1);
+    this.dilationRate = sizes(config.dilationRate, rank, `${label}: dilationRate`, 1);
+    if (this.strides.some((s) => s > 1) && this.dilationRate.some((d) => d > 1)) {
+      throw new NumnetError(
+        'INVALID_ARGUMENT',
+        `${label}: strides ${fmtShape(this.strides)} > 1 together with dilationRate ${fmtShape(this.dilationRate)} > 1 is not supported (as in Keras); use one of them`,
+      );
+    }
+    const padding: unknown = config.padding ?? 'valid';
+    if (padding !== 'valid' && padding !== 'same') {
+      throw new NumnetError('INVALID_ARGUMENT', `${label}: padding must be 'valid' or 'same', got ${describe(padding)}`);
+    }
+    this.padding = padding;
+    this.activation = getActivation(config.activation ?? 'linear');
+    const useBias: unknown = config.useBias ?? true;
+    if (typeof useBias !== 'boolean') throw new NumnetError('INVALID_ARGUMENT', `${label}: useBias must be true or false, got ${describe(useBias)}`);
+    this.useBias = useBias;
+    this.kernelInitializer = getInitializer(config.kernelInitializer ?? 'glorotUniform');
+    this.biasInitializer = getInitializer(config.biasInitializer ?? 'zeros');
+    for (const key of ['kernelRegularizer', 'biasRegularizer'] as const) {
+      const r: unknown = config[key];
+      if (r != null && !(r instanceof Regularizer)) {
+        throw new NumnetError('INVALID_ARGUMENT', `${label}: ${key} must be l1(c), l2(c) or l1l2({...}), got ${describe(r)}`);
+      }
+    }
+    this.kernelRegularizer = config.kernelRegularizer ?? undefined;
+    this.biasRegularizer = config.biasRegularizer ?? undefined;
+  }
+
+  /** The output shape and weights for samples of `inputShape` (SHAPE_MISMATCH / INVALID_ARGUMENT when it cannot take them). */
+  shapesFor(inputShape: readonly number[]): LayerShapes {
+    return this.plan(inputShape).shapes;
+  }
+
+  /** The geometry for samples of `inputShape` and the weight shapes. */
+  private plan(inputShape: readonly number[]): { geometry: ConvGeometry; shapes: LayerShapes } {
+    const where = `${this.className} layer ${this.name || '(unnamed)'}`;
+    checkSampleShape(inputShape, `${where}: input shape`);
+    if (inputShape.length !== this.rank + 1) {
+      const form = this.rank === 2 ? '[height, width, channels]' : '[steps, channels]';
+      throw new NumnetError('SHAPE_MISMATCH', `${where} takes samples of shape ${form}, got ${fmtShape(inputShape)}`);
+    }
+    const spatial = this.rank === 2 ? inputShape.slice(0, 2) : [1, inputShape[0]!];
+    const k = this.rank === 2 ? this.kernelSize : [1, this.kernelSize[0]!];
+    const s = this.rank === 2 ? this.strides : [1, this.strides[0]!];
+    const d = this.rank === 2 ? this.dilationRate : [1, this.dilationRate[0]!];
+    const h = convAxis(spatial[0]!, k[0]!, s[0]!, d[0]!, this.padding);
+    const w = convAxis(spatial[1]!, k[1]!, s[1]!, d[1]!, this.padding);
+    if (h.out < 1 || w.out < 1) {
+      const extent = this.kernelSize.map((n, i) => (n - 1) * this.dilationRate[i]! + 1);
+      throw new NumnetError(
+        'SHAPE_MISMATCH',
+        `${where}: the kernel ${fmtShape(this.kernelSize)} (dilation ${fmtShape(this.dilationRate)}, extent ${fmtShape(extent)}) is larger than its input ${fmtShape(inputShape)} with padding 'valid'; use padding 'same', a smaller kernel or a larger input`,
+      );
+    }
+    const inC = inputShape[this.rank]!;
+    const kernelShape = [...this.kernelSize, inC, this.filters];
+    const outputShape = this.rank === 2 ? [h.out, w.out, this.filters] : [w.out, this.filters];
+    for (const [what, shape] of [['kernel', kernelShape], ['output sample', outputShape]] as const) {
+      if (shape.reduce((p, n) => p * n, 1) > MAX_SIZE) {
+        throw new NumnetError('INVALID_ARGUMENT', `${where}: a ${what} of shape ${fmtShape(shape)} is more than ${MAX_SIZE} values`);
+      }
+    }
+    const geometry: ConvGeometry = {
+      inH: spatial[0]!, inW: spatial[1]!, inC, outH: h.out, outW: w.out, filters: this.filters,
+      kh: k[0]!, kw: k[1]!, sh: s[0]!, sw: s[1]!, dh: d[0]!, dw: d[1]!, padTop: h.padBefore, padLeft: w.padBefore,
+    };
+    const weights = [{ name: 'kernel', shape: kernelShape }];
+    if (this.useBias) weights.push({ name: 'bias', shape: [this.filters] });
+    return { geometry, shapes: { outputShape, weights } };
+  }
+
+  override build(inputShape: number[], rng: Random): void {
+    this.checkBuild(inputShape, rng);
+    const { geometry, shapes } = this.plan(inputShape);
+    const area = this.kernelSize.reduce((p, n) => p * n, 1);
+    const fanIn = area * geometry.inC;
+    const fanOut = area * this.filters;
+    const kernelShape = shapes.weights[0]!.shape;
+    this.params = [];
+    this.kernel = this.addParam('kernel', kernelShape, this.kernelInitializer.init(fanIn * this.filters, fanIn, fanOut, rng), this.kernelRegularizer);
+    this.bias = this.useBias
+      ? this.addParam('bias', [this.filters], this.biasInitializer.init(this.filters, fanIn, fanOut, rng), this.biasRegularizer)
+      : undefined;
+    this.geometry = geometry;
+    this.inputSample = inputShape.slice();
+    this.outputShape = shapes.outputShape;
+    this.built = true;
+  }
+
+  override get outputActivation(): Activation {
+    return this.activation;
+  }
+
+  forward(x: Tensor, _training: boolean): Tensor {
+    this.checkInput(x, this.inputSample);
+    const g = this.geometry!;
+    const rows = x.shape[0]! * g.outH * g.outW;
+    const z = this.batchBuffer('z', x.shape[0]!, this.outputShape);
+    if (this.bias) fillBias(z.data, this.bias.value.data, rows, this.filters);
+    const pointwise = isPointwise(g);
+    const chunk = Math.min(rows, chunkRows(g));
+    if (!pointwise && this.cols.length < chunk * patchSize(g)) this.cols = new Float64Array(chunk * patchSize(g));
+    convForward(x.data, this.kernel.value.data, g, rows, z.data, this.cols, this.bias !== undefined);
+    this.colsKept = !pointwise && rows <= chunk;
+    this.x = x;
+    this.z = z;
+    if (this.activation === linear) return z;
+    const y = this.batchBuffer('y', x.shape[0]!, this.outputShape);
+    this.activation.forward(z.data, y.data, this.filters);
+    return y;
+  }
+
+  backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
+    this.checkGradient(dy, this.z);
+    const z = this.z!;
+    if (this.activation === linear) return this.fromPreActivation(dy, needInputGradient);
+    const dz = this.batchBuffer('dz', z.shape[0]!, this.outputShape);
+    const y = this.batchBuffer('y', z.shape[0]!, this.outputShape);
+    this.activation.backward(z.data, y.data, dy.data, dz.data, this.filters);
+    return this.fromPreActivation(dz, needInputGradient);
+  }
+
+  override backwardFromPreActivation(dz: Tensor, needInputGradient: boolean): Tensor | undefined {
+    this.checkGradient(dz, this.z, 'backwardFromPreActivation()');
+    return this.fromPreActivation(dz, needInputGradient);
+  }
+
+  /** backwardFromPreActivation after the check. */
+  private fromPreActivation(dz: Tensor, needInputGradient: boolean): Tensor | undefined {
+    const x = this.x!;
+    const g = this.geometry!;
+    const rows = x.shape[0]! * g.outH * g.outW;
+    const dx = needInputGradient ? this.batchBuffer('dx', x.shape[0]!, x.shape, 1) : undefined;
+    this.colsKept = convBackward(x.data, this.kernel.value.data, g, rows, dz.data, this.kernel.grad, dx?.data, this.cols, this.colsKept);
+    if (this.bias) sumRows(dz.data, this.bias.grad, rows, this.filters);
+    return dx;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const one = (v: readonly number[]) => (this.rank === 1 ? v[0]! : v.slice());
+    const c: Record<string, unknown> = {
+      ...super.getConfig(),
+      filters: this.filters,
+      kernelSize: one(this.kernelSize),
+      strides: one(this.strides),
+      padding: this.padding,
+      dilationRate: one(this.dilationRate),
+      activation: this.activation.name,
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer.config,
+      biasInitializer: this.biasInitializer.config,
+    };
+    if (this.kernelRegularizer) c.kernelRegularizer = this.kernelRegularizer.getConfig();
+    if (this.biasRegularizer) c.biasRegularizer = this.biasRegularizer.getConfig();
+    return c;
+  }
+}
