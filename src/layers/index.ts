@@ -5,12 +5,17 @@
  * here; nothing in src/io changes.
  */
 import { Activation, ELU, LeakyReLU } from './activation.js';
+import { AveragePooling2D } from './average-pooling2d.js';
 import { Conv1D } from './conv1d.js';
 import { Conv2D } from './conv2d.js';
 import { BatchNormalization } from './batch-normalization.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import { Flatten } from './flatten.js';
+import { GlobalAveragePooling2D } from './global-average-pooling2d.js';
+import { GlobalMaxPooling2D } from './global-max-pooling2d.js';
+import { MaxPooling1D } from './max-pooling1d.js';
+import { MaxPooling2D } from './max-pooling2d.js';
 import { PReLU } from './prelu.js';
 import { Reshape } from './reshape.js';
 import { ZeroPadding2D } from './zero-padding2d.js';
@@ -18,6 +23,8 @@ import type { LayerClass } from './spec.js';
 
 export { Dense, Activation, LeakyReLU, ELU, PReLU, Dropout, Flatten };
 export type { DenseConfig } from './dense.js';
+export { MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling1D };
+export type { Pooling1DConfig, Pooling2DConfig, PoolPadding } from './pooling.js';
 export { BatchNormalization };
 export type { BatchNormalizationConfig } from './batch-normalization.js';
 export { Conv2D, Conv1D, ZeroPadding2D, Reshape };
@@ -30,4 +37,4 @@ export type { LayerClass, LayerShapes, LayerSpec, WeightShape } from './spec.js'
 export type { TFJSConfig, TFJSLayerJSON, TFJSLayerSpec, TFJSWriteContext } from '../io/tfjs-config.js';
 
 /** Every layer class numnet saves and loads, in the order messages list them. */
-export const LAYER_CLASSES: readonly LayerClass[] = Object.freeze([Dense, Activation, LeakyReLU, ELU, PReLU, Dropout, Flatten, BatchNormalization, Conv2D, Conv1D, ZeroPadding2D, Reshape]);
+export const LAYER_CLASSES: readonly LayerClass[] = Object.freeze([Dense, Activation, LeakyReLU, ELU, PReLU, Dropout, Flatten, BatchNormalization, Conv2D, Conv1D, ZeroPadding2D, Reshape, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling1D]);

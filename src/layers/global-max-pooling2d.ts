@@ -1,0 +1,67 @@
+import type { Random } from '../random.js';
+import { PoolGeometry, maxPoolBackward, maxPoolForward } from '../tensor/pool.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Layer, LayerConfig, layerOptions } from './layer.js';
+import { checkGlobalPooling, globalGeometry, indexBuffer } from './pooling.js';
+import type { LayerSpec } from './spec.js';
+
+/**
+ * The maximum of each channel over the whole image: [batch, h, w, c] → [batch, c],
+ * y[n,c] = max_{i,j} x[n,i,j,c].
+ *
+ * Backward: ∂L/∂y[n,c] goes to the input the maximum came from — the first maximum in row-major
+ * (i, j) order when several are equal — and nothing to the others.
+ */
+export class GlobalMaxPooling2D extends Layer {
+  /** How GlobalMaxPooling2D is saved, rebuilt and mapped to TF.js (see LayerSpec). */
+  static readonly spec: LayerSpec<GlobalMaxPooling2D> = {
+    className: 'GlobalMaxPooling2D',
+    keys: [],
+    fromConfig: (c) => new GlobalMaxPooling2D(c),
+    toConfig: (l) => l.getConfig(),
+    shapes: (l, s) => ({ outputShape: [globalGeometry(l, s).channels], weights: [] }),
+    tfjs: {
+      className: 'GlobalMaxPooling2D',
+      toConfig: (_l, { base }) => [{ class_name: 'GlobalMaxPooling2D', config: { data_format: 'channels_last', ...base } }],
+      fromConfig(c) {
+        checkGlobalPooling(c);
+        return new GlobalMaxPooling2D(c.base);
+      },
+    },
+  };
+
+  readonly className = 'GlobalMaxPooling2D';
+  private g: PoolGeometry | undefined;
+  private inputSample: number[] = [];
+  private argmax: Int32Array = new Int32Array(0);
+  private out: Tensor | undefined;
+
+  constructor(config: LayerConfig = {}) {
+    super(layerOptions(config, [], 'GlobalMaxPooling2D'));
+  }
+
+  override build(inputShape: number[], rng: Random): void {
+    this.checkBuild(inputShape, rng);
+    const g = (this.g = globalGeometry(this, inputShape));
+    this.inputSample = inputShape.slice();
+    this.outputShape = [g.channels];
+    this.built = true;
+  }
+
+  forward(x: Tensor, _training: boolean): Tensor {
+    this.checkInput(x, this.inputSample);
+    const rows = x.shape[0]!;
+    const y = this.batchBuffer('y', rows, this.outputShape);
+    this.argmax = indexBuffer(this.argmax, y.size);
+    maxPoolForward(x.data, y.data, this.argmax, rows, this.g!);
+    return (this.out = y);
+  }
+
+  backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
+    this.checkGradient(dy, this.out);
+    if (!needInputGradient) return undefined;
+    const dx = this.batchBuffer('dx', dy.shape[0]!, this.inputSample);
+    maxPoolBackward(dy.data, dx.data, this.argmax, dy.size);
+    return dx;
+  }
+}

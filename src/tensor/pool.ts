@@ -1,0 +1,149 @@
+import { convAxis } from './conv.js';
+
+/**
+ * Pooling kernels on flat channels-last buffers: x is [rows, inH, inW, C], y is [rows, outH, outW, C].
+ * Output (i, j) reads the window of rows i·sh − padTop … + kh − 1 and columns j·sw − padLeft … +
+ * kw − 1, clipped to the image (cells outside it are padding: −∞ for max, left out of the average).
+ * They write into given buffers and do no validation: the pooling layers (src/layers/pooling.ts)
+ * check the shapes. A 1-D pooling is the 2-D one on [rows, steps, 1, C]; a global pooling is the
+ * window of the whole image.
+ */
+
+/** Padding mode: `valid` (windows inside the input only) or `same` (output ⌈in/s⌉, padded). */
+export type PoolPadding = 'valid' | 'same';
+
+/** The geometry of a pooling over samples of one shape. */
+export interface PoolGeometry {
+  /** Input height. */
+  readonly inH: number;
+  /** Input width. */
+  readonly inW: number;
+  /** Channels (the last axis, pooled independently). */
+  readonly channels: number;
+  /** Window height. */
+  readonly kh: number;
+  /** Window width. */
+  readonly kw: number;
+  /** Step between windows down. */
+  readonly sh: number;
+  /** Step between windows across. */
+  readonly sw: number;
+  /** Output height. */
+  readonly outH: number;
+  /** Output width. */
+  readonly outW: number;
+  /** Padding rows above the image (the rest of `same` padding goes below). */
+  readonly padTop: number;
+  /** Padding columns left of the image (the rest goes right). */
+  readonly padLeft: number;
+}
+
+/**
+ * The geometry of a k = [kh, kw], s = [sh, sw] pooling of [inH, inW, channels] samples: the sizes
+ * of a convolution with that kernel and dilation 1 (`convAxis`: `valid` ⌊(in − k)/s⌋ + 1, below 1
+ * when the window does not fit; `same` ⌈in/s⌉ with TensorFlow's padding, ⌊P/2⌋ before).
+ */
+export function poolGeometry(input: readonly [number, number, number], k: readonly [number, number], s: readonly [number, number], padding: PoolPadding): PoolGeometry {
+  const [inH, inW, channels] = input;
+  const rows = convAxis(inH, k[0], s[0], 1, padding);
+  const cols = convAxis(inW, k[1], s[1], 1, padding);
+  return { inH, inW, channels, kh: k[0], kw: k[1], sh: s[0], sw: s[1], outH: rows.out, outW: cols.out, padTop: rows.padBefore, padLeft: cols.padBefore };
+}
+
+/**
+ * y = the maximum of each window, per channel; `arg` receives the index in x of the value taken:
+ * the first maximum in row-major window order (a later equal value does not replace it). A NaN in
+ * a window gives NaN.
+ */
+export function maxPoolForward(x: Float64Array, y: Float64Array, arg: Int32Array, rows: number, g: PoolGeometry): void {
+  const C = g.channels;
+  let o = 0;
+  for (let n = 0; n < rows; n++) {
+    const xBase = n * g.inH * g.inW * C;
+    for (let i = 0; i < g.outH; i++) {
+      const r = i * g.sh - g.padTop;
+      const a0 = r > 0 ? r : 0;
+      const a1 = Math.min(r + g.kh, g.inH);
+      for (let j = 0; j < g.outW; j++, o += C) {
+        const q = j * g.sw - g.padLeft;
+        const b0 = q > 0 ? q : 0;
+        const b1 = Math.min(q + g.kw, g.inW);
+        for (let c = 0; c < C; c++) {
+          let at = xBase + (a0 * g.inW + b0) * C + c;
+          let best = x[at]!;
+          for (let a = a0; a < a1; a++) {
+            for (let p = xBase + (a * g.inW + b0) * C + c, end = xBase + (a * g.inW + b1) * C; p < end; p += C) {
+              const v = x[p]!;
+              if (v > best || (v !== v && best === best)) {
+                best = v;
+                at = p;
+              }
+            }
+          }
+          y[o + c] = best;
+          arg[o + c] = at;
+        }
+      }
+    }
+  }
+}
+
+/** dx = 0, then each dy goes to the input its window's maximum came from: dx[arg[o]] += dy[o]. */
+export function maxPoolBackward(dy: Float64Array, dx: Float64Array, arg: Int32Array, outSize: number): void {
+  dx.fill(0);
+  for (let o = 0; o < outSize; o++) dx[arg[o]!]! += dy[o]!;
+}
+
+/** y = the mean of each window over the cells inside the image (padding is not counted). */
+export function avgPoolForward(x: Float64Array, y: Float64Array, rows: number, g: PoolGeometry): void {
+  const C = g.channels;
+  let o = 0;
+  for (let n = 0; n < rows; n++) {
+    const xBase = n * g.inH * g.inW * C;
+    for (let i = 0; i < g.outH; i++) {
+      const r = i * g.sh - g.padTop;
+      const a0 = r > 0 ? r : 0;
+      const a1 = Math.min(r + g.kh, g.inH);
+      for (let j = 0; j < g.outW; j++, o += C) {
+        const q = j * g.sw - g.padLeft;
+        const b0 = q > 0 ? q : 0;
+        const b1 = Math.min(q + g.kw, g.inW);
+        const count = (a1 - a0) * (b1 - b0);
+        for (let c = 0; c < C; c++) {
+          let sum = 0;
+          for (let a = a0; a < a1; a++) {
+            for (let p = xBase + (a * g.inW + b0) * C + c, end = xBase + (a * g.inW + b1) * C; p < end; p += C) sum += x[p]!;
+          }
+          y[o + c] = sum / count;
+        }
+      }
+    }
+  }
+}
+
+/** dx = 0, then each dy is shared equally by the cells of its window inside the image: dx += dy/count. */
+export function avgPoolBackward(dy: Float64Array, dx: Float64Array, rows: number, g: PoolGeometry): void {
+  dx.fill(0);
+  const C = g.channels;
+  let o = 0;
+  for (let n = 0; n < rows; n++) {
+    const xBase = n * g.inH * g.inW * C;
+    for (let i = 0; i < g.outH; i++) {
+      const r = i * g.sh - g.padTop;
+      const a0 = r > 0 ? r : 0;
+      const a1 = Math.min(r + g.kh, g.inH);
+      for (let j = 0; j < g.outW; j++, o += C) {
+        const q = j * g.sw - g.padLeft;
+        const b0 = q > 0 ? q : 0;
+        const b1 = Math.min(q + g.kw, g.inW);
+        const count = (a1 - a0) * (b1 - b0);
+        for (let c = 0; c < C; c++) {
+          const share = dy[o + c]! / count;
+          for (let a = a0; a < a1; a++) {
+            for (let p = xBase + (a * g.inW + b0) * C + c, end = xBase + (a * g.inW + b1) * C; p < end; p += C) dx[p]! += share;
+          }
+        }
+      }
+    }
+  }
+}
