@@ -131,7 +131,7 @@ describe('numnet → TF.js: tf.loadLayersModel predicts the same to float32 prec
     expect(topo.config.layers[9]).toEqual({ class_name: 'LeakyReLU', config: { alpha: 0.01, name: 'dense_3_leaky_re_lu', trainable: true } });
     expect(topo.config.layers[8]!.config.activation).toBe('linear');
     expect(artifacts.weightSpecs.map((s) => `${s.name} ${JSON.stringify(s.shape)} ${s.dtype}`)).toEqual([
-      'dense/kernel [6,8] float32', 'dense/bias [8] float32', 'pre_lu/alpha [8] float32', 'dense_1/kernel [8,6] float32',
+      'dense/kernel [6,8] float32', 'dense/bias [8] float32', 'p_re_lu/alpha [8] float32', 'dense_1/kernel [8,6] float32',
       'dense_1/bias [6] float32', 'dense_2/kernel [6,6] float32', 'dense_3/kernel [6,4] float32', 'dense_3/bias [4] float32',
       'dense_4/kernel [4,3] float32', 'dense_4/bias [3] float32',
     ]);
@@ -139,7 +139,7 @@ describe('numnet → TF.js: tf.loadLayersModel predicts the same to float32 prec
     expect(artifacts.format).toBe('layers-model');
     // float32, little-endian, in weightSpecs order.
     const f = new DataView(artifacts.weightData);
-    expect(f.getFloat32(4 * (48 + 8 + 1), true)).toBe(Math.fround(-0.2)); // pre_lu/alpha[1], after dense/kernel (48) and dense/bias (8)
+    expect(f.getFloat32(4 * (48 + 8 + 1), true)).toBe(Math.fround(-0.2)); // p_re_lu/alpha[1], after dense/kernel (48) and dense/bias (8)
   });
 
   it('through files: save(…, { format: "tfjs" }) gives model.json + weights.bin that tfjs loads', async () => {

@@ -123,7 +123,8 @@ export class Sequential extends Trainer {
 
   /** `dense`, `dense_1`, … (Keras's names): the first free one, searched from the last one given. */
   private uniqueName(className: string): string {
-    const base = className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+    // Keras's to_snake_case: MaxPooling2D → max_pooling2d, Conv2D → conv2d, LeakyReLU → leaky_re_lu.
+    const base = className.replace(/\W+/g, '').replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
     for (let k = this.nameCounters.get(base) ?? 0; ; k++) {
       const name = k === 0 ? base : `${base}_${k}`;
       if (!this.names.has(name)) {

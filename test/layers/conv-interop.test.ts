@@ -90,7 +90,7 @@ describe('native format: Conv2D, Conv1D, ZeroPadding2D, Reshape lose nothing', (
   it('a custom initializer or activation cannot be saved (INVALID_ARGUMENT naming the layer)', () => {
     const m = new Sequential([new Conv2D({ filters: 1, kernelSize: 1, inputShape: [2, 2, 1], kernelInitializer: { config: { name: 'mine' }, init: (n: number) => new Float64Array(n) } })]);
     expect(codeOf(() => m.toJSON())).toBe('INVALID_ARGUMENT');
-    expect(messageOf(() => m.toJSON())).toMatch(/layer conv2_d: kernelInitializer is a custom initializer/);
+    expect(messageOf(() => m.toJSON())).toMatch(/layer conv2d: kernelInitializer is a custom initializer/);
   });
 });
 
@@ -132,8 +132,8 @@ describe('numnet → TF.js: tf.loadLayersModel predicts the same to float32 prec
     expect(layers[6]!.config).toMatchObject({ filters: 5, kernel_size: [3], strides: [1], dilation_rate: [2], padding: 'same' });
     expect(layers[6]!.config).not.toHaveProperty('data_format');
     expect(artifacts.weightSpecs.map((w) => [w.name, w.shape])).toEqual([
-      ['conv2_d/kernel', [3, 2, 2, 4]], ['conv2_d/bias', [4]], ['conv2_d_1/kernel', [2, 2, 4, 3]], ['conv2_d_1/bias', [3]],
-      ['conv1_d/kernel', [3, 3, 5]], ['conv1_d/bias', [5]], ['conv1_d_1/kernel', [2, 5, 2]], ['dense/kernel', [24, 3]], ['dense/bias', [3]],
+      ['conv2d/kernel', [3, 2, 2, 4]], ['conv2d/bias', [4]], ['conv2d_1/kernel', [2, 2, 4, 3]], ['conv2d_1/bias', [3]],
+      ['conv1d/kernel', [3, 3, 5]], ['conv1d/bias', [5]], ['conv1d_1/kernel', [2, 5, 2]], ['dense/kernel', [24, 3]], ['dense/bias', [3]],
     ]);
     const xs = batch(9, [7, 6, 2], 31);
     expectFloat32Close(await tfjsPredict(artifacts, xs), m.predict(xs).data);

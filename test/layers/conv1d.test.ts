@@ -98,7 +98,7 @@ describe('Conv1D shapes and options', () => {
     expect(m.getWeights().map((w) => w.shape)).toEqual([[3, 2, 4], [4]]);
     expect(layer.outputShape).toEqual([5, 4]);
     expect(layer.getConfig()).toMatchObject({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', dilationRate: 1, activation: 'linear', useBias: true });
-    expect(m.summary({ printFn: () => {} })).toMatch(/conv1_d \(Conv1D\)\s+\(None, 5, 4\)\s+28\n/);
+    expect(m.summary({ printFn: () => {} })).toMatch(/conv1d \(Conv1D\)\s+\(None, 5, 4\)\s+28\n/);
   });
 
   it('fans: fanIn = k·in, fanOut = k·filters', () => {
@@ -111,7 +111,7 @@ describe('Conv1D shapes and options', () => {
     expect(messageOf(() => new Conv1D({ filters: 2, kernelSize: [3, 3] }))).toMatch(/Conv1D: kernelSize must be a positive integer \(or an array of one\)/);
     expect(codeOf(() => new Conv1D({ filters: 2, kernelSize: 3, padding: 'causal' as never }))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => new Conv1D({ filters: 2, kernelSize: 3, strides: 2, dilationRate: 2 }))).toBe('INVALID_ARGUMENT');
-    expect(messageOf(() => new Sequential([new Conv1D({ filters: 2, kernelSize: 3, inputShape: [5, 5, 1] })]))).toMatch(/Conv1D layer conv1_d takes samples of shape \[steps, channels\], got \[5, 5, 1\]/);
+    expect(messageOf(() => new Sequential([new Conv1D({ filters: 2, kernelSize: 3, inputShape: [5, 5, 1] })]))).toMatch(/Conv1D layer conv1d takes samples of shape \[steps, channels\], got \[5, 5, 1\]/);
     const long = () => new Sequential([new Conv1D({ filters: 2, kernelSize: 4, dilationRate: 2, inputShape: [6, 1] })]);
     expect(codeOf(long)).toBe('SHAPE_MISMATCH');
     expect(messageOf(long)).toMatch(/the kernel \[4\] \(dilation \[2\], extent \[7\]\) is larger than its input \[6, 1\]/);

@@ -157,7 +157,7 @@ describe('Conv2D shapes, options and errors', () => {
   it('a kernel larger than its input with valid padding is SHAPE_MISMATCH when the model is built, naming the layer and the shapes', () => {
     const f = () => new Sequential([new Conv2D({ filters: 2, kernelSize: [3, 5], inputShape: [4, 4, 1] })]);
     expect(codeOf(f)).toBe('SHAPE_MISMATCH');
-    expect(messageOf(f)).toMatch(/Conv2D layer conv2_d: the kernel \[3, 5\].*larger than its input \[4, 4, 1\] with padding 'valid'/);
+    expect(messageOf(f)).toMatch(/Conv2D layer conv2d: the kernel \[3, 5\].*larger than its input \[4, 4, 1\] with padding 'valid'/);
     expect(codeOf(() => new Sequential([new Conv2D({ filters: 1, kernelSize: 2, dilationRate: 4, inputShape: [4, 9, 1] })]))).toBe('SHAPE_MISMATCH');
     const m = new Sequential([new Dense({ units: 4, inputShape: [3] })]);
     expect(codeOf(() => m.add(new Conv2D({ filters: 1, kernelSize: 1 })))).toBe('SHAPE_MISMATCH');
@@ -203,8 +203,8 @@ describe('Conv2D shapes, options and errors', () => {
     expect(m.getWeights().map((w) => w.shape)).toEqual([[3, 3, 1, 8], [8], [3, 2, 8, 16]]);
     expect(m.layers.map((l) => l.countParams())).toEqual([3 * 3 * 8 + 8, 3 * 2 * 8 * 16]);
     const table = m.summary({ printFn: () => {} });
-    expect(table).toMatch(/conv2_d \(Conv2D\)\s+\(None, 26, 26, 8\)\s+80\n/);
-    expect(table).toMatch(/conv2_d_1 \(Conv2D\)\s+\(None, 24, 25, 16\)\s+768\n/);
+    expect(table).toMatch(/conv2d \(Conv2D\)\s+\(None, 26, 26, 8\)\s+80\n/);
+    expect(table).toMatch(/conv2d_1 \(Conv2D\)\s+\(None, 24, 25, 16\)\s+768\n/);
     expect(table).toContain('Total params: 848');
   });
 

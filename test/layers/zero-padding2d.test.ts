@@ -57,7 +57,7 @@ describe('ZeroPadding2D', () => {
     const y2 = layer.forward(new Tensor(Float64Array.of(5, 6, 7, 8), [1, 2, 2, 1]), false);
     expect(y2).toBe(y1);
     expect(Array.from(y2.data)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 5, 6, 0, 0, 0, 0, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0]);
-    expect(layer.getConfig()).toEqual({ name: 'zero_padding2_d', inputShape: [2, 2, 1], padding: [[1, 1], [2, 2]] });
+    expect(layer.getConfig()).toEqual({ name: 'zero_padding2d', inputShape: [2, 2, 1], padding: [[1, 1], [2, 2]] });
     expect(new ZeroPadding2D().padding).toEqual([[1, 1], [1, 1]]);
     expect(layer.countParams()).toBe(0);
   });
@@ -68,6 +68,6 @@ describe('ZeroPadding2D', () => {
       expect(codeOf(() => new ZeroPadding2D({ padding: bad as never })), JSON.stringify(bad)).toBe('INVALID_ARGUMENT');
     }
     expect(messageOf(() => new ZeroPadding2D({ padding: [[1, -2], [3, 4]] as never }))).toMatch(/ZeroPadding2D: padding must be .* got \[\[1, -2\], \[3, 4\]\]/);
-    expect(messageOf(() => new Sequential([new ZeroPadding2D({ inputShape: [4, 3] })]))).toMatch(/ZeroPadding2D layer zero_padding2_d takes samples of shape \[height, width, channels\], got \[4, 3\]/);
+    expect(messageOf(() => new Sequential([new ZeroPadding2D({ inputShape: [4, 3] })]))).toMatch(/ZeroPadding2D layer zero_padding2d takes samples of shape \[height, width, channels\], got \[4, 3\]/);
   });
 });

@@ -106,3 +106,17 @@ describe('summary()', () => {
     expect(table).toContain('Non-trainable params: 8');
   });
 });
+
+describe('default layer names', () => {
+  it("follow Keras's to_snake_case", async () => {
+    const L = await import('../../src/index.js');
+    const m = new Sequential([
+      new L.Conv2D({ filters: 2, kernelSize: 3, inputShape: [8, 8, 1] }), new L.BatchNormalization(), new L.MaxPooling2D(),
+      new L.ZeroPadding2D({ padding: 1 }), new L.GlobalAveragePooling2D(), new L.Dense({ units: 2 }), new L.LeakyReLU(), new L.PReLU(), new L.Dense({ units: 1 }),
+    ]);
+    // The names Keras 3 gives these classes (keras/src/utils/naming.py: to_snake_case).
+    expect(m.layers.map((l) => l.name)).toEqual([
+      'conv2d', 'batch_normalization', 'max_pooling2d', 'zero_padding2d', 'global_average_pooling2d', 'dense', 'leaky_re_lu', 'p_re_lu', 'dense_1',
+    ]);
+  });
+});
