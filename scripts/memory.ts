@@ -11,7 +11,7 @@
  *   node --expose-gc --import tsx scripts/memory.ts --epochs 60 --json
  *
  * `--json` prints one JSON line `{ epochs, heapUsed: [...], arrayBuffers: [...], growth, perEpoch }` (what
- * test/reliability-memory.test.ts reads). `--leak` adds a callback that keeps 1 KiB per batch, to
+ * test/reliability/memory.test.ts reads). `--leak` adds a callback that keeps 1 KiB per batch, to
  * show that the measurement sees a leak. docs/reliability.md shows a run.
  */
 import { Adam, Dense, Dropout, Random, Sequential, tensor } from '../src/index.js';

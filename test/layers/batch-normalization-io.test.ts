@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => warn.mockRestore());
 
-/** Float32 agreement: |a − b| ≤ 1e-5·max(|a|, |b|) + 1e-6 for every element (as test/io-tfjs.test.ts). */
+/** Float32 agreement: |a − b| ≤ 1e-5·max(|a|, |b|) + 1e-6 for every element (as test/io/tfjs.test.ts). */
 function expectFloat32Close(actual: ArrayLike<number>, expected: ArrayLike<number>) {
   expect(actual.length).toBe(expected.length);
   const bad: string[] = [];

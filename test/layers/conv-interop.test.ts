@@ -26,7 +26,7 @@ afterAll(() => warn.mockRestore());
 const bits = (a: ArrayLike<number>) => Array.from(new Uint32Array(Float64Array.from(a).buffer));
 const weightBits = (m: Sequential) => m.getWeights().map((w) => bits(w.data));
 
-/** Float32 agreement, as test/io-tfjs.test.ts: |a − b| ≤ 1e-5·max(|a|, |b|) + 1e-6. */
+/** Float32 agreement, as test/io/tfjs.test.ts: |a − b| ≤ 1e-5·max(|a|, |b|) + 1e-6. */
 function expectFloat32Close(actual: ArrayLike<number>, expected: ArrayLike<number>) {
   expect(actual.length).toBe(expected.length);
   const bad: string[] = [];

@@ -3,7 +3,7 @@
  * bit-identically, train on), the TF.js layers format both ways within numnet, the real
  * @tensorflow/tfjs 4.22 (pure-JS CPU backend) loading numnet's export and predicting the same to
  * float32 precision, and numnet importing models tfjs-layers built and saved (in-memory
- * IOHandlers, as test/io-tfjs.test.ts does).
+ * IOHandlers, as test/io/tfjs.test.ts does).
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => warn.mockRestore());
 
-/** Float32 agreement: |a − b| ≤ 1e-5·max(|a|, |b|) + 1e-6 for every element (as test/io-tfjs.test.ts). */
+/** Float32 agreement: |a − b| ≤ 1e-5·max(|a|, |b|) + 1e-6 for every element (as test/io/tfjs.test.ts). */
 function expectFloat32Close(actual: ArrayLike<number>, expected: ArrayLike<number>): void {
   expect(actual.length).toBe(expected.length);
   const bad: string[] = [];

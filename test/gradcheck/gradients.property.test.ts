@@ -18,7 +18,7 @@ import {
   Layer, LeakyReLU, Loss, MeanAbsoluteError, MeanSquaredError, PReLU, SGD, Sequential,
   SparseCategoricalCrossentropy, Tensor, activate, activationGradient, add, gradCheck, l1, l1l2, l2,
   map, matMul, numericalGradient, relativeError, tensor,
-} from '../src/index.js';
+} from '../../src/index.js';
 
 // ------------------------------------------------------------------ configuration
 

@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   Activation, Dense, Dropout, ELU, Flatten, Layer, LeakyReLU, NumnetError, PReLU, Random, Sequential, constant, fromTFJS, l1l2,
   l2, load, parseTFJSModelJSON, randomNormalInitializer, save, tensor, toTFJS, toTFJSModelJSON,
-} from '../src/node/index.js';
-import type { TFJSArtifacts, TFJSArtifactsLike, Tensor } from '../src/node/index.js';
-import { codeOf } from './helpers/errors.js';
+} from '../../src/node/index.js';
+import type { TFJSArtifacts, TFJSArtifactsLike, Tensor } from '../../src/node/index.js';
+import { codeOf } from '../helpers/errors.js';
 
 let warn: ReturnType<typeof vi.spyOn>;
 const dirs: string[] = [];

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import {
   Adadelta, Adagrad, Adam, AdamW, Adamax, Dense, OPTIMIZERS, Optimizer, RMSprop, SGD, Sequential,
   cosineDecay, exponentialDecay, getOptimizer, piecewiseConstantDecay,
-} from '../src/index.js';
-import { codeOf, messageOf } from './helpers/errors.js';
-import { expectClose } from './helpers/golden.js';
+} from '../../src/index.js';
+import { codeOf, messageOf } from '../helpers/errors.js';
+import { expectClose } from '../helpers/golden.js';
 
 describe('by name and class, with the specified defaults', () => {
   it('names are case-insensitive, as the slides’ Keras code writes them', () => {

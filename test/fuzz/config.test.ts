@@ -16,10 +16,10 @@ import {
   Perceptron, ProgressBar, RMSprop, ReduceLROnPlateau, Regularizer, SGD, Sequential, SparseCategoricalCrossentropy, TerminateOnNaN,
   constant, cosineDecay, exponentialDecay, getActivation, getInitializer, getLoss, getMetric, getOptimizer, l1, l1l2, l2,
   piecewiseConstantDecay, randomNormalInitializer, randomUniformInitializer, scheduleFromConfig,
-} from '../src/node/index.js';
-import type { NumnetErrorCode } from '../src/index.js';
-import { outcome, snapshot, weird, weirdArray, weirdScalar } from './helpers/fuzz.js';
-import { plan } from './helpers/fuzz-plan.js';
+} from '../../src/node/index.js';
+import type { NumnetErrorCode } from '../../src/index.js';
+import { outcome, snapshot, weird, weirdArray, weirdScalar } from '../helpers/fuzz.js';
+import { plan } from '../helpers/fuzz-plan.js';
 
 const opts = (key: string) => ({ seed: plan(key).seed, numRuns: plan(key).runs });
 const canonical = (s: string) => s.replace(/_/g, '').toLowerCase();

@@ -7,12 +7,12 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { gemm, getKernelBackend, setKernelBackend } from '../src/index.js';
-import { GEMM_WASM_BASE64 } from '../src/tensor/wasm/gemm-binary.js';
-import { wasmAvailable, wasmGemm } from '../src/tensor/wasm/gemm.js';
-import { codeOf } from './helpers/errors.js';
+import { gemm, getKernelBackend, setKernelBackend } from '../../src/index.js';
+import { GEMM_WASM_BASE64 } from '../../src/tensor/wasm/gemm-binary.js';
+import { wasmAvailable, wasmGemm } from '../../src/tensor/wasm/gemm.js';
+import { codeOf } from '../helpers/errors.js';
 // @ts-expect-error the build script is plain JavaScript
-import { assemble } from '../scripts/build-wasm.mjs';
+import { assemble } from '../../scripts/build-wasm.mjs';
 import { readFileSync } from 'node:fs';
 
 afterEach(() => setKernelBackend('auto'));
@@ -249,7 +249,7 @@ describe('GEMM kernels', () => {
 
   it('the embedded binary is what gemm.wat assembles to (run npm run build:wasm after editing it)', async () => {
     const generated: string = await assemble();
-    const committed = readFileSync(new URL('../src/tensor/wasm/gemm-binary.ts', import.meta.url), 'utf8');
+    const committed = readFileSync(new URL('../../src/tensor/wasm/gemm-binary.ts', import.meta.url), 'utf8');
     expect(committed).toBe(generated);
     expect(GEMM_WASM_BASE64.length).toBeGreaterThan(100);
   });

@@ -11,10 +11,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   Activation, Adam, Dense, Dropout, Huber, Loss, NumnetError, SGD, Sequential, Tensor, binaryAccuracy, gradCheck, tensor, zeros,
-} from '../src/index.js';
-import type { NumnetErrorCode } from '../src/index.js';
-import { outcome, outcomeAsync, snapshot, weird, weirdArray, weirdScalar } from './helpers/fuzz.js';
-import { plan } from './helpers/fuzz-plan.js';
+} from '../../src/index.js';
+import type { NumnetErrorCode } from '../../src/index.js';
+import { outcome, outcomeAsync, snapshot, weird, weirdArray, weirdScalar } from '../helpers/fuzz.js';
+import { plan } from '../helpers/fuzz-plan.js';
 
 const opts = (key: string) => ({ seed: plan(key).seed, numRuns: plan(key).runs });
 const canonical = (s: string) => s.replace(/_/g, '').toLowerCase();

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   BinaryCrossentropy, CategoricalCrossentropy, Huber, MeanAbsoluteError, MeanSquaredError,
   SparseCategoricalCrossentropy, activate, activationGradient, getLoss, Loss,
-} from '../src/index.js';
-import { close, expectClose, flat, readGolden } from './helpers/golden.js';
+} from '../../src/index.js';
+import { close, expectClose, flat, readGolden } from '../helpers/golden.js';
 
 const acts = readGolden('activations.json');
 const losses = readGolden('losses.json');

@@ -10,8 +10,8 @@ import {
   NumnetError, Random, Tensor, abs, add, argMax, broadcastShapes, concat, div, exp, fill, gather, log, map,
   matMul, max, mean, mul, ones, pow, randomNormal, randomUniform, reshape, setSeed, slice, sqrt, sub, sum,
   tensor, transpose, zeros, argmax, Sequential, Dense, toTensor,
-} from '../src/index.js';
-import { codeOf, messageOf } from './helpers/errors.js';
+} from '../../src/index.js';
+import { codeOf, messageOf } from '../helpers/errors.js';
 
 // ------------------------------------------------------------------ helpers
 

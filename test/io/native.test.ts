@@ -7,10 +7,10 @@ import {
   RMSprop, Random, SGD, Sequential, SparseCategoricalCrossentropy, binaryAccuracy, constant, cosineDecay, exponentialDecay,
   l1l2, l2, piecewiseConstantDecay, randomNormalInitializer, randomUniformInitializer, scheduleConfig, scheduleFromConfig,
   setSeed, tensor,
-} from '../src/index.js';
-import type { NumnetModelJSON, Tensor, TensorLike } from '../src/index.js';
-import { decodeBase64, encodeBase64, float64ToBase64 } from '../src/io/base64.js';
-import { codeOf } from './helpers/errors.js';
+} from '../../src/index.js';
+import type { NumnetModelJSON, Tensor, TensorLike } from '../../src/index.js';
+import { decodeBase64, encodeBase64, float64ToBase64 } from '../../src/io/base64.js';
+import { codeOf } from '../helpers/errors.js';
 
 /** The exact bits of float64 values (so −0, NaN payloads and the last ulp all count). */
 const bits = (a: ArrayLike<number>) => Array.from(new Uint32Array(Float64Array.from(a).buffer));
@@ -60,8 +60,8 @@ async function expectResumeIdentical(make: () => Sequential, x: TensorLike, y: T
 
 describe('base64 and float64 packing (browser-safe, no Buffer in src)', () => {
   it('the saving code of the core uses no Node built-ins (Buffer, process, node: modules)', () => {
-    const dir = new URL('../src/io/', import.meta.url);
-    const files = readdirSync(dir).map((f) => new URL(f, dir)).concat(new URL('../src/layers/registry.ts', import.meta.url));
+    const dir = new URL('../../src/io/', import.meta.url);
+    const files = readdirSync(dir).map((f) => new URL(f, dir)).concat(new URL('../../src/layers/registry.ts', import.meta.url));
     expect(files.length).toBeGreaterThanOrEqual(5);
     const code = (f: URL) => readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
     for (const f of files) expect(code(f), f.pathname).not.toMatch(/\bBuffer\b|\bprocess\.|from 'node:|require\(/);

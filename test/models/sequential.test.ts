@@ -3,8 +3,8 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   Activation, BinaryCrossentropy, Dense, Dropout, ELU, Flatten, LeakyReLU, PReLU, SGD, Sequential,
   l1, l2, l1l2, setSeed, tensor, randomUniform, Random, Layer,
-} from '../src/index.js';
-import { expectClose } from './helpers/golden.js';
+} from '../../src/index.js';
+import { expectClose } from '../helpers/golden.js';
 
 const weightsOf = (m: Sequential) => m.getWeights().map((w) => Array.from(w.data));
 
@@ -340,7 +340,7 @@ describe('weights and structure', () => {
 });
 
 describe('layers', () => {
-  const run = (layer: import('../src/index.js').Layer, x: number[][]) => {
+  const run = (layer: import('../../src/index.js').Layer, x: number[][]) => {
     const m = new Sequential([layer]);
     return Array.from(m.predict(x).data);
   };

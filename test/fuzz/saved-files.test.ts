@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Dense, Dropout, NumnetError, PReLU, Random, Sequential, cosineDecay, fromTFJS, l2, load, parseTFJSModelJSON, RMSprop, save,
   toTFJS, toTFJSModelJSON,
-} from '../src/node/index.js';
+} from '../../src/node/index.js';
 
 const { x, y } = (() => {
   const rng = new Random(1);

@@ -3,7 +3,7 @@
  * saved model — native JSON or TF.js artifacts — with one field replaced by a value of another
  * kind, removed, or joined by a field that should not be there, at any depth. Loading gives
  * INVALID_FORMAT naming the problem, or a model that works (predicts, saves again, trains or says
- * why not); the object given is never modified. test/io-fuzz.test.ts does the same with damaged
+ * why not); the object given is never modified. test/fuzz/saved-files.test.ts does the same with damaged
  * bytes. The writers and loaders are also called with arguments of any kind.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,10 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Dense, Dropout, NumnetError, PReLU, RMSprop, Random, Sequential, cosineDecay, fromTFJS, l2, layerFromConfig, load, parseTFJSModelJSON,
   save, toTFJS, toTFJSModelJSON,
-} from '../src/node/index.js';
-import type { NumnetErrorCode } from '../src/index.js';
-import { outcome, outcomeAsync, weird } from './helpers/fuzz.js';
-import { plan } from './helpers/fuzz-plan.js';
+} from '../../src/node/index.js';
+import type { NumnetErrorCode } from '../../src/index.js';
+import { outcome, outcomeAsync, weird } from '../helpers/fuzz.js';
+import { plan } from '../helpers/fuzz-plan.js';
 
 const opts = (key: string) => ({ seed: plan(key).seed, numRuns: plan(key).runs });
 const { x, y } = (() => {

@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import {
   ACTIVATIONS, BinaryCrossentropy, CategoricalCrossentropy, Dense, NumnetError, SGD, Sequential, SparseCategoricalCrossentropy,
   TerminateOnNaN, activate, activationGradient, getOptimizer, tensor,
-} from '../src/index.js';
-import { snapshot, weightsHex } from './helpers/fuzz.js';
+} from '../../src/index.js';
+import { snapshot, weightsHex } from '../helpers/fuzz.js';
 
 const OPTIMIZERS = ['sgd', 'adagrad', 'rmsprop', 'adadelta', 'adam', 'adamw', 'adamax'] as const;
 

@@ -1,8 +1,8 @@
 /** The core's ProgressBar (verbose 1 on a TTY and not, verbose 2; steps counted as Keras) and fit's progress routing. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Dense, EpochLogger, ProgressBar, Sequential, SGD, formatNumber, setProgressFactory } from '../src/index.js';
-import type { CallbackHooks, Logs, TrainingParams } from '../src/index.js';
-import { progressCallback } from '../src/callbacks/progress.js';
+import { Dense, EpochLogger, ProgressBar, Sequential, SGD, formatNumber, setProgressFactory } from '../../src/index.js';
+import type { CallbackHooks, Logs, TrainingParams } from '../../src/index.js';
+import { progressCallback } from '../../src/callbacks/progress.js';
 
 /** A fake output stream collecting what is written. */
 function fakeStream(isTTY: boolean, columns?: number) {
@@ -201,7 +201,7 @@ describe('fit verbose routing', () => {
 
   it('fit({ verbose: 1 }) draws the bar on process.stdout with nothing but the core imported', async () => {
     vi.resetModules();
-    const fresh = await import('../src/index.js');
+    const fresh = await import('../../src/index.js');
     const writes: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
       writes.push(String(chunk));

@@ -3,9 +3,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   Callback, Dense, EarlyStopping, LearningRateScheduler, NumnetError, Random, ReduceLROnPlateau, SGD, Sequential,
   TerminateOnNaN, tensor,
-} from '../src/index.js';
-import type { CallbackHooks, LearningRate, Logs, Tensor } from '../src/index.js';
-import { codeOf, codeOfAsync, messageOf } from './helpers/errors.js';
+} from '../../src/index.js';
+import type { CallbackHooks, LearningRate, Logs, Tensor } from '../../src/index.js';
+import { codeOf, codeOfAsync, messageOf } from '../helpers/errors.js';
 
 let warn: ReturnType<typeof vi.spyOn>;
 beforeEach(() => {

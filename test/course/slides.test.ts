@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   Dense, Perceptron, SGD, Sequential, activate, add, matMul, tensor,
-} from '../src/index.js';
-import { expectClose } from './helpers/golden.js';
+} from '../../src/index.js';
+import { expectClose } from '../helpers/golden.js';
 
 describe('perceptron on the weather data', () => {
   // (cloud, wind) → rain. One slide shows 8.0 for the first 0.8: a typo.

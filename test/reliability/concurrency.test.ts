@@ -8,9 +8,9 @@
  * takes effect from the next batch. docs/reliability.md states these rules.
  */
 import { describe, expect, it } from 'vitest';
-import { Adam, Dense, Dropout, NumnetError, RMSprop, SGD, Sequential } from '../src/index.js';
-import type { CallbackHooks, Logs } from '../src/index.js';
-import { weightsHex } from './helpers/fuzz.js';
+import { Adam, Dense, Dropout, NumnetError, RMSprop, SGD, Sequential } from '../../src/index.js';
+import type { CallbackHooks, Logs } from '../../src/index.js';
+import { weightsHex } from '../helpers/fuzz.js';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 

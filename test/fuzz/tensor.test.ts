@@ -9,10 +9,10 @@ import {
   Tensor, abs, activate, activationGradient, add, argMax, broadcastShapes, concat, div, erf, erfc, exp, fill, gather, gemm, log,
   map, matMul, max, mean, mul, ones, pow, randomNormal, randomUniform, reshape, slice, sqrt, sub, sum, tensor, toTensor, transpose,
   zeros,
-} from '../src/index.js';
-import type { NumnetErrorCode } from '../src/index.js';
-import { expectValidTensor, outcome, weird, weirdArray, weirdScalar } from './helpers/fuzz.js';
-import { plan } from './helpers/fuzz-plan.js';
+} from '../../src/index.js';
+import type { NumnetErrorCode } from '../../src/index.js';
+import { expectValidTensor, outcome, weird, weirdArray, weirdScalar } from '../helpers/fuzz.js';
+import { plan } from '../helpers/fuzz-plan.js';
 
 const MAX_SIZE = 2 ** 28;
 const MAX_RANK = 32;

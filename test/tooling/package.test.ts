@@ -12,8 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import vm from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bundleForBrowser, measure } from '../scripts/size.mjs';
-import { ROOT, ensureDist, exportTargets } from './helpers/dist.js';
+import { bundleForBrowser, measure } from '../../scripts/size.mjs';
+import { ROOT, ensureDist, exportTargets } from '../helpers/dist.js';
 
 const run = promisify(execFile);
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));

@@ -7,12 +7,12 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { Dense, Dropout, Sequential, setSeed } from '../src/index.js';
-import { determinismRun } from './fixtures/determinism-run.js';
-import { weightsHex } from './helpers/fuzz.js';
+import { Dense, Dropout, Sequential, setSeed } from '../../src/index.js';
+import { determinismRun } from '../fixtures/determinism-run.js';
+import { weightsHex } from '../helpers/fuzz.js';
 
 const run = promisify(execFile);
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The run in a new Node process (node --import tsx, as `npx tsx` does). */
 async function child(seed: number, backend: string): Promise<{ weights: string; loss: number[] }> {

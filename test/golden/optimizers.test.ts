@@ -4,9 +4,9 @@
  * float64 values within the specification §10 tolerance.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Dense, OPTIMIZERS, Sequential, getOptimizer, l2, setKernelBackend, tensor } from '../src/index.js';
+import { Dense, OPTIMIZERS, Sequential, getOptimizer, l2, setKernelBackend, tensor } from '../../src/index.js';
 import { afterAll } from 'vitest';
-import { expectClose, readGolden } from './helpers/golden.js';
+import { expectClose, readGolden } from '../helpers/golden.js';
 
 interface Case {
   name: string;

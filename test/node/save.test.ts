@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   Dense, Dropout, ModelCheckpoint, NumnetError, Random, SGD, Sequential, fromTFJS, load, save, toTFJS,
-} from '../src/node/index.js';
-import type { CallbackHooks, Logs } from '../src/node/index.js';
-import { formatFixed } from '../src/node/model-checkpoint.js';
-import { codeOf, codeOfAsync } from './helpers/errors.js';
+} from '../../src/node/index.js';
+import type { CallbackHooks, Logs } from '../../src/node/index.js';
+import { formatFixed } from '../../src/node/model-checkpoint.js';
+import { codeOf, codeOfAsync } from '../helpers/errors.js';
 
 /** Fault injection into the file system calls of src/node/save.ts. */
 const fault = vi.hoisted(() => ({

@@ -10,9 +10,9 @@ import { describe, expect, it } from 'vitest';
 import {
   Activation, Adam, CategoricalCrossentropy, Dense, Dropout, LeakyReLU, Loss, NumnetError, Optimizer, Perceptron, Random, SGD, Sequential,
   Tensor, concat, fill, gather, gemm, load, map, matMul, max, randomUniform, slice, tensor, transpose, zeros,
-} from '../src/node/index.js';
-import { codeOf, codeOfAsync } from './helpers/errors.js';
-import { snapshot } from './helpers/fuzz.js';
+} from '../../src/node/index.js';
+import { codeOf, codeOfAsync } from '../helpers/errors.js';
+import { snapshot } from '../helpers/fuzz.js';
 
 const compiled = () => {
   const m = new Sequential([new Dense({ units: 2, activation: 'relu' }), new Dropout({ rate: 0.5 }), new Dense({ units: 1 })], { seed: 1 });

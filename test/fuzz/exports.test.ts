@@ -5,21 +5,21 @@
  * sparse, frozen, cyclic and typed arrays of other kinds, objects, functions, tensors). Each call
  * returns or throws a NumnetError — never a TypeError, a RangeError, a hang or a crash.
  *
- * Not called here: `save`/`load` (they touch files: test/fuzz-io.test.ts calls them in a temporary
+ * Not called here: `save`/`load` (they touch files: test/fuzz/io.test.ts calls them in a temporary
  * directory), and the callback hooks (`onEpochEnd`, …), which `fit` calls with the arguments it
  * checked (docs/reliability.md).
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import * as numnet from '../src/node/index.js';
+import * as numnet from '../../src/node/index.js';
 import {
   ACTIVATIONS, Adam, CategoricalCrossentropy, Dense, Dropout, Flatten, History, Huber, LeakyReLU, MeanSquaredError, NumnetError, PReLU,
   Perceptron, ProgressBar, RMSprop, Random, SGD, Sequential, SparseCategoricalCrossentropy, Tensor, binaryAccuracy, exponentialDecay,
   glorotUniform, l1l2, setKernelBackend, setProgressFactory, setSeed,
-} from '../src/node/index.js';
+} from '../../src/node/index.js';
 import { readFileSync } from 'node:fs';
-import { weird } from './helpers/fuzz.js';
-import { plan, renderPlanTable } from './helpers/fuzz-plan.js';
+import { weird } from '../helpers/fuzz.js';
+import { plan, renderPlanTable } from '../helpers/fuzz-plan.js';
 
 const opts = (key: string) => ({ seed: plan(key).seed, numRuns: plan(key).runs });
 const SKIP = new Set(['save', 'load']);
@@ -132,7 +132,7 @@ describe('fuzz: every export', () => {
 
 describe('docs/reliability.md', () => {
   it('shows the fuzz plan that runs (the table of renderPlanTable, verbatim)', () => {
-    const doc = readFileSync(new URL('../docs/reliability.md', import.meta.url), 'utf8');
+    const doc = readFileSync(new URL('../../docs/reliability.md', import.meta.url), 'utf8');
     expect(doc).toContain(renderPlanTable());
   });
 });
