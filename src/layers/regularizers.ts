@@ -69,7 +69,7 @@ export function l2(c = 0.01): Regularizer {
   return new Regularizer({ l2: c });
 }
 
-/** Both: l1·Σ|w| + l2·Σw². */
-export function l1l2(options: { l1?: number; l2?: number } = { l1: 0.01, l2: 0.01 }): Regularizer {
+/** Both: l1·Σ|w| + l2·Σw². Each factor defaults to 0, as Keras 3's `L1L2()` (Keras 2's function used 0.01). */
+export function l1l2(options: { l1?: number; l2?: number } = {}): Regularizer {
   return new Regularizer(options);
 }

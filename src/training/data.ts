@@ -174,6 +174,10 @@ export function sampleWeights(
   where: string,
 ): Float64Array | undefined {
   if (sampleWeight === undefined && classWeight === undefined) return undefined;
+  if (sampleWeight !== undefined && classWeight !== undefined) {
+    // As Keras 3 (keras/src/trainers/data_adapters: make_class_weight_map_fn) refuses the pair.
+    throw new NumnetError('INVALID_ARGUMENT', `${where}: you cannot use classWeight and sampleWeight at the same time (as Keras); fold the class weights into sampleWeight`);
+  }
   const w = new Float64Array(n).fill(1);
   if (sampleWeight !== undefined) {
     const s = toTensor(sampleWeight, `${where}: sampleWeight`);
