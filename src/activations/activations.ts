@@ -94,18 +94,65 @@ export const step: Activation = {
   },
 };
 
+/*
+ * The common activations below are plain loops (no call of f/f′ per element through the shared
+ * `elementwise` closure): the same operations in the same order, so the same bits.
+ */
+
 /** sigmoid: y = 1/(1 + e^{−z}), y′ = y(1 − y) ≤ 0.25 (hence vanishing gradients). */
-export const sigmoid = elementwise('sigmoid', sigma, (_z, y) => y * (1 - y));
+export const sigmoid: Activation = {
+  name: 'sigmoid',
+  differentiable: true,
+  forward(z, y) {
+    checkBuffers('sigmoid', z, y, undefined, undefined, false, 1, false);
+    for (let i = 0, n = z.length; i < n; i++) y[i] = sigma(z[i]!);
+  },
+  backward(z, y, dy, dz) {
+    checkBuffers('sigmoid', z, y, dy, dz, true, 1, false);
+    for (let i = 0, n = z.length; i < n; i++) {
+      const v = y[i]!;
+      dz[i] = dy[i]! * (v * (1 - v));
+    }
+  },
+};
 
 /** tanh: y = (e^z − e^{−z})/(e^z + e^{−z}), y′ = 1 − y². */
-export const tanh = elementwise('tanh', Math.tanh, (_z, y) => 1 - y * y);
+export const tanh: Activation = {
+  name: 'tanh',
+  differentiable: true,
+  forward(z, y) {
+    checkBuffers('tanh', z, y, undefined, undefined, false, 1, false);
+    for (let i = 0, n = z.length; i < n; i++) y[i] = Math.tanh(z[i]!);
+  },
+  backward(z, y, dy, dz) {
+    checkBuffers('tanh', z, y, dy, dz, true, 1, false);
+    for (let i = 0, n = z.length; i < n; i++) {
+      const v = y[i]!;
+      dz[i] = dy[i]! * (1 - v * v);
+    }
+  },
+};
 
 /** relu: y = max(0, z), y′ = 1 where z > 0, else 0. */
-export const relu = elementwise(
-  'relu',
-  (z) => (z > 0 ? z : 0),
-  (z) => (z > 0 ? 1 : 0),
-);
+export const relu: Activation = {
+  name: 'relu',
+  differentiable: true,
+  forward(z, y) {
+    checkBuffers('relu', z, y, undefined, undefined, false, 1, false);
+    for (let i = 0, n = z.length; i < n; i++) {
+      const v = z[i]!;
+      y[i] = v > 0 ? v : 0;
+    }
+  },
+  backward(z, y, dy, dz) {
+    checkBuffers('relu', z, y, dy, dz, true, 1, false);
+    // dy·1 where z > 0, else dy·0 (kept as a product: ±0, or NaN for an infinite or NaN dy).
+    for (let i = 0, n = z.length; i < n; i++) {
+      const g = dy[i]!;
+      dz[i] = z[i]! > 0 ? g : g * 0;
+    }
+  },
+};
 
 /** Leaky ReLU with slope α below zero: y = z where z > 0, else αz. */
 export function makeLeakyRelu(alpha: number): Activation {

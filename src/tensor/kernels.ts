@@ -173,15 +173,41 @@ export function checkedGemm(
 
 /** out[i, j] = row[j] for an m×n `out` (every row a copy of `row`). */
 export function fillRows(out: Float64Array, row: Float64Array, m: number, n: number): void {
-  for (let i = 0; i < m; i++) out.set(row, i * n);
+  if (m <= 0) return;
+  if (row.length !== n) {
+    for (let i = 0; i < m; i++) out.set(row, i * n);
+    return;
+  }
+  // The first row, then doubling copies: log₂ m native copies instead of m.
+  out.set(row, 0);
+  const total = m * n;
+  for (let done = n; done < total; done *= 2) out.copyWithin(done, 0, Math.min(done, total - done));
 }
 
 /** out[j] = Σ_i x[i, j] (or += with `accumulate`) for an m×n `x`. */
 export function sumRows(x: Float64Array, out: Float64Array, m: number, n: number, accumulate = false): void {
-  if (!accumulate) out.fill(0, 0, n);
-  for (let i = 0; i < m; i++) {
-    const o = i * n;
-    for (let j = 0; j < n; j++) out[j]! += x[o + j]!;
+  // Four columns at a time in local sums, each over i in order (the same additions as a row walk).
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    let s0 = accumulate ? out[j]! : 0;
+    let s1 = accumulate ? out[j + 1]! : 0;
+    let s2 = accumulate ? out[j + 2]! : 0;
+    let s3 = accumulate ? out[j + 3]! : 0;
+    for (let o = j, end = m * n; o < end; o += n) {
+      s0 += x[o]!;
+      s1 += x[o + 1]!;
+      s2 += x[o + 2]!;
+      s3 += x[o + 3]!;
+    }
+    out[j] = s0;
+    out[j + 1] = s1;
+    out[j + 2] = s2;
+    out[j + 3] = s3;
+  }
+  for (; j < n; j++) {
+    let s = accumulate ? out[j]! : 0;
+    for (let o = j, end = m * n; o < end; o += n) s += x[o]!;
+    out[j] = s;
   }
 }
 

@@ -56,32 +56,40 @@ export function poolGeometry(input: readonly [number, number, number], k: readon
  * a window gives NaN.
  */
 export function maxPoolForward(x: Float64Array, y: Float64Array, arg: Int32Array, rows: number, g: PoolGeometry): void {
+  const { inH, inW, kh, kw, sh, sw, outH, outW, padTop, padLeft } = g;
   const C = g.channels;
+  const rowW = inW * C;
   let o = 0;
+  // Per output cell: y and arg start at the window's first cell, then the other cells in row-major
+  // order update them channel by channel (contiguous reads; per channel the same comparisons in the
+  // same order as a window walk, so the same first maximum).
   for (let n = 0; n < rows; n++) {
-    const xBase = n * g.inH * g.inW * C;
-    for (let i = 0; i < g.outH; i++) {
-      const r = i * g.sh - g.padTop;
+    const xBase = n * inH * rowW;
+    for (let i = 0; i < outH; i++) {
+      const r = i * sh - padTop;
       const a0 = r > 0 ? r : 0;
-      const a1 = Math.min(r + g.kh, g.inH);
-      for (let j = 0; j < g.outW; j++, o += C) {
-        const q = j * g.sw - g.padLeft;
+      const a1 = Math.min(r + kh, inH);
+      for (let j = 0; j < outW; j++, o += C) {
+        const q = j * sw - padLeft;
         const b0 = q > 0 ? q : 0;
-        const b1 = Math.min(q + g.kw, g.inW);
+        const b1 = Math.min(q + kw, inW);
+        const first = xBase + a0 * rowW + b0 * C;
         for (let c = 0; c < C; c++) {
-          let at = xBase + (a0 * g.inW + b0) * C + c;
-          let best = x[at]!;
-          for (let a = a0; a < a1; a++) {
-            for (let p = xBase + (a * g.inW + b0) * C + c, end = xBase + (a * g.inW + b1) * C; p < end; p += C) {
-              const v = x[p]!;
+          y[o + c] = x[first + c]!;
+          arg[o + c] = first + c;
+        }
+        for (let a = a0; a < a1; a++) {
+          for (let b = a === a0 ? b0 + 1 : b0; b < b1; b++) {
+            const p = xBase + a * rowW + b * C;
+            for (let c = 0; c < C; c++) {
+              const v = x[p + c]!;
+              const best = y[o + c]!;
               if (v > best || (v !== v && best === best)) {
-                best = v;
-                at = p;
+                y[o + c] = v;
+                arg[o + c] = p + c;
               }
             }
           }
-          y[o + c] = best;
-          arg[o + c] = at;
         }
       }
     }
