@@ -79,8 +79,23 @@ export function im2col(x: Float64Array, g: ConvGeometry, r0: number, r1: number,
     const x0 = j * sw - padLeft;
     // With dilation 1 and the kernel row inside the image, a patch row is kw·inC contiguous values.
     const whole = dw === 1 && x0 >= 0 && x0 + kw <= inW;
-    for (let a = 0; a < kh; a++) {
-      const y = i * sh + a * dh - padTop;
+    const y0 = i * sh - padTop;
+    if (whole && y0 >= 0 && y0 + (kh - 1) * dh < inH) {
+      // The whole patch inside the image: kh runs of kw·inC contiguous values.
+      const step = dh * rowW;
+      if (kwc === 3) {
+        for (let a = 0, src = sample + y0 * rowW + x0 * inC; a < kh; a++, src += step, o += 3) {
+          cols[o] = x[src]!;
+          cols[o + 1] = x[src + 1]!;
+          cols[o + 2] = x[src + 2]!;
+        }
+      } else {
+        for (let a = 0, src = sample + y0 * rowW + x0 * inC; a < kh; a++, src += step, o += kwc) {
+          for (let t = 0; t < kwc; t++) cols[o + t] = x[src + t]!;
+        }
+      }
+    } else for (let a = 0; a < kh; a++) {
+      const y = y0 + a * dh;
       if (y < 0 || y >= inH) {
         for (let t = 0; t < kwc; t++) cols[o + t] = 0;
       } else if (whole) {
@@ -120,8 +135,14 @@ export function col2im(dcols: Float64Array, g: ConvGeometry, r0: number, r1: num
     const sample = n * inH * rowW;
     const x0 = j * sw - padLeft;
     const whole = dw === 1 && x0 >= 0 && x0 + kw <= inW;
-    for (let a = 0; a < kh; a++) {
-      const y = i * sh + a * dh - padTop;
+    const y0 = i * sh - padTop;
+    if (whole && y0 >= 0 && y0 + (kh - 1) * dh < inH) {
+      // The whole patch inside the image: kh runs of kw·inC contiguous values.
+      for (let a = 0, dst = sample + y0 * rowW + x0 * inC; a < kh; a++, dst += dh * rowW, o += kwc) {
+        for (let t = 0; t < kwc; t++) dx[dst + t]! += dcols[o + t]!;
+      }
+    } else for (let a = 0; a < kh; a++) {
+      const y = y0 + a * dh;
       if (y >= 0 && y < inH) {
         if (whole) {
           const dst = sample + y * rowW + x0 * inC;
