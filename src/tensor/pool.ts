@@ -74,6 +74,10 @@ export function maxPoolForward(x: Float64Array, y: Float64Array, arg: Int32Array
         const b0 = q > 0 ? q : 0;
         const b1 = Math.min(q + kw, inW);
         const first = xBase + a0 * rowW + b0 * C;
+        if (a1 - a0 === 2 && b1 - b0 === 2) {
+          max2x2(x, y, arg, first, first + C, first + rowW, first + rowW + C, o, C);
+          continue;
+        }
         for (let c = 0; c < C; c++) {
           y[o + c] = x[first + c]!;
           arg[o + c] = first + c;
@@ -93,6 +97,31 @@ export function maxPoolForward(x: Float64Array, y: Float64Array, arg: Int32Array
         }
       }
     }
+  }
+}
+
+/** maxPoolForward of one 2×2 window (cells p0, p1, p2, p3 in row-major order) for every channel: the same comparisons. */
+function max2x2(x: Float64Array, y: Float64Array, arg: Int32Array, p0: number, p1: number, p2: number, p3: number, o: number, C: number): void {
+  for (let c = 0; c < C; c++) {
+    let best = x[p0 + c]!;
+    let at = p0 + c;
+    let v = x[p1 + c]!;
+    if (v > best || (v !== v && best === best)) {
+      best = v;
+      at = p1 + c;
+    }
+    v = x[p2 + c]!;
+    if (v > best || (v !== v && best === best)) {
+      best = v;
+      at = p2 + c;
+    }
+    v = x[p3 + c]!;
+    if (v > best || (v !== v && best === best)) {
+      best = v;
+      at = p3 + c;
+    }
+    y[o + c] = best;
+    arg[o + c] = at;
   }
 }
 
