@@ -133,63 +133,12 @@ export const tanh: Activation = {
   },
 };
 
-/** True on little-endian hosts: the low word of a float64 comes first in an Int32Array view. */
-const LITTLE_ENDIAN = new Int32Array(new Float64Array([-0]).buffer)[1] === (0x80000000 | 0);
-
-/** The 32-bit words of a float64 buffer (low word at 2i, high word at 2i + 1 on little-endian hosts). */
-const words = (a: Float64Array): Int32Array => new Int32Array(a.buffer, a.byteOffset, 2 * a.length);
-
-/** True when a and b share memory (the bit paths write garbage before falling back, so they need distinct buffers). */
-const overlaps = (a: Float64Array, b: Float64Array): boolean =>
-  a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
-
-/**
- * relu forward on the bits, without a data-dependent branch (random signs mispredict): keeps z where
- * its sign bit is clear, else +0. Equal to `z > 0 ? z : 0` for every finite z (−0 → +0); returns
- * false, having written garbage, when some z is ±∞ or NaN (the caller then runs the plain loop).
- */
-function reluForwardBits(z: Float64Array, y: Float64Array): boolean {
-  const zw = words(z);
-  const yw = words(y);
-  let bad = 0;
-  for (let i = 0, n = zw.length; i < n; i += 2) {
-    const hi = zw[i + 1]!;
-    const keep = ~(hi >> 31);
-    bad |= (((hi & 0x7ff00000) + 0x00100000) | 0) >>> 31;
-    yw[i] = zw[i]! & keep;
-    yw[i + 1] = hi & keep;
-  }
-  return bad === 0;
-}
-
-/**
- * relu backward on the bits: dy where z > 0 (sign clear and not ±0), else dy·0 = a zero with dy's
- * sign. Exact for finite z and dy; false (garbage written) when either holds ±∞ or NaN.
- */
-function reluBackwardBits(z: Float64Array, dy: Float64Array, dz: Float64Array): boolean {
-  const zw = words(z);
-  const gw = words(dy);
-  const dw = words(dz);
-  let bad = 0;
-  for (let i = 0, n = zw.length; i < n; i += 2) {
-    const hi = zw[i + 1]!;
-    const nz = zw[i]! | hi;
-    const pass = ~(hi >> 31) & ((nz | -nz) >> 31);
-    const ghi = gw[i + 1]!;
-    bad |= ((((hi & 0x7ff00000) + 0x00100000) | 0) >>> 31) | ((((ghi & 0x7ff00000) + 0x00100000) | 0) >>> 31);
-    dw[i] = gw[i]! & pass;
-    dw[i + 1] = (ghi & pass) | (ghi & 0x80000000 & ~pass);
-  }
-  return bad === 0;
-}
-
 /** relu: y = max(0, z), y′ = 1 where z > 0, else 0. */
 export const relu: Activation = {
   name: 'relu',
   differentiable: true,
   forward(z, y) {
     checkBuffers('relu', z, y, undefined, undefined, false, 1, false);
-    if (LITTLE_ENDIAN && !overlaps(z, y) && reluForwardBits(z, y)) return;
     for (let i = 0, n = z.length; i < n; i++) {
       const v = z[i]!;
       y[i] = v > 0 ? v : 0;
@@ -197,7 +146,6 @@ export const relu: Activation = {
   },
   backward(z, y, dy, dz) {
     checkBuffers('relu', z, y, dy, dz, true, 1, false);
-    if (LITTLE_ENDIAN && !overlaps(dz, dy) && !overlaps(dz, z) && reluBackwardBits(z, dy, dz)) return;
     // dy·1 where z > 0, else dy·0 (kept as a product: ±0, or NaN for an infinite or NaN dy).
     for (let i = 0, n = z.length; i < n; i++) {
       const g = dy[i]!;
