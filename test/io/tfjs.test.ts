@@ -13,6 +13,7 @@ import {
 } from '../../src/node/index.js';
 import type { TFJSArtifacts, TFJSArtifactsLike, Tensor } from '../../src/node/index.js';
 import { codeOf } from '../helpers/errors.js';
+import { expectFloat32Close } from '../helpers/tfjs.js';
 
 let warn: ReturnType<typeof vi.spyOn>;
 const dirs: string[] = [];
@@ -40,16 +41,6 @@ const tempDir = () => {
  * for outputs near zero, where float32 rounding of the larger sums that cancelled (ε ≈ 6e-8 each)
  * dominates any relative measure.
  */
-function expectFloat32Close(actual: ArrayLike<number>, expected: ArrayLike<number>) {
-  expect(actual.length).toBe(expected.length);
-  const bad: string[] = [];
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i]!;
-    const b = expected[i]!;
-    if (!(Math.abs(a - b) <= 1e-5 * Math.max(Math.abs(a), Math.abs(b)) + 1e-6)) bad.push(`[${i}] ${a} vs ${b}`);
-  }
-  expect(bad).toEqual([]);
-}
 
 function inputs(n: number, shape: number[], seed = 7): number[][] {
   const rng = new Random(seed);

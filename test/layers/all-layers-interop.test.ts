@@ -9,24 +9,15 @@
  * statistics are far from their initial zeros and ones.
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   Adam, AveragePooling2D, BatchNormalization, Conv1D, Conv2D, Dense, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D,
   Random, Reshape, Sequential, ZeroPadding2D, fromTFJS, tensor, toTFJS,
 } from '../../src/index.js';
 import type { Tensor, TFJSArtifacts } from '../../src/index.js';
+import { useTfjsCpu, expectFloat32Close } from '../helpers/tfjs.js';
 
-let warn: ReturnType<typeof vi.spyOn>;
-beforeAll(async () => {
-  // tfjs greets Node users once on stderr; keep the test output clean.
-  const original = console.warn.bind(console);
-  warn = vi.spyOn(console, 'warn').mockImplementation((...a: unknown[]) => {
-    if (!String(a[0]).includes('TensorFlow.js in Node.js')) original(...a);
-  });
-  await tf.setBackend('cpu');
-  await tf.ready();
-});
-afterAll(() => warn.mockRestore());
+useTfjsCpu();
 
 const bits = (a: ArrayLike<number>) => Array.from(new Uint32Array(Float64Array.from(a).buffer));
 const weightBits = (m: Sequential) => m.getWeights().map((w) => bits(w.data));
@@ -34,17 +25,6 @@ const weightsOf = (m: Sequential) => m.getWeights().map((w) => Array.from(w.data
 /** tfjs weights layer by layer (tfjs's model.getWeights() puts every trainable weight first). */
 const tfWeightsOf = (m: tf.LayersModel) => m.layers.flatMap((l) => l.getWeights()).map((w) => Array.from(w.dataSync()));
 
-/** Float32 agreement, as test/io/tfjs.test.ts: |a − b| ≤ 1e-5·max(|a|, |b|) + 1e-6. */
-function expectFloat32Close(actual: ArrayLike<number>, expected: ArrayLike<number>) {
-  expect(actual.length).toBe(expected.length);
-  const bad: string[] = [];
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i]!;
-    const b = expected[i]!;
-    if (!(Math.abs(a - b) <= 1e-5 * Math.max(Math.abs(a), Math.abs(b)) + 1e-6)) bad.push(`[${i}] ${a} vs ${b}`);
-  }
-  expect(bad).toEqual([]);
-}
 
 const INPUT = [8, 8, 1];
 

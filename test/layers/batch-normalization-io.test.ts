@@ -7,34 +7,14 @@
  * statistics as saved.
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BatchNormalization, Dense, Flatten, Random, Sequential, constant, fromTFJS, toTFJS } from '../../src/index.js';
 import type { TFJSArtifacts } from '../../src/index.js';
 import { codeOf } from '../helpers/errors.js';
+import { useTfjsCpu, expectFloat32Close } from '../helpers/tfjs.js';
 
-let warn: ReturnType<typeof vi.spyOn>;
-beforeAll(async () => {
-  // tfjs greets Node users once on stderr; keep the test output clean.
-  const original = console.warn.bind(console);
-  warn = vi.spyOn(console, 'warn').mockImplementation((...a: unknown[]) => {
-    if (!String(a[0]).includes('TensorFlow.js in Node.js')) original(...a);
-  });
-  await tf.setBackend('cpu');
-  await tf.ready();
-});
-afterAll(() => warn.mockRestore());
+useTfjsCpu();
 
-/** Float32 agreement: |a − b| ≤ 1e-5·max(|a|, |b|) + 1e-6 for every element (as test/io/tfjs.test.ts). */
-function expectFloat32Close(actual: ArrayLike<number>, expected: ArrayLike<number>) {
-  expect(actual.length).toBe(expected.length);
-  const bad: string[] = [];
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i]!;
-    const b = expected[i]!;
-    if (!(Math.abs(a - b) <= 1e-5 * Math.max(Math.abs(a), Math.abs(b)) + 1e-6)) bad.push(`[${i}] ${a} vs ${b}`);
-  }
-  expect(bad).toEqual([]);
-}
 
 const rows = (n: number, width: number, seed: number, lo = -2, hi = 3): number[][] => {
   const rng = new Random(seed);

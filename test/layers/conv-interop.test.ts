@@ -5,38 +5,19 @@
  * model built and saved by tfjs-layers → numnet — with predictions equal to float32 precision.
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   Adam, Conv1D, Conv2D, Dense, Flatten, LeakyReLU, Random, Reshape, Sequential, ZeroPadding2D, constant, fromTFJS, l1l2, l2, tensor, toTFJS,
 } from '../../src/index.js';
 import type { Tensor, TFJSArtifacts } from '../../src/index.js';
 import { codeOf, messageOf } from '../helpers/errors.js';
+import { useTfjsCpu, expectFloat32Close } from '../helpers/tfjs.js';
 
-let warn: ReturnType<typeof vi.spyOn>;
-beforeAll(async () => {
-  const original = console.warn.bind(console);
-  warn = vi.spyOn(console, 'warn').mockImplementation((...a: unknown[]) => {
-    if (!String(a[0]).includes('TensorFlow.js in Node.js')) original(...a);
-  });
-  await tf.setBackend('cpu');
-  await tf.ready();
-});
-afterAll(() => warn.mockRestore());
+useTfjsCpu();
 
 const bits = (a: ArrayLike<number>) => Array.from(new Uint32Array(Float64Array.from(a).buffer));
 const weightBits = (m: Sequential) => m.getWeights().map((w) => bits(w.data));
 
-/** Float32 agreement, as test/io/tfjs.test.ts: |a − b| ≤ 1e-5·max(|a|, |b|) + 1e-6. */
-function expectFloat32Close(actual: ArrayLike<number>, expected: ArrayLike<number>) {
-  expect(actual.length).toBe(expected.length);
-  const bad: string[] = [];
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i]!;
-    const b = expected[i]!;
-    if (!(Math.abs(a - b) <= 1e-5 * Math.max(Math.abs(a), Math.abs(b)) + 1e-6)) bad.push(`[${i}] ${a} vs ${b}`);
-  }
-  expect(bad).toEqual([]);
-}
 
 /** n samples of `shape`, uniform in [−1, 1) from `seed`. */
 function batch(n: number, shape: number[], seed: number): Tensor {
