@@ -6,8 +6,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Adagrad, Adam, Dense, LeakyReLU, RMSprop, Random, SGD, Sequential } from '../src/index.js';
-import { SURFACES, plotActivations, plotHistory, plotOptimizerPaths } from '../src/plot/index.js';
+import { Adagrad, Adam, Conv2D, Dense, Dropout, Flatten, LeakyReLU, MaxPooling2D, RMSprop, Random, SGD, Sequential, reshape } from '../src/index.js';
+import { SURFACES, plotActivations, plotFeatureMaps, plotFilters, plotHistory, plotOptimizerPaths } from '../src/plot/index.js';
+import { loadMnist } from '../examples/lib/mnist.js';
 
 /** Where the images go. */
 export const IMAGES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'images');
@@ -24,6 +25,33 @@ function noisyXor(seed: number): { x: number[][]; y: number[][] } {
     y.push([rng.next() < 0.1 ? 1 - label : label]);
   }
   return { x, y };
+}
+
+/**
+ * The network of examples/mnist-cnn.ts trained for 1 epoch on 2,000 digits, without the example's
+ * shifts (a few seconds; the example trains 10 epochs on 8,000): its first layer's filters, and
+ * what they make of the first held-out digit.
+ */
+async function cnnImages(images: Record<string, string>): Promise<void> {
+  const { xTrain, yTrain, xTest } = loadMnist(1, 2000, 2000);
+  const model = new Sequential([
+    new Conv2D({ filters: 16, kernelSize: 5, activation: 'relu', inputShape: [28, 28, 1] }),
+    new MaxPooling2D({ poolSize: 2 }),
+    new Conv2D({ filters: 32, kernelSize: 5, activation: 'relu' }),
+    new MaxPooling2D({ poolSize: 2 }),
+    new Flatten(),
+    new Dropout({ rate: 0.25 }),
+    new Dense({ units: 10, activation: 'softmax' }),
+  ], { seed: 1 });
+  model.compile({ optimizer: new Adam({ learningRate: 0.002 }), loss: 'categoricalCrossentropy', metrics: ['acc'] });
+  await model.fit(reshape(xTrain, [2000, 28, 28, 1]), yTrain, { epochs: 1, batchSize: 32 });
+  images['cnn-filters.svg'] = plotFilters(model, {
+    title: 'The 16 first-layer filters (5×5) of examples/mnist-cnn.ts, 1 epoch on 2,000 digits',
+  });
+  const digit = reshape(xTest.slice(0, 1), [28, 28, 1]);
+  images['cnn-feature-maps.svg'] = plotFeatureMaps(model, digit, {
+    title: 'A held-out digit and its 16 feature maps after the first Conv2D (5×5, ReLU)',
+  });
 }
 
 /** Every image, by file name. */
@@ -88,6 +116,7 @@ export async function renderImages(): Promise<Record<string, string>> {
     ],
     { steps: 300 },
   );
+  await cnnImages(images);
   return images;
 }
 

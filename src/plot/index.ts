@@ -6,6 +6,8 @@
  * - {@link plotActivations}: activation functions and their derivatives.
  * - {@link plotOptimizerPaths}: the paths real numnet optimizers take on a 2-D loss surface,
  *   over its contour lines (the pictures of cs231n that the course slides show).
+ * - {@link plotFilters}: the kernels of a Conv2D layer as heat maps.
+ * - {@link plotFeatureMaps}: one image's feature maps after a layer ({@link featureMaps} computes them).
  *
  * Output is deterministic: the same arguments give the same bytes.
  * @packageDocumentation
@@ -17,3 +19,5 @@ export { SURFACES, type LossSurface } from './surfaces.js';
 export {
   optimizerPath, plotOptimizerPaths, type OptimizerEntry, type OptimizerPath, type PlotOptimizerPathsOptions,
 } from './optimizer-paths.js';
+export { plotFilters, type PlotFiltersOptions } from './filters.js';
+export { featureMaps, plotFeatureMaps, type FeatureMapsOptions, type PlotFeatureMapsOptions } from './feature-maps.js';
