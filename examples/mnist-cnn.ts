@@ -12,7 +12,7 @@
  * held-out accuracy after the 10 epochs is at least 98% (the MLP's is about 93%), with 18,378
  * weights, fewer than the MLP's 79,510. About two minutes. Run: npx tsx examples/mnist-cnn.ts
  *
- * NUMNET_FAST=1 (what test/examples.test.ts runs): 2,000 training digits, 3 epochs, and the claim
+ * NUMNET_FAST=1 (what test/course/examples.test.ts runs): 2,000 training digits, 3 epochs, and the claim
  * is 90% on the same 2,000 held-out digits.
  */
 import {

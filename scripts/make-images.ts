@@ -1,6 +1,6 @@
 /**
  * Writes the pictures of docs/ (docs/images/*.svg) with `numnet/plot`, from fixed seeds, so the
- * same code gives the same bytes (test/images.test.ts checks that the committed files are what
+ * same code gives the same bytes (test/plot/images.test.ts checks that the committed files are what
  * this script makes). Run: npx tsx scripts/make-images.ts   (`--check` compares instead of writing.)
  */
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -3,7 +3,7 @@
  * `check`, which throws when a claim an example prints is false.
  */
 
-/** True when the examples run in their quick mode (`NUMNET_FAST=1`, as test/examples.test.ts sets). */
+/** True when the examples run in their quick mode (`NUMNET_FAST=1`, as test/course/examples.test.ts sets). */
 export const FAST = process.env.NUMNET_FAST === '1';
 
 /** Throws unless `cond` holds; prints the claim when it does. */

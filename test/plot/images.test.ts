@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { IMAGES_DIR, renderImages } from '../scripts/make-images.js';
+import { IMAGES_DIR, renderImages } from '../../scripts/make-images.js';
 
 describe('docs/images', () => {
   it('the generator reproduces every committed SVG byte for byte, and there is no other', async () => {

@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const examples = readdirSync(resolve(root, 'examples')).filter((f) => f.endsWith('.ts') && f !== 'demo.ts');
 
 describe('examples', () => {

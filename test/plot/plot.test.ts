@@ -7,12 +7,12 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ACTIVATIONS, Adam, LeakyReLU, NumnetError, SGD, numericalGradient } from '../src/index.js';
+import { ACTIVATIONS, Adam, LeakyReLU, NumnetError, SGD, numericalGradient } from '../../src/index.js';
 import {
   SURFACES, optimizerPath, plotActivations, plotHistory, plotOptimizerPaths, type LossSurface,
-} from '../src/plot/index.js';
+} from '../../src/plot/index.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Parses the SVG as XML (a strict subset: elements, quoted attributes, text, entities); returns the element names. */
 function checkXml(svg: string): string[] {
@@ -115,7 +115,7 @@ describe('plotHistory', () => {
 
   it('is deterministic, and takes a History from fit', async () => {
     expect(plotHistory(history)).toBe(plotHistory(history));
-    const { Sequential, Dense } = await import('../src/index.js');
+    const { Sequential, Dense } = await import('../../src/index.js');
     const model = new Sequential([new Dense({ units: 1, activation: 'sigmoid', inputShape: [2] })], { seed: 1 });
     model.compile({ optimizer: 'sgd', loss: 'binaryCrossentropy', metrics: ['acc'] });
     const h = await model.fit([[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 1], { epochs: 3, validationSplit: 0.25 });
