@@ -1,4 +1,4 @@
-import { describe, NumnetError, ownValue } from '../errors.js';
+import { describe, NumnetError, ownValue, checkOptions } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Callback, Logs } from './callback.js';
 
@@ -61,9 +61,9 @@ export class EarlyStopping extends Callback {
 
   constructor(config: EarlyStoppingConfig = {}) {
     super();
-    if (config === null || typeof config !== 'object') {
-      throw new NumnetError('INVALID_ARGUMENT', `EarlyStopping options must be an object, got ${describe(config)}`);
-    }
+    // A plain object of known keys only: a misspelt or snake_case key (restore_best_weights) is an
+    // error naming the options, never silently ignored.
+    config = checkOptions(config, ['monitor', 'minDelta', 'patience', 'mode', 'baseline', 'restoreBestWeights', 'startFromEpoch'], 'EarlyStopping');
     this.monitor = monitorOption(config.monitor, 'EarlyStopping');
     this.minDelta = nonNegative(config.minDelta ?? 0, 'EarlyStopping minDelta', false);
     this.patience = nonNegative(config.patience ?? 0, 'EarlyStopping patience', true);

@@ -1,4 +1,4 @@
-import { describe, NumnetError, ownValue } from '../errors.js';
+import { describe, NumnetError, ownValue, checkOptions } from '../errors.js';
 import { Callback, Logs, numericLearningRate } from './callback.js';
 
 /** Options of `ReduceLROnPlateau` (Keras's, in camelCase). */
@@ -56,9 +56,9 @@ export class ReduceLROnPlateau extends Callback {
 
   constructor(config: ReduceLROnPlateauConfig = {}) {
     super();
-    if (config === null || typeof config !== 'object') {
-      throw new NumnetError('INVALID_ARGUMENT', `ReduceLROnPlateau options must be an object, got ${describe(config)}`);
-    }
+    // A plain object of known keys only: a misspelt or snake_case key (restore_best_weights) is an
+    // error naming the options, never silently ignored.
+    config = checkOptions(config, ['monitor', 'factor', 'patience', 'mode', 'minDelta', 'cooldown', 'minLr'], 'ReduceLROnPlateau');
     const monitor = config.monitor ?? 'val_loss';
     if (typeof monitor !== 'string' || monitor === '') {
       throw new NumnetError('INVALID_ARGUMENT', `ReduceLROnPlateau monitor must be a logs key such as 'val_loss', got ${describe(monitor)}`);

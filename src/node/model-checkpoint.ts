@@ -1,5 +1,5 @@
 import { Callback, Logs } from '../callbacks/callback.js';
-import { NumnetError, describe, ownValue } from '../errors.js';
+import { NumnetError, describe, ownValue, isPlainObject } from '../errors.js';
 import type { Sequential } from '../models/sequential.js';
 import { SaveFormat, save } from './save.js';
 
@@ -64,8 +64,8 @@ export class ModelCheckpoint extends Callback {
     if (typeof filepath !== 'string' || filepath === '') {
       throw new NumnetError('INVALID_ARGUMENT', `ModelCheckpoint filepath must be a directory name, got ${describe(filepath)}`);
     }
-    if (config === null || typeof config !== 'object') {
-      throw new NumnetError('INVALID_ARGUMENT', `ModelCheckpoint options must be an object, got ${describe(config)}`);
+    if (!isPlainObject(config as unknown)) {
+      throw new NumnetError('INVALID_ARGUMENT', `ModelCheckpoint options must be a plain object, got ${describe(config)}`);
     }
     const known = ['monitor', 'saveBestOnly', 'mode', 'format', 'initialValueThreshold', 'verbose'];
     for (const k of Object.keys(config)) {

@@ -4,7 +4,7 @@
  * @internal
  * @module
  */
-import { NumnetError, describe } from '../errors.js';
+import { describe, isPlainObject, NumnetError } from '../errors.js';
 
 /** The title, or `fallback` when it is undefined. */
 export function checkTitle(title: unknown, fallback: string): string {
@@ -15,8 +15,8 @@ export function checkTitle(title: unknown, fallback: string): string {
 
 /** Refuses options that are not an object. */
 export function checkOptions(options: unknown, who: string): void {
-  if (options === null || typeof options !== 'object') {
-    throw new NumnetError('INVALID_ARGUMENT', `${who}: options must be an object, got ${describe(options)}`);
+  if (!isPlainObject(options)) {
+    throw new NumnetError('INVALID_ARGUMENT', `${who}: options must be a plain object, got ${describe(options)}`);
   }
 }
 

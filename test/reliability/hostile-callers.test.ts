@@ -179,3 +179,23 @@ describe('a saved model cannot hold more than MAX_LAYERS layers', () => {
     expect(Date.now() - t0).toBeLessThan(5000);
   });
 });
+
+describe('callback and plot options are plain objects of known keys', () => {
+  it.each([
+    ['EarlyStopping', (o: unknown) => new EarlyStopping(o as never)],
+    ['ReduceLROnPlateau', (o: unknown) => new ReduceLROnPlateau(o as never)],
+    ['ModelCheckpoint', (o: unknown) => new ModelCheckpoint(join(dir, 'opts'), o as never)],
+  ])('%s refuses a Map, an array, a class instance and an unknown (or snake_case) key', (_name, make) => {
+    for (const bad of [new Map([['patience', 1]]), [], new (class O { patience = 1; })(), { restore_best_weights: true }, { patiance: 2 }]) {
+      expect(() => make(bad)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    }
+  });
+
+  it('plots refuse options that are not plain objects', async () => {
+    const { plotHistory, plotActivations } = await import('../../src/plot/index.js');
+    for (const bad of [new Map(), [], new (class O {})()]) {
+      expect(() => plotHistory({ history: { loss: [1, 0.5] } } as never, bad as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+      expect(() => plotActivations(['relu'], bad as never)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    }
+  });
+});
