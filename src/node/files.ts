@@ -40,29 +40,32 @@ export async function fsStep<T>(what: string, f: () => Promise<T>): Promise<T> {
  * level is tried at most twice, so a failure comes back at once.
  */
 export async function makeDirectory(dir: string): Promise<void> {
-  await fsStep(`create the directory ${dir}`, () => makeLevel(resolve(dir)));
+  const problem = await fsStep(`create the directory ${dir}`, () => makeLevel(resolve(dir)));
+  if (problem) throw new NumnetError('INVALID_ARGUMENT', `save(): could not create the directory ${dir}: ${problem}`);
 }
 
-async function makeLevel(dir: string): Promise<void> {
+/** Creates `dir` (and its missing parents); undefined when done, else what went wrong. */
+async function makeLevel(dir: string): Promise<string | undefined> {
   const first = await tryMkdir(dir);
-  if (first !== 'ENOENT') return;
+  if (first !== 'ENOENT') return first;
   const parent = dirname(dir);
-  if (parent === dir) throw new Error(`${dir} does not exist`);
-  await makeLevel(parent);
-  if ((await tryMkdir(dir)) === 'ENOENT') throw new Error(`ENOENT: the system refuses to create ${dir} in the existing directory ${parent}`);
+  if (parent === dir) return `${dir} does not exist`;
+  const above = await makeLevel(parent);
+  if (above) return above;
+  const again = await tryMkdir(dir);
+  return again === 'ENOENT' ? `ENOENT: the system refuses to create ${dir} in the existing directory ${parent}` : again;
 }
 
-/** mkdir of one level: done (or already a directory), 'ENOENT' (a parent is missing), or throws. */
-async function tryMkdir(dir: string): Promise<'done' | 'ENOENT'> {
+/** mkdir of one level: undefined (done, or already a directory), 'ENOENT' (a parent is missing), a problem, or throws. */
+async function tryMkdir(dir: string): Promise<string | undefined> {
   try {
     await mkdir(dir);
-    return 'done';
+    return undefined;
   } catch (e) {
     if (errno(e) === 'ENOENT') return 'ENOENT';
     if (errno(e) !== 'EEXIST') throw e;
     const info = await stat(dir).catch(() => undefined);
-    if (!info?.isDirectory()) throw new Error(`${dir} exists and is not a directory`);
-    return 'done';
+    return info?.isDirectory() ? undefined : `${dir} exists and is not a directory`;
   }
 }
 
