@@ -47,8 +47,8 @@ export class EarlyStopping extends Callback {
   readonly restoreBestWeights: boolean;
   /** Epochs ignored before monitoring starts. */
   readonly startFromEpoch: number;
-  /** The best value seen so far (±Infinity before any). */
-  best = Infinity;
+  /** The best value seen so far; undefined before the first, which is always the best (as Keras 3). */
+  best: number | undefined = undefined;
   /** The epoch of `best` (or of the saved weights). */
   bestEpoch = 0;
   /** The epoch at which this callback stopped training; 0 if it did not. */
@@ -84,7 +84,6 @@ export class EarlyStopping extends Callback {
         `EarlyStopping restoreBestWeights must be true or false, got ${describe(config.restoreBestWeights)}`,
       );
     }
-    this.best = this.mode === 'min' ? Infinity : -Infinity;
   }
 
   /** Resets the patience count and the best value. */
@@ -93,7 +92,7 @@ export class EarlyStopping extends Callback {
     this.stoppedEpoch = 0;
     this.bestEpoch = 0;
     this.bestWeights = undefined;
-    this.best = this.mode === 'min' ? Infinity : -Infinity;
+    this.best = undefined;
     this.warned = false;
   }
 
@@ -133,7 +132,9 @@ export class EarlyStopping extends Callback {
     if (this.restoreBestWeights && this.bestWeights) this.model!.setWeights(this.bestWeights);
   }
 
-  private improves(value: number, reference: number): boolean {
+  /** Keras 3's _is_improvement: always true against no reference (the first value is the best). */
+  private improves(value: number, reference: number | undefined): boolean {
+    if (reference === undefined) return true;
     return this.mode === 'min' ? value + this.minDelta < reference : value - this.minDelta > reference;
   }
 }

@@ -38,3 +38,23 @@ describe('regularizers (keras/src/regularizers/regularizers.py)', () => {
     expect(l1l2({ l1: 0.5 }).penalty(Float64Array.of(3, -4))).toBe(3.5);
   });
 });
+
+describe('EarlyStopping (keras/src/callbacks/early_stopping.py: best = None, _is_improvement(v, None) is True)', () => {
+  it('the first monitored value is always the best, even +Infinity: values [inf, inf, 5] with patience 2 do not stop', async () => {
+    const { EarlyStopping } = await import('../../src/index.js');
+    const es = new EarlyStopping({ monitor: 'loss', patience: 2 });
+    const model = { stopTraining: false } as never;
+    es.setModel(model);
+    es.onTrainBegin();
+    expect(es.best).toBeUndefined();
+    es.onEpochEnd(0, { loss: Infinity });
+    expect(es.best).toBe(Infinity); // Keras: best = inf, wait = 0
+    es.onEpochEnd(1, { loss: Infinity }); // wait 1 < patience 2
+    expect((model as { stopTraining: boolean }).stopTraining).toBe(false);
+    es.onEpochEnd(2, { loss: 5 }); // 5 < inf: an improvement, wait 0
+    expect((model as { stopTraining: boolean }).stopTraining).toBe(false);
+    expect(es.best).toBe(5);
+    // (With best starting at +Infinity, the first inf did not improve and counted against patience:
+    // training stopped at epoch 1.)
+  });
+});
