@@ -1,0 +1,66 @@
+import type { Random } from '../random.js';
+import type { PoolGeometry, PoolPadding } from '../tensor/pool.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { Layer, layerOptions } from './layer.js';
+import { POOLING_KEYS, Pooling2DConfig, checkChannelsLast, imageGeometry, paddingOption, sizePair } from './pooling.js';
+import type { LayerSpec } from './spec.js';
+
+/**
+ * What MaxPooling2D and AveragePooling2D share: the options (poolSize, strides = poolSize,
+ * padding), the geometry built from the input shape, the config and the spec. Each subclass is its
+ * forward and backward only.
+ */
+export abstract class Pooling2D extends Layer {
+  /** The window [height, width]. */
+  readonly poolSize: [number, number];
+  /** The step between windows [down, across]. */
+  readonly strides: [number, number];
+  /** 'valid' or 'same'. */
+  readonly padding: PoolPadding;
+  protected g: PoolGeometry | undefined;
+  protected inputSample: number[] = [];
+  protected out: Tensor | undefined;
+
+  constructor(config: Pooling2DConfig, className: string) {
+    super(layerOptions(config, POOLING_KEYS, className));
+    this.poolSize = sizePair(config.poolSize ?? 2, `${className}: poolSize`);
+    this.strides = sizePair(config.strides ?? this.poolSize, `${className}: strides`);
+    this.padding = paddingOption(config.padding, `${className}: padding`);
+  }
+
+  override build(inputShape: number[], rng: Random): void {
+    this.checkBuild(inputShape, rng);
+    const g = (this.g = imageGeometry(this, inputShape, this.poolSize, this.strides, this.padding));
+    this.inputSample = inputShape.slice();
+    this.outputShape = [g.outH, g.outW, g.channels];
+    this.built = true;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), poolSize: this.poolSize.slice(), strides: this.strides.slice(), padding: this.padding };
+  }
+}
+
+/** The spec of a Pooling2D class: the same keys, shapes and TF.js mapping (`pool_size`, `strides`, `padding`). */
+export function pooling2DSpec<L extends Pooling2D>(className: string, make: (config: Pooling2DConfig) => L): LayerSpec<L> {
+  return {
+    className,
+    keys: POOLING_KEYS,
+    fromConfig: (c) => make(c as Pooling2DConfig),
+    toConfig: (l) => l.getConfig(),
+    shapes: (l, s) => {
+      const g = imageGeometry(l, s, l.poolSize, l.strides, l.padding);
+      return { outputShape: [g.outH, g.outW, g.channels], weights: [] };
+    },
+    tfjs: {
+      className,
+      toConfig: (l, { base }) => [
+        { class_name: className, config: { pool_size: l.poolSize.slice(), padding: l.padding, strides: l.strides.slice(), data_format: 'channels_last', ...base } },
+      ],
+      fromConfig(c) {
+        checkChannelsLast(c);
+        return make({ ...c.base, poolSize: c.get('pool_size') as number, strides: c.get('strides') as number, padding: c.get('padding') as PoolPadding });
+      },
+    },
+  };
+}
