@@ -23,7 +23,7 @@ export { ACTIVATIONS, getActivation, activate, activationGradient } from './acti
 export type { Activation as ActivationFunction } from './activations/activations.js';
 
 export { Layer } from './layers/layer.js';
-export type { LayerConfig, Parameter } from './layers/layer.js';
+export type { LayerConfig, LayerShapes, Parameter, PreparedBuild, WeightShape } from './layers/layer.js';
 export * from './layers/index.js';
 export {
   getInitializer, glorotUniform, glorotNormal, heUniform, heNormal, lecunNormal, constant,

@@ -71,6 +71,8 @@ export interface NumnetModelJSON {
     };
     /** The metric names. */
     metrics: string[];
+    /** The weighted metric names (written only when there are some). */
+    weightedMetrics?: string[];
   };
   /** Every weight in `getWeights()` order; empty while the model is not built. */
   weights: WeightJSON[];
@@ -93,6 +95,14 @@ export interface NumnetModelJSON {
 /** Builds the Sequential (passed in, and described by the interfaces below, so this module does not import the model's). */
 export type SequentialFactory<M extends LoadableModel = LoadableModel> = (layers: Layer[], options: { seed?: number; name?: string }) => M;
 
+/** A saved compile config, resolved: what loading passes to `compile`. */
+export interface CompileJSON {
+  optimizer: Optimizer;
+  loss: Loss;
+  metrics: string[];
+  weightedMetrics?: string[];
+}
+
 /** What saving reads from a model (a Sequential). */
 export interface SavableModel {
   readonly name: string;
@@ -100,7 +110,7 @@ export interface SavableModel {
   readonly built: boolean;
   readonly parameters: readonly Parameter[];
   getInputShape(): number[] | undefined;
-  getCompileConfig(): { optimizer: Optimizer; loss: Loss; metrics: (string | Metric)[] } | undefined;
+  getCompileConfig(): { optimizer: Optimizer; loss: Loss; metrics: (string | Metric)[]; weightedMetrics: (string | Metric)[] } | undefined;
   getRandomState(): RandomState;
 }
 
@@ -108,6 +118,6 @@ export interface SavableModel {
 export interface LoadableModel {
   readonly layers: readonly Layer[];
   setWeights(weights: Tensor[]): void;
-  compile(config: { optimizer: Optimizer; loss: Loss; metrics: string[] }): void;
+  compile(config: CompileJSON): void;
   setRandomState(state: RandomState): void;
 }

@@ -10,7 +10,7 @@ import { Random, RandomState } from '../random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { base64ToFloat64, float64ToBase64 } from './base64.js';
 import { FormatReader, fmtShape, product, sameShape } from './format.js';
-import { LoadableModel, NUMNET_FORMAT, NUMNET_FORMAT_VERSION, NumnetModelJSON, SavableModel, SequentialFactory } from './native-format.js';
+import { CompileJSON, LoadableModel, NUMNET_FORMAT, NUMNET_FORMAT_VERSION, NumnetModelJSON, SavableModel, SequentialFactory } from './native-format.js';
 
 export { NUMNET_FORMAT, NUMNET_FORMAT_VERSION } from './native-format.js';
 export type { LayerJSON, LoadableModel, NumnetModelJSON, SavableModel, SequentialFactory, WeightJSON } from './native-format.js';
@@ -52,6 +52,7 @@ export function modelToJSON(model: SavableModel, registry: LayerRegistry = built
       optimizer: optimizerToConfig(compiled.optimizer),
       loss: lossToConfig(compiled.loss),
       metrics: compiled.metrics.map(metricToName),
+      ...(compiled.weightedMetrics.length ? { weightedMetrics: compiled.weightedMetrics.map(metricToName) } : {}),
     };
     json.optimizerState = optimizerStateToJSON(compiled.optimizer, model.built ? model.parameters : []);
   }
@@ -159,12 +160,12 @@ function readModel<M extends LoadableModel>(r: FormatReader, input: unknown, con
   const top = readTop(r, input);
   const { name, layers } = readLayers(r, top, registry);
   // The weights the layers will build, checked against the saved ones.
-  const expected = expectedWeights(r, layers, registry);
+  const expected = expectedWeights(r, layers);
   const weights = readWeights(r, top, expected, layers);
 
   // Compile config, optimizer state.
-  let compile: { optimizer: Optimizer; loss: Loss; metrics: string[] } | undefined;
-  if (top.compileConfig !== undefined) compile = readCompileConfig(r, top.compileConfig, layers, expected, registry);
+  let compile: CompileJSON | undefined;
+  if (top.compileConfig !== undefined) compile = readCompileConfig(r, top.compileConfig, layers, expected);
   let optimizerState: { iterations: number; slots: Record<string, Float64Array>[] } | undefined;
   if (top.optimizerState !== undefined) {
     if (!compile) throw r.error('optimizerState', 'is given without a compileConfig');
@@ -275,28 +276,22 @@ function readWeights(r: FormatReader, top: Record<string, unknown>, expected: We
 }
 
 /** The full names and shapes of the weights `layers` will build, or [] while there is no input shape. */
-function expectedWeights(r: FormatReader, layers: Layer[], registry: LayerRegistry): WeightShape[] {
+function expectedWeights(r: FormatReader, layers: Layer[]): WeightShape[] {
   const first = layers[0];
   if (!first?.inputShape) return [];
   let shape: readonly number[] = first.inputShape;
   const out: WeightShape[] = [];
   layers.forEach((l, i) => {
-    const s = r.wrap(`modelConfig.layers[${i}]`, () => registry.spec(l.className).shapes(l, shape));
+    const s = r.wrap(`modelConfig.layers[${i}]`, () => l.shapes(shape));
     for (const w of s.weights) out.push({ ...w, name: `${l.name}/${w.name}` });
     shape = s.outputShape;
   });
   return out;
 }
 
-function readCompileConfig(
-  r: FormatReader,
-  cc: unknown,
-  layers: Layer[],
-  expected: WeightShape[],
-  registry: LayerRegistry,
-): { optimizer: Optimizer; loss: Loss; metrics: string[] } {
+function readCompileConfig(r: FormatReader, cc: unknown, layers: Layer[], expected: WeightShape[]): CompileJSON {
   const c = r.object(cc, 'compileConfig');
-  r.onlyKeys(c, ['optimizer', 'loss', 'metrics'], 'compileConfig');
+  r.onlyKeys(c, ['optimizer', 'loss', 'metrics', 'weightedMetrics'], 'compileConfig');
   const optimizer = readOptimizer(r, r.required(c, 'optimizer', 'compileConfig'));
   const lo = r.object(r.required(c, 'loss', 'compileConfig'), 'compileConfig.loss');
   r.onlyKeys(lo, ['name', 'config'], 'compileConfig.loss');
@@ -309,16 +304,19 @@ function readCompileConfig(
     throw r.error('compileConfig.loss.config.fromLogits', `must be true or false, got ${describe(lossConfig.fromLogits)}`);
   }
   const loss = r.wrap('compileConfig.loss.config', () => new entry.type(lossConfig as never));
-  const metrics = r.array(c.metrics ?? [], 'compileConfig.metrics').map((m, i) => r.string(m, `compileConfig.metrics[${i}]`));
+  const names = (key: 'metrics' | 'weightedMetrics') => r.array(c[key] ?? [], `compileConfig.${key}`).map((m, i) => r.string(m, `compileConfig.${key}[${i}]`));
+  const metrics = names('metrics');
+  const weightedMetrics = names('weightedMetrics');
   // The output width decides what 'acc' means; it is known when the model has an input shape.
   let units = 0;
   if (expected.length || layers[0]?.inputShape) {
     let shape: readonly number[] = layers[0]!.inputShape!;
-    for (const l of layers) shape = registry.spec(l.className).shapes(l, shape).outputShape;
+    for (const l of layers) shape = l.shapes(shape).outputShape;
     units = product(shape);
   }
   metrics.forEach((m, i) => r.wrap(`compileConfig.metrics[${i}]`, () => getMetric(m, loss, units)));
-  return { optimizer, loss, metrics };
+  weightedMetrics.forEach((m, i) => r.wrap(`compileConfig.weightedMetrics[${i}]`, () => getMetric(m, loss, units)));
+  return { optimizer, loss, metrics, ...(weightedMetrics.length ? { weightedMetrics } : {}) };
 }
 
 function readOptimizer(r: FormatReader, v: unknown): Optimizer {

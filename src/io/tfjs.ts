@@ -130,7 +130,7 @@ function toTFJSArtifacts(model: Sequential, registry: LayerRegistry): TFJSArtifa
       throw new NumnetError('INVALID_ARGUMENT', `${where} is not a built-in layer class; TF.js export takes ${exportable.join(', ')}`);
     }
     layers.push(...spec.tfjs.toConfig(layer, { where, inputShape: sample, base: { name: layer.name, trainable: true }, uniqueName }));
-    for (const w of spec.shapes(layer, sample).weights) {
+    for (const w of layer.shapes(sample).weights) {
       const p = layer.params.find((q) => q.name === `${layer.name}/${w.name}`);
       if (!p) throw new NumnetError('INVALID_ARGUMENT', `${where} has no built weight ${w.name}`);
       weights.add(`${layer.name}/${spec.tfjs.weights?.[w.name] ?? w.name}`, p.value.data, p.value.shape);
@@ -249,7 +249,7 @@ function readTFJS(r: FormatReader, artifacts: TFJSArtifactsLike, registry: Layer
   let shape: readonly number[] = inputShape;
   layers.forEach((l) => {
     const spec = registry.spec(l.className);
-    const s = r.wrap(`layer ${l.name}`, () => spec.shapes(l, shape));
+    const s = r.wrap(`layer ${l.name}`, () => l.shapes(shape));
     for (const w of s.weights) expected.push({ ...w, name: `${l.name}/${spec.tfjs?.weights?.[w.name] ?? w.name}` });
     shape = s.outputShape;
   });

@@ -4,7 +4,7 @@ import { activationToTFJS } from '../io/tfjs-config.js';
 import { Tensor } from '../tensor/tensor.js';
 import { activationName } from './config.js';
 import { Layer, LayerConfig, layerOptions } from './layer.js';
-import { LayerSpec, sameShape } from './spec.js';
+import type { LayerSpec } from './spec.js';
 
 /** Applies an activation y = φ(x) element-wise (softmax: over the last axis). No weights. */
 export class Activation extends Layer {
@@ -14,7 +14,6 @@ export class Activation extends Layer {
     keys: ['activation'],
     fromConfig: (c) => new Activation(c as unknown as LayerConfig & { activation: string }),
     toConfig: (a) => ({ ...a.getConfig(), activation: activationName(a.activation, `layer ${a.name}: activation`) }),
-    shapes: sameShape,
     tfjs: {
       className: 'Activation',
       // TF.js has no leakyRelu activation string: it is written as a LeakyReLU layer of slope 0.01.
@@ -44,8 +43,7 @@ export class Activation extends Layer {
     return this.activation;
   }
 
-  forward(x: Tensor, _training: boolean): Tensor {
-    this.checkInput(x, this.outputShape);
+  protected call(x: Tensor, _training: boolean): Tensor {
     const y = this.buffer('y', x.shape);
     this.activation.forward(x.data, y.data, x.shape[x.rank - 1]!);
     this.x = x;
@@ -53,8 +51,7 @@ export class Activation extends Layer {
     return y;
   }
 
-  backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
-    this.checkGradient(dy, this.y);
+  protected callBackward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
     if (!needInputGradient) return undefined;
     const x = this.x!;
     const dx = this.buffer('dx', x.shape);
@@ -62,8 +59,7 @@ export class Activation extends Layer {
     return dx;
   }
 
-  override backwardFromPreActivation(dz: Tensor, needInputGradient: boolean): Tensor | undefined {
-    this.checkGradient(dz, this.y, 'backwardFromPreActivation()');
+  protected override callBackwardFromPreActivation(dz: Tensor, needInputGradient: boolean): Tensor | undefined {
     return needInputGradient ? dz : undefined;
   }
 
@@ -87,7 +83,6 @@ export class LeakyReLU extends Activation {
     keys: ['alpha'],
     fromConfig: (c) => new LeakyReLU(c as LayerConfig & { alpha?: number }),
     toConfig: (l) => l.getConfig(),
-    shapes: sameShape,
     tfjs: {
       className: 'LeakyReLU',
       toConfig: (l, { base }) => [{ class_name: 'LeakyReLU', config: { alpha: l.alpha, ...base } }],
@@ -119,7 +114,6 @@ export class ELU extends Activation {
     keys: ['alpha'],
     fromConfig: (c) => new ELU(c as LayerConfig & { alpha?: number }),
     toConfig: (l) => l.getConfig(),
-    shapes: sameShape,
     tfjs: {
       className: 'ELU',
       toConfig({ alpha }, { where, base }) {

@@ -22,16 +22,14 @@ export class AveragePooling2D extends Pooling2D {
     super(config, 'AveragePooling2D');
   }
 
-  forward(x: Tensor, _training: boolean): Tensor {
-    this.checkInput(x, this.inputSample);
+  protected call(x: Tensor, _training: boolean): Tensor {
     const rows = x.shape[0]!;
     const y = this.batchBuffer('y', rows, this.outputShape);
     avgPoolForward(x.data, y.data, rows, this.g!);
-    return (this.out = y);
+    return y;
   }
 
-  backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
-    this.checkGradient(dy, this.out);
+  protected callBackward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
     if (!needInputGradient) return undefined;
     const rows = dy.shape[0]!;
     const dx = this.batchBuffer('dx', rows, this.inputSample);

@@ -5,8 +5,8 @@ import { Random } from '../random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { initializerConfig, initializerFromConfig } from './config.js';
 import { Initializer, InitializerSpec, getInitializer } from './initializers.js';
-import { Layer, LayerConfig, Parameter, layerOptions } from './layer.js';
-import type { LayerSpec, WeightShape } from './spec.js';
+import { Layer, LayerConfig, LayerShapes, Parameter, WeightShape, layerOptions } from './layer.js';
+import type { LayerSpec } from './spec.js';
 
 /** The options of {@link BatchNormalization} (Keras's names and defaults). */
 export interface BatchNormalizationConfig extends LayerConfig {
@@ -78,7 +78,6 @@ export class BatchNormalization extends Layer {
       for (const k of INITIALIZER_KEYS) c[k] = initializerConfig(l[k], `layer ${l.name}: ${k}`);
       return c;
     },
-    shapes: (l, s) => ({ outputShape: s.slice(), weights: l.weightShapes(l.channelsOf(s, 'SHAPE_MISMATCH')) }),
     tfjs: {
       className: 'BatchNormalization',
       weights: { movingMean: 'moving_mean', movingVariance: 'moving_variance' },
@@ -160,11 +159,11 @@ export class BatchNormalization extends Layer {
 
   /**
    * The number of channels of samples of shape `sample` (its last axis). INVALID_ARGUMENT when
-   * `axis` is a positive index that is not the last axis of [batch, …sample]; `code` otherwise.
+   * `axis` is a positive index that is not the last axis of [batch, …sample].
    */
-  private channelsOf(sample: readonly number[], code: 'SHAPE_MISMATCH' | 'INVALID_ARGUMENT'): number {
+  private channelsOf(sample: readonly number[]): number {
     if (!Array.isArray(sample) || sample.length === 0) {
-      throw new NumnetError(code, `BatchNormalization layer ${this.name} takes samples with a channel axis, got ${Array.isArray(sample) ? fmtShape(sample) : describe(sample)}`);
+      throw new NumnetError('SHAPE_MISMATCH', `BatchNormalization layer ${this.name} takes samples with a channel axis, got ${Array.isArray(sample) ? fmtShape(sample) : describe(sample)}`);
     }
     if (this.axis !== -1 && this.axis !== sample.length) {
       throw new NumnetError(
@@ -175,36 +174,37 @@ export class BatchNormalization extends Layer {
     return sample[sample.length - 1]!;
   }
 
-  /** The weights for `channels` channels, in build order. */
-  private weightShapes(channels: number): WeightShape[] {
+  /** The weights for the channels of `inputShape`, in build order; the output keeps the input's shape. */
+  protected override computeShapes(inputShape: readonly number[]): LayerShapes {
+    const c = this.channelsOf(inputShape);
     const w: WeightShape[] = [];
-    if (this.scale) w.push({ name: 'gamma', shape: [channels] });
-    if (this.center) w.push({ name: 'beta', shape: [channels] });
-    w.push({ name: 'movingMean', shape: [channels], trainable: false }, { name: 'movingVariance', shape: [channels], trainable: false });
-    return w;
+    if (this.scale) w.push({ name: 'gamma', shape: [c] });
+    if (this.center) w.push({ name: 'beta', shape: [c] });
+    w.push({ name: 'movingMean', shape: [c], trainable: false }, { name: 'movingVariance', shape: [c], trainable: false });
+    return { outputShape: inputShape.slice(), weights: w };
   }
 
-  override build(inputShape: number[], rng: Random): void {
-    this.checkBuild(inputShape, rng);
-    const c = this.channelsOf(inputShape, 'INVALID_ARGUMENT');
-    this.params = [];
-    const init = (k: InitializerKey) => this[k].init(c, c, c, rng);
-    this.gamma = this.scale ? this.addParam('gamma', [c], init('gammaInitializer')) : undefined;
-    this.beta = this.center ? this.addParam('beta', [c], init('betaInitializer')) : undefined;
-    this.movingMean = this.addParam('movingMean', [c], init('movingMeanInitializer'), undefined, false);
-    this.movingVariance = this.addParam('movingVariance', [c], init('movingVarianceInitializer'), undefined, false);
+  protected override initialValues(w: WeightShape, _inputShape: readonly number[], rng: Random): Float64Array {
+    const c = w.shape[0]!;
+    return this[`${w.name}Initializer` as InitializerKey].init(c, c, c, rng);
+  }
+
+  protected override adopt(): void {
+    let i = 0;
+    this.gamma = this.scale ? this.params[i++] : undefined;
+    this.beta = this.center ? this.params[i++] : undefined;
+    this.movingMean = this.params[i++]!;
+    this.movingVariance = this.params[i]!;
+    const c = this.movingMean.value.size;
     this.channels = c;
     this.mean = new Float64Array(c);
     this.invStd = new Float64Array(c);
     this.sumDy = new Float64Array(c);
     this.sumDyXhat = new Float64Array(c);
     this.scratch = new Float64Array(c);
-    this.outputShape = inputShape.slice();
-    this.built = true;
   }
 
-  forward(x: Tensor, training: boolean): Tensor {
-    this.checkInput(x, this.outputShape);
+  protected call(x: Tensor, training: boolean): Tensor {
     const rows = x.shape[0]!;
     const xhat = this.batchBuffer('xhat', rows, this.outputShape);
     const y = this.batchBuffer('y', rows, this.outputShape);
@@ -283,8 +283,7 @@ export class BatchNormalization extends Layer {
     }
   }
 
-  backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
-    this.checkGradient(dy, this.y);
+  protected callBackward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
     const C = this.channels;
     const xh = this.xhat!.data;
     const dyd = dy.data;

@@ -5,9 +5,8 @@ import { ConvGeometry, chunkRows, convAxis, convBackward, convForward, fillBias,
 import { sumRows } from '../tensor/kernels.js';
 import { MAX_SIZE, Tensor } from '../tensor/tensor.js';
 import { Initializer, InitializerSpec, getInitializer } from './initializers.js';
-import { Layer, LayerConfig, Parameter, checkSampleShape, layerOptions } from './layer.js';
+import { Layer, LayerConfig, LayerShapes, Parameter, PreparedBuild, WeightShape, checkSampleShape, layerOptions } from './layer.js';
 import { Regularizer } from './regularizers.js';
-import type { LayerShapes } from './spec.js';
 
 /** The options of Conv2D and Conv1D (sizes: a number for every axis, or one per axis). */
 export interface ConvConfig extends LayerConfig {
@@ -93,7 +92,6 @@ export abstract class ConvBase extends Layer {
   /** b, of shape [filters] (once built, with `useBias`). */
   bias: Parameter | undefined;
   private geometry: ConvGeometry | undefined;
-  private inputSample: number[] = [];
   private x: Tensor | undefined;
   private z: Tensor | undefined;
   private colsKept = false;
@@ -143,7 +141,7 @@ export abstract class ConvBase extends Layer {
   }
 
   /** The output shape and weights for samples of `inputShape` (SHAPE_MISMATCH / INVALID_ARGUMENT when it cannot take them). */
-  shapesFor(inputShape: readonly number[]): LayerShapes {
+  protected override computeShapes(inputShape: readonly number[]): LayerShapes {
     return this.plan(inputShape).shapes;
   }
 
@@ -180,35 +178,31 @@ export abstract class ConvBase extends Layer {
       inH: spatial[0]!, inW: spatial[1]!, inC, outH: h.out, outW: w.out, filters: this.filters,
       kh: k[0]!, kw: k[1]!, sh: s[0]!, sw: s[1]!, dh: d[0]!, dw: d[1]!, padTop: h.padBefore, padLeft: w.padBefore,
     };
-    const weights = [{ name: 'kernel', shape: kernelShape }];
-    if (this.useBias) weights.push({ name: 'bias', shape: [this.filters] });
+    const weights: WeightShape[] = [{ name: 'kernel', shape: kernelShape, ...(this.kernelRegularizer ? { regularizer: this.kernelRegularizer } : {}) }];
+    if (this.useBias) weights.push({ name: 'bias', shape: [this.filters], ...(this.biasRegularizer ? { regularizer: this.biasRegularizer } : {}) });
     return { geometry, shapes: { outputShape, weights } };
   }
 
-  override build(inputShape: number[], rng: Random): void {
-    this.checkBuild(inputShape, rng);
-    const { geometry, shapes } = this.plan(inputShape);
+  /** W from the kernel initializer and b from the bias initializer, with fans of the kernel's receptive field (as Keras). */
+  protected override initialValues(w: WeightShape, inputShape: readonly number[], rng: Random): Float64Array {
     const area = this.kernelSize.reduce((p, n) => p * n, 1);
-    const fanIn = area * geometry.inC;
+    const fanIn = area * inputShape[this.rank]!;
     const fanOut = area * this.filters;
-    const kernelShape = shapes.weights[0]!.shape;
-    this.params = [];
-    this.kernel = this.addParam('kernel', kernelShape, this.kernelInitializer.init(fanIn * this.filters, fanIn, fanOut, rng), this.kernelRegularizer);
-    this.bias = this.useBias
-      ? this.addParam('bias', [this.filters], this.biasInitializer.init(this.filters, fanIn, fanOut, rng), this.biasRegularizer)
-      : undefined;
-    this.geometry = geometry;
-    this.inputSample = inputShape.slice();
-    this.outputShape = shapes.outputShape;
-    this.built = true;
+    if (w.name === 'kernel') return this.kernelInitializer.init(fanIn * this.filters, fanIn, fanOut, rng);
+    return this.biasInitializer.init(this.filters, fanIn, fanOut, rng);
+  }
+
+  protected override adopt(build: PreparedBuild): void {
+    this.kernel = this.params[0]!;
+    this.bias = this.useBias ? this.params[1] : undefined;
+    this.geometry = this.plan(build.inputShape).geometry;
   }
 
   override get outputActivation(): Activation {
     return this.activation;
   }
 
-  forward(x: Tensor, _training: boolean): Tensor {
-    this.checkInput(x, this.inputSample);
+  protected call(x: Tensor, _training: boolean): Tensor {
     const g = this.geometry!;
     const rows = x.shape[0]! * g.outH * g.outW;
     const z = this.batchBuffer('z', x.shape[0]!, this.outputShape);
@@ -226,23 +220,16 @@ export abstract class ConvBase extends Layer {
     return y;
   }
 
-  backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
-    this.checkGradient(dy, this.z);
+  protected callBackward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
     const z = this.z!;
-    if (this.activation === linear) return this.fromPreActivation(dy, needInputGradient);
+    if (this.activation === linear) return this.callBackwardFromPreActivation(dy, needInputGradient);
     const dz = this.batchBuffer('dz', z.shape[0]!, this.outputShape);
     const y = this.batchBuffer('y', z.shape[0]!, this.outputShape);
     this.activation.backward(z.data, y.data, dy.data, dz.data, this.filters);
-    return this.fromPreActivation(dz, needInputGradient);
+    return this.callBackwardFromPreActivation(dz, needInputGradient);
   }
 
-  override backwardFromPreActivation(dz: Tensor, needInputGradient: boolean): Tensor | undefined {
-    this.checkGradient(dz, this.z, 'backwardFromPreActivation()');
-    return this.fromPreActivation(dz, needInputGradient);
-  }
-
-  /** backwardFromPreActivation after the check. */
-  private fromPreActivation(dz: Tensor, needInputGradient: boolean): Tensor | undefined {
+  protected override callBackwardFromPreActivation(dz: Tensor, needInputGradient: boolean): Tensor | undefined {
     const x = this.x!;
     const g = this.geometry!;
     const rows = x.shape[0]! * g.outH * g.outW;

@@ -112,7 +112,6 @@ export function convSpec<L extends ConvBase>(className: string, rank: 1 | 2, mak
       if (l.biasRegularizer) c.biasRegularizer = regularizerConfig(l.biasRegularizer, `layer ${l.name}: biasRegularizer`);
       return c;
     },
-    shapes: (l, s) => l.shapesFor(s),
     tfjs: {
       className,
       toConfig: (l, { where, base, uniqueName }) => toTFJS(l, where, base, uniqueName),

@@ -6,7 +6,7 @@ import { fillRows, gemm, sumRows } from '../tensor/kernels.js';
 import { MAX_SIZE, Tensor } from '../tensor/tensor.js';
 import { Initializer, InitializerSpec, getInitializer } from './initializers.js';
 import { activationName, initializerConfig, initializerFromConfig, regularizerConfig, regularizerFromConfig } from './config.js';
-import { Layer, LayerConfig, Parameter, layerOptions } from './layer.js';
+import { Layer, LayerConfig, LayerShapes, Parameter, WeightShape, layerOptions } from './layer.js';
 import { Regularizer } from './regularizers.js';
 import type { LayerSpec } from './spec.js';
 
@@ -58,12 +58,6 @@ export class Dense extends Layer {
       if (d.kernelRegularizer) c.kernelRegularizer = regularizerConfig(d.kernelRegularizer, `layer ${d.name}: kernelRegularizer`);
       if (d.biasRegularizer) c.biasRegularizer = regularizerConfig(d.biasRegularizer, `layer ${d.name}: biasRegularizer`);
       return c;
-    },
-    shapes(d, s) {
-      if (s.length !== 1) throw new NumnetError('SHAPE_MISMATCH', `Dense takes samples of shape [features], got ${fmtShape(s)} (put a Flatten layer before it)`);
-      const weights = [{ name: 'kernel', shape: [s[0]!, d.units] }];
-      if (d.useBias) weights.push({ name: 'bias', shape: [d.units] });
-      return { outputShape: [d.units], weights };
     },
     tfjs: {
       className: 'Dense',
@@ -128,7 +122,6 @@ export class Dense extends Layer {
   bias: Parameter | undefined;
   private x: Tensor | undefined;
   private z: Tensor | undefined;
-  private inputSample: number[] = [];
 
   constructor(config: DenseConfig) {
     super(layerOptions(config, DENSE_KEYS, 'Dense', true));
@@ -154,42 +147,35 @@ export class Dense extends Layer {
     this.biasRegularizer = config.biasRegularizer ?? undefined;
   }
 
-  override build(inputShape: number[], rng: Random): void {
-    this.checkBuild(inputShape, rng);
+  protected override computeShapes(inputShape: readonly number[]): LayerShapes {
     if (inputShape.length !== 1) {
-      throw new NumnetError(
-        'SHAPE_MISMATCH',
-        `Dense layer ${this.name} takes inputs of shape [features], got ${fmtShape(inputShape)}: put a Flatten layer before it`,
-      );
+      throw new NumnetError('SHAPE_MISMATCH', `Dense layer ${this.name} takes inputs of shape [features], got ${fmtShape(inputShape)}: put a Flatten layer before it`);
     }
     const inputDim = inputShape[0]!;
     if (inputDim * this.units > MAX_SIZE) {
-      throw new NumnetError(
-        'INVALID_ARGUMENT',
-        `Dense layer ${this.name}: a kernel of ${inputDim}×${this.units} = ${inputDim * this.units} weights is more than ${MAX_SIZE}`,
-      );
+      throw new NumnetError('INVALID_ARGUMENT', `Dense layer ${this.name}: a kernel of ${inputDim}×${this.units} = ${inputDim * this.units} weights is more than ${MAX_SIZE}`);
     }
-    this.inputSample = [inputDim];
-    this.params = [];
-    this.kernel = this.addParam(
-      'kernel',
-      [inputDim, this.units],
-      this.kernelInitializer.init(inputDim * this.units, inputDim, this.units, rng),
-      this.kernelRegularizer,
-    );
-    this.bias = this.useBias
-      ? this.addParam('bias', [this.units], this.biasInitializer.init(this.units, inputDim, this.units, rng), this.biasRegularizer)
-      : undefined;
-    this.outputShape = [this.units];
-    this.built = true;
+    const weights: WeightShape[] = [{ name: 'kernel', shape: [inputDim, this.units], ...(this.kernelRegularizer ? { regularizer: this.kernelRegularizer } : {}) }];
+    if (this.useBias) weights.push({ name: 'bias', shape: [this.units], ...(this.biasRegularizer ? { regularizer: this.biasRegularizer } : {}) });
+    return { outputShape: [this.units], weights };
+  }
+
+  protected override initialValues(w: WeightShape, inputShape: readonly number[], rng: Random): Float64Array {
+    const inputDim = inputShape[0]!;
+    const init = w.name === 'kernel' ? this.kernelInitializer : this.biasInitializer;
+    return init.init(w.name === 'kernel' ? inputDim * this.units : this.units, inputDim, this.units, rng);
+  }
+
+  protected override adopt(): void {
+    this.kernel = this.params[0]!;
+    this.bias = this.useBias ? this.params[1] : undefined;
   }
 
   override get outputActivation(): Activation {
     return this.activation;
   }
 
-  forward(x: Tensor, _training: boolean): Tensor {
-    this.checkInput(x, this.inputSample);
+  protected call(x: Tensor, _training: boolean): Tensor {
     const inputDim = this.kernel.value.shape[0]!;
     const rows = x.shape[0]!;
     const z = this.batchBuffer('z', rows, this.outputShape);
@@ -204,24 +190,17 @@ export class Dense extends Layer {
     return y;
   }
 
-  backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
-    this.checkGradient(dy, this.z);
+  protected callBackward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
     const z = this.z!;
-    if (this.activation === linear) return this.fromPreActivation(dy, needInputGradient);
+    if (this.activation === linear) return this.callBackwardFromPreActivation(dy, needInputGradient);
     const rows = z.shape[0]!;
     const dz = this.batchBuffer('dz', rows, this.outputShape);
     const y = this.batchBuffer('y', rows, this.outputShape);
     this.activation.backward(z.data, y.data, dy.data, dz.data, this.units);
-    return this.fromPreActivation(dz, needInputGradient);
+    return this.callBackwardFromPreActivation(dz, needInputGradient);
   }
 
-  override backwardFromPreActivation(dz: Tensor, needInputGradient: boolean): Tensor | undefined {
-    this.checkGradient(dz, this.z, 'backwardFromPreActivation()');
-    return this.fromPreActivation(dz, needInputGradient);
-  }
-
-  /** backwardFromPreActivation after the check (backward's dz is its own buffer). */
-  private fromPreActivation(dz: Tensor, needInputGradient: boolean): Tensor | undefined {
+  protected override callBackwardFromPreActivation(dz: Tensor, needInputGradient: boolean): Tensor | undefined {
     const x = this.x!;
     const rows = x.shape[0]!;
     const inputDim = this.kernel.value.shape[0]!;

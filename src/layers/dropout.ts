@@ -2,8 +2,8 @@ import { NumnetError, describe } from '../errors.js';
 import { nullish } from '../io/tfjs-config.js';
 import { Random, RandomState } from '../random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { Layer, LayerConfig, layerOptions } from './layer.js';
-import { LayerSpec, sameShape } from './spec.js';
+import { Layer, LayerConfig, PreparedBuild, layerOptions } from './layer.js';
+import type { LayerSpec } from './spec.js';
 
 /**
  * Inverted dropout: while training, each value is kept with probability 1 − rate and scaled by
@@ -17,7 +17,6 @@ export class Dropout extends Layer {
     keys: ['rate', 'seed'],
     fromConfig: (c) => new Dropout(c as unknown as LayerConfig & { rate: number; seed?: number }),
     toConfig: (d) => d.getConfig(),
-    shapes: sameShape,
     randomState: { get: (d) => d.getRandomState(), set: (d, state) => d.setRandomState(state) },
     tfjs: {
       className: 'Dropout',
@@ -37,7 +36,6 @@ export class Dropout extends Layer {
   readonly seed: number | undefined;
   private rng: Random | undefined;
   private mask: Tensor | undefined;
-  private out: Tensor | undefined;
 
   constructor(config: LayerConfig & { rate: number; seed?: number }) {
     super(layerOptions(config, ['rate', 'seed'], 'Dropout', true));
@@ -52,17 +50,18 @@ export class Dropout extends Layer {
     this.seed = config.seed ?? undefined;
   }
 
-  override build(inputShape: number[], rng: Random): void {
-    this.checkBuild(inputShape, rng);
-    this.rng = this.seed !== undefined ? new Random(this.seed) : rng.fork();
-    super.build(inputShape, rng);
+  /** The masks' generator: from `seed`, or forked from the model's. */
+  protected override prepareState(_inputShape: readonly number[], rng: Random): Random {
+    return this.seed !== undefined ? new Random(this.seed) : rng.fork();
   }
 
-  forward(x: Tensor, training: boolean): Tensor {
-    this.checkInput(x, this.outputShape);
+  protected override adopt(build: PreparedBuild): void {
+    this.rng = build.state as Random;
+  }
+
+  protected call(x: Tensor, training: boolean): Tensor {
     if (!training || this.rate === 0) {
       this.mask = undefined;
-      this.out = x;
       return x;
     }
     const mask = this.buffer('mask', x.shape);
@@ -74,12 +73,10 @@ export class Dropout extends Layer {
       y.data[i] = x.data[i]! * m;
     }
     this.mask = mask;
-    this.out = y;
     return y;
   }
 
-  backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
-    this.checkGradient(dy, this.out);
+  protected callBackward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
     if (!needInputGradient) return undefined;
     if (!this.mask) return dy;
     const dx = this.buffer('dx', dy.shape);

@@ -1,8 +1,7 @@
 import { canonicalName } from '../errors.js';
 import { nullish } from '../io/tfjs-config.js';
 import { Tensor } from '../tensor/tensor.js';
-import { Random } from '../random.js';
-import { Layer, LayerConfig, layerOptions } from './layer.js';
+import { Layer, LayerConfig, LayerShapes, layerOptions } from './layer.js';
 import type { LayerSpec } from './spec.js';
 
 /** Flattens each sample: [B, d₁, d₂, …] → [B, d₁·d₂·…]. Shares the data, copies nothing. */
@@ -13,7 +12,6 @@ export class Flatten extends Layer {
     keys: [],
     fromConfig: (c) => new Flatten(c),
     toConfig: (f) => f.getConfig(),
-    shapes: (_f, s) => ({ outputShape: [s.reduce((p, n) => p * n, 1)], weights: [] }),
     tfjs: {
       className: 'Flatten',
       // A Flatten of samples that are already flat is a no-op, which TF.js refuses: it is left out.
@@ -29,28 +27,21 @@ export class Flatten extends Layer {
   };
 
   readonly className = 'Flatten';
-  private input: readonly number[] = [];
-  private out: Tensor | undefined;
 
   constructor(config: LayerConfig = {}) {
     super(layerOptions(config, [], 'Flatten'));
   }
 
-  override build(inputShape: number[], rng: Random): void {
-    this.checkBuild(inputShape, rng);
-    this.input = inputShape.slice();
-    this.outputShape = [inputShape.reduce((p, n) => p * n, 1)];
-    this.built = true;
+  protected override computeShapes(inputShape: readonly number[]): LayerShapes {
+    return { outputShape: [inputShape.reduce((p, n) => p * n, 1)], weights: [] };
   }
 
-  forward(x: Tensor, _training: boolean): Tensor {
-    this.checkInput(x, this.input);
-    return (this.out = new Tensor(x.data, [x.shape[0]!, this.outputShape[0]!]));
+  protected call(x: Tensor, _training: boolean): Tensor {
+    return new Tensor(x.data, [x.shape[0]!, this.outputShape[0]!]);
   }
 
-  backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
-    this.checkGradient(dy, this.out);
+  protected callBackward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
     if (!needInputGradient) return undefined;
-    return new Tensor(dy.data, [dy.shape[0]!, ...this.input]);
+    return new Tensor(dy.data, [dy.shape[0]!, ...this.inputSample]);
   }
 }

@@ -1,7 +1,6 @@
-import type { Random } from '../random.js';
 import { PoolGeometry, avgPoolBackward, avgPoolForward } from '../tensor/pool.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Layer, LayerConfig, layerOptions } from './layer.js';
+import { Layer, LayerConfig, LayerShapes, PreparedBuild, layerOptions } from './layer.js';
 import { checkGlobalPooling, globalGeometry } from './pooling.js';
 import type { LayerSpec } from './spec.js';
 
@@ -18,7 +17,6 @@ export class GlobalAveragePooling2D extends Layer {
     keys: [],
     fromConfig: (c) => new GlobalAveragePooling2D(c),
     toConfig: (l) => l.getConfig(),
-    shapes: (l, s) => ({ outputShape: [globalGeometry(l, s).channels], weights: [] }),
     tfjs: {
       className: 'GlobalAveragePooling2D',
       toConfig: (_l, { base }) => [{ class_name: 'GlobalAveragePooling2D', config: { data_format: 'channels_last', ...base } }],
@@ -31,31 +29,27 @@ export class GlobalAveragePooling2D extends Layer {
 
   readonly className = 'GlobalAveragePooling2D';
   private g: PoolGeometry | undefined;
-  private inputSample: number[] = [];
-  private out: Tensor | undefined;
 
   constructor(config: LayerConfig = {}) {
     super(layerOptions(config, [], 'GlobalAveragePooling2D'));
   }
 
-  override build(inputShape: number[], rng: Random): void {
-    this.checkBuild(inputShape, rng);
-    const g = (this.g = globalGeometry(this, inputShape));
-    this.inputSample = inputShape.slice();
-    this.outputShape = [g.channels];
-    this.built = true;
+  protected override computeShapes(inputShape: readonly number[]): LayerShapes {
+    return { outputShape: [globalGeometry(this, inputShape).channels], weights: [] };
   }
 
-  forward(x: Tensor, _training: boolean): Tensor {
-    this.checkInput(x, this.inputSample);
+  protected override adopt(build: PreparedBuild): void {
+    this.g = globalGeometry(this, build.inputShape);
+  }
+
+  protected call(x: Tensor, _training: boolean): Tensor {
     const rows = x.shape[0]!;
     const y = this.batchBuffer('y', rows, this.outputShape);
     avgPoolForward(x.data, y.data, rows, this.g!);
-    return (this.out = y);
+    return y;
   }
 
-  backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
-    this.checkGradient(dy, this.out);
+  protected callBackward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
     if (!needInputGradient) return undefined;
     const rows = dy.shape[0]!;
     const dx = this.batchBuffer('dx', rows, this.inputSample);

@@ -1,7 +1,6 @@
-import type { Random } from '../random.js';
 import { PoolGeometry, maxPoolBackward, maxPoolForward } from '../tensor/pool.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Layer, LayerConfig, layerOptions } from './layer.js';
+import { Layer, LayerConfig, LayerShapes, PreparedBuild, layerOptions } from './layer.js';
 import { checkGlobalPooling, globalGeometry, indexBuffer } from './pooling.js';
 import type { LayerSpec } from './spec.js';
 
@@ -19,7 +18,6 @@ export class GlobalMaxPooling2D extends Layer {
     keys: [],
     fromConfig: (c) => new GlobalMaxPooling2D(c),
     toConfig: (l) => l.getConfig(),
-    shapes: (l, s) => ({ outputShape: [globalGeometry(l, s).channels], weights: [] }),
     tfjs: {
       className: 'GlobalMaxPooling2D',
       toConfig: (_l, { base }) => [{ class_name: 'GlobalMaxPooling2D', config: { data_format: 'channels_last', ...base } }],
@@ -32,33 +30,29 @@ export class GlobalMaxPooling2D extends Layer {
 
   readonly className = 'GlobalMaxPooling2D';
   private g: PoolGeometry | undefined;
-  private inputSample: number[] = [];
   private argmax: Int32Array = new Int32Array(0);
-  private out: Tensor | undefined;
 
   constructor(config: LayerConfig = {}) {
     super(layerOptions(config, [], 'GlobalMaxPooling2D'));
   }
 
-  override build(inputShape: number[], rng: Random): void {
-    this.checkBuild(inputShape, rng);
-    const g = (this.g = globalGeometry(this, inputShape));
-    this.inputSample = inputShape.slice();
-    this.outputShape = [g.channels];
-    this.built = true;
+  protected override computeShapes(inputShape: readonly number[]): LayerShapes {
+    return { outputShape: [globalGeometry(this, inputShape).channels], weights: [] };
   }
 
-  forward(x: Tensor, _training: boolean): Tensor {
-    this.checkInput(x, this.inputSample);
+  protected override adopt(build: PreparedBuild): void {
+    this.g = globalGeometry(this, build.inputShape);
+  }
+
+  protected call(x: Tensor, _training: boolean): Tensor {
     const rows = x.shape[0]!;
     const y = this.batchBuffer('y', rows, this.outputShape);
     this.argmax = indexBuffer(this.argmax, y.size);
     maxPoolForward(x.data, y.data, this.argmax, rows, this.g!);
-    return (this.out = y);
+    return y;
   }
 
-  backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
-    this.checkGradient(dy, this.out);
+  protected callBackward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
     if (!needInputGradient) return undefined;
     const dx = this.batchBuffer('dx', dy.shape[0]!, this.inputSample);
     maxPoolBackward(dy.data, dx.data, this.argmax, dy.size);

@@ -21,6 +21,26 @@ export interface Parameter {
   readonly trainable?: boolean;
 }
 
+/** A weight a layer will build, named as its Parameter is within the layer (`kernel`, `bias`, `alpha`). */
+export interface WeightShape {
+  /** The weight's name in its layer. */
+  name: string;
+  /** Its shape. */
+  shape: number[];
+  /** False for state the optimizer does not update (a moving mean); true when omitted. */
+  trainable?: boolean;
+  /** The penalty added to the loss for this weight, if any. */
+  regularizer?: Regularizer;
+}
+
+/** What a layer gives for samples of an input shape: its output shape and the weights it builds. */
+export interface LayerShapes {
+  /** The shape of one output sample. */
+  outputShape: number[];
+  /** The weights, in build order. */
+  weights: WeightShape[];
+}
+
 /** Options every layer takes. */
 export interface LayerConfig {
   /** Unique name in the model; defaults to the snake_case class name with a counter. */
@@ -29,11 +49,31 @@ export interface LayerConfig {
   inputShape?: number[];
 }
 
+/** A layer's build, computed without changing the layer: `prepareBuild` makes it, `commitBuild` adopts it. */
+export interface PreparedBuild {
+  /** The shape of one input sample. */
+  readonly inputShape: number[];
+  /** The shape of one output sample. */
+  readonly outputShape: number[];
+  /** The weights with their initial values, in `shapes().weights` order. */
+  readonly params: Parameter[];
+  /** What the layer keeps besides its weights (Dropout's mask generator), from `prepareState`. */
+  readonly state?: unknown;
+}
+
 /**
  * A layer maps a batch x of shape [B, …inputShape] to y of shape [B, …outputShape].
- * `forward` keeps what `backward` needs; `backward(dy)` fills each parameter's `grad` with ∂L/∂w
- * and returns ∂L/∂x. Output and gradient buffers are reused while the batch size stays the same,
- * so a returned tensor is only valid until the next call.
+ *
+ * A layer class states its math in three methods, as Keras's `call`: `call(x, training)` computes y
+ * and keeps what the backward pass needs; `callBackward(dy)` fills each parameter's `grad` with ∂L/∂w
+ * and returns ∂L/∂x; `shapes(inputShape)` gives the output shape and the weights it builds (with
+ * `initialValues` drawing them). These trust their arguments: the public `forward`/`backward` check
+ * them first, and a model checks a batch once at its door and then calls the `…Unchecked` entries.
+ * Output and gradient buffers are reused while the batch size stays the same, so a returned tensor
+ * is only valid until the next call.
+ *
+ * Building is "check, then build": `prepareBuild` computes the shapes and draws the weights without
+ * touching the layer (it may throw), `commitBuild` adopts the result (it does not throw).
  */
 export abstract class Layer {
   /** The class name used in summaries and saved configs ('Dense', …). */
@@ -42,6 +82,8 @@ export abstract class Layer {
   name: string;
   /** The shape of one sample given to the first layer of a model (no batch axis), if set. */
   readonly inputShape: number[] | undefined;
+  /** The shape of one input sample (no batch axis), known once built. */
+  inputSample: number[] = [];
   /** The shape of one output sample (no batch axis), known once built. */
   outputShape: number[] = [];
   /** The weights with their gradient buffers, in `getWeights()` order (non-trainable ones marked). */
@@ -49,6 +91,8 @@ export abstract class Layer {
   /** True once `build` has created the weights. */
   built = false;
   private buffers = new Map<string, Tensor>();
+  /** The output of the last forward pass: what `backward`'s ∂L/∂y must match. */
+  private lastOutput: Tensor | undefined;
 
   constructor(config: LayerConfig = {}) {
     if (config === null || typeof config !== 'object') {
@@ -61,35 +105,147 @@ export abstract class Layer {
     if (config.inputShape != null) this.inputShape = checkSampleShape(config.inputShape, 'inputShape');
   }
 
-  /** Creates the weights for inputs of shape `inputShape` (one sample) and sets `outputShape`. */
-  build(inputShape: number[], rng: Random): void {
-    this.checkBuild(inputShape, rng);
-    this.outputShape = inputShape.slice();
-    this.built = true;
+  // ------------------------------------------------------------------ what a layer class states
+
+  /**
+   * The output shape and the weights this layer builds for samples of `inputShape` (a checked sample
+   * shape), in build order, without building anything (Keras's `compute_output_shape` with the
+   * weight shapes). SHAPE_MISMATCH when the layer cannot take that input. The default keeps the
+   * shape and has no weights.
+   */
+  protected computeShapes(inputShape: readonly number[]): LayerShapes {
+    return { outputShape: inputShape.slice(), weights: [] };
+  }
+
+  /** The initial values of one weight of `shapes(inputShape)`, drawn from `rng` (weights are drawn in order). */
+  protected initialValues(weight: WeightShape, _inputShape: readonly number[], _rng: Random): Float64Array {
+    throw new NumnetError('INVALID_ARGUMENT', `layer ${this.name} (${this.className}) declares a weight ${weight.name} but gives no initialValues for it`);
+  }
+
+  /** What the layer keeps besides its weights, made when it is built (Dropout's mask generator). */
+  protected prepareState(_inputShape: readonly number[], _rng: Random): unknown {
+    return undefined;
+  }
+
+  /** Takes a committed build: keeps references to its weights and sizes its scratch buffers. Must not throw. */
+  protected adopt(_build: PreparedBuild): void {}
+
+  /** y for a batch x of shape [B, …inputSample] (unchecked); `training` turns on dropout and the like. Keeps what `callBackward` needs. */
+  protected abstract call(x: Tensor, training: boolean): Tensor;
+  /** Given ∂L/∂y for the last `call` (unchecked): fills each parameter's `grad`, returns ∂L/∂x when `needInputGradient`. */
+  protected abstract callBackward(dy: Tensor, needInputGradient: boolean): Tensor | undefined;
+  /** `callBackward` given ∂L/∂z before the output activation (the fused crossentropy gradient); layers with an `outputActivation` implement it. */
+  protected callBackwardFromPreActivation(_dz: Tensor, _needInputGradient: boolean): Tensor | undefined {
+    throw new NumnetError('INVALID_ARGUMENT', `layer ${this.name} has no output activation to fuse`);
+  }
+
+  // ------------------------------------------------------------------ building
+
+  /**
+   * The output shape and the weights (names, shapes, trainable) this layer builds for samples of
+   * `inputShape`, without building anything; SHAPE_MISMATCH when it cannot take that input.
+   */
+  shapes(inputShape: readonly number[]): LayerShapes {
+    checkSampleShape(inputShape, `layer ${this.name || this.className}: inputShape`);
+    return this.computeShapes(inputShape);
+  }
+
+  /** The output shape for samples of `inputShape` (Keras's `compute_output_shape`); changes nothing. */
+  computeOutputShape(inputShape: readonly number[]): number[] {
+    return this.shapes(inputShape).outputShape;
   }
 
   /**
-   * The output for a batch x of shape [B, …inputShape]; `training` turns on training-only behaviour
-   * (dropout). Keeps what `backward` needs.
+   * The layer's build for samples of `inputShape` — shapes checked, weights drawn from `rng` and
+   * named `${name}/…` — without changing the layer. Throws NumnetError when it cannot be built.
    */
-  abstract forward(x: Tensor, training: boolean): Tensor;
+  prepareBuild(inputShape: number[], rng: Random, name = this.name): PreparedBuild {
+    // The messages name the layer by the name it will have (the model names a layer as it joins).
+    const own = this.name;
+    this.name = name;
+    try {
+      this.checkBuild(inputShape, rng);
+      const { outputShape, weights } = this.computeShapes(inputShape);
+      const params = weights.map((w) => makeParameter(name, w, this.initialValues(w, inputShape, rng)));
+      const state = this.prepareState(inputShape, rng);
+      const build: PreparedBuild = { inputShape: inputShape.slice(), outputShape, params, ...(state !== undefined ? { state } : {}) };
+      PREPARED.set(build, this);
+      return build;
+    } finally {
+      this.name = own;
+    }
+  }
+
+  /**
+   * Adopts a build from this layer's `prepareBuild` (the one place a layer's weights and shapes
+   * change); INVALID_ARGUMENT for anything else.
+   */
+  commitBuild(build: PreparedBuild): void {
+    if (PREPARED.get(build) !== this) {
+      throw new NumnetError('INVALID_ARGUMENT', `layer ${this.name || this.className}: commitBuild() takes a build from this layer's prepareBuild(), got ${describe(build)}`);
+    }
+    this.params = build.params;
+    this.inputSample = build.inputShape;
+    this.outputShape = build.outputShape;
+    this.lastOutput = undefined;
+    this.built = true;
+    this.adopt(build);
+  }
+
+  /** Creates the weights for inputs of shape `inputShape` (one sample) and sets `outputShape`. */
+  build(inputShape: number[], rng: Random): void {
+    this.commitBuild(this.prepareBuild(inputShape, rng));
+  }
+
+  // ------------------------------------------------------------------ the passes
+
+  /**
+   * The output for a batch x of shape [B, …inputShape]; `training` turns on training-only behaviour
+   * (dropout). Checks that the layer is built and x has that shape (SHAPE_MISMATCH).
+   */
+  forward(x: Tensor, training = false): Tensor {
+    this.checkInput(x);
+    return this.forwardUnchecked(x, training);
+  }
+
   /**
    * Given ∂L/∂y for the last `forward`, fills each parameter's `grad` with ∂L/∂w and returns ∂L/∂x
-   * (or undefined when `needInputGradient` is false, for the first layer).
+   * (or undefined when `needInputGradient` is false, for the first layer). Checks dy's shape.
    */
-  abstract backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined;
-
-  /** The activation this layer applies last (for the fused crossentropy gradient), if any. */
-  get outputActivation(): Activation | undefined {
-    return undefined;
+  backward(dy: Tensor, needInputGradient = true): Tensor | undefined {
+    this.checkGradient(dy, 'backward()');
+    return this.callBackward(dy, needInputGradient);
   }
 
   /**
    * Like `backward`, but given ∂L/∂z before the output activation (the fused softmax/sigmoid
    * crossentropy gradient). Only layers with an `outputActivation` implement it.
    */
-  backwardFromPreActivation(_dz: Tensor, _needInputGradient: boolean): Tensor | undefined {
-    throw new NumnetError('INVALID_ARGUMENT', `layer ${this.name} has no output activation to fuse`);
+  backwardFromPreActivation(dz: Tensor, needInputGradient = true): Tensor | undefined {
+    this.checkGradient(dz, 'backwardFromPreActivation()');
+    return this.callBackwardFromPreActivation(dz, needInputGradient);
+  }
+
+  /** @internal `forward` without the checks: the model's inner path, after its door checked the batch. */
+  forwardUnchecked(x: Tensor, training: boolean): Tensor {
+    const y = this.call(x, training);
+    this.lastOutput = y;
+    return y;
+  }
+
+  /** @internal `backward` without the checks (the model's inner path). */
+  backwardUnchecked(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
+    return this.callBackward(dy, needInputGradient);
+  }
+
+  /** @internal `backwardFromPreActivation` without the checks (the model's inner path). */
+  backwardFromPreActivationUnchecked(dz: Tensor, needInputGradient: boolean): Tensor | undefined {
+    return this.callBackwardFromPreActivation(dz, needInputGradient);
+  }
+
+  /** The activation this layer applies last (for the fused crossentropy gradient), if any. */
+  get outputActivation(): Activation | undefined {
+    return undefined;
   }
 
   /** The options that rebuild this layer. */
@@ -132,20 +288,21 @@ export abstract class Layer {
   }
 
   /** Checks `build`'s arguments: a sample shape and a generator (INVALID_ARGUMENT otherwise). */
-  protected checkBuild(inputShape: unknown, rng: unknown): void {
+  private checkBuild(inputShape: unknown, rng: unknown): void {
     checkSampleShape(inputShape, `layer ${this.name} (${this.className}): build() inputShape`);
     if (!(rng instanceof Random)) {
       throw new NumnetError('INVALID_ARGUMENT', `layer ${this.name} (${this.className}): build() needs a Random generator, got ${describe(rng)}`);
     }
   }
 
-  /** Throws unless the layer is built and x is a tensor [B, …expected] (SHAPE_MISMATCH). */
-  protected checkInput(x: Tensor, expected: readonly number[]): void {
+  /** Throws unless the layer is built and x is a tensor [B, …inputSample] (SHAPE_MISMATCH). */
+  private checkInput(x: Tensor): void {
     if (!this.built) throw new NumnetError('INVALID_ARGUMENT', `layer ${this.name} (${this.className}) is not built yet`);
     if (!(x instanceof Tensor)) {
       throw new NumnetError('INVALID_ARGUMENT', `layer ${this.name} (${this.className}): forward() takes a Tensor, got ${describe(x)}`);
     }
-    let ok = x.rank === expected.length + 1;
+    const expected = this.inputSample;
+    let ok = x.rank === expected.length + 1 && x.shape[0]! >= 1;
     for (let i = 0; ok && i < expected.length; i++) ok = x.shape[i + 1] === expected[i];
     if (!ok) {
       throw new NumnetError(
@@ -156,10 +313,11 @@ export abstract class Layer {
   }
 
   /**
-   * Throws unless `dy` is a tensor of the shape `forward` last returned (`like`): `backward` comes
+   * Throws unless `dy` is a tensor of the shape the last forward pass returned: `backward` comes
    * after a `forward` and takes ∂L/∂y of that output (INVALID_ARGUMENT / SHAPE_MISMATCH).
    */
-  protected checkGradient(dy: Tensor, like: Tensor | undefined, what = 'backward()'): void {
+  private checkGradient(dy: Tensor, what: string): void {
+    const like = this.lastOutput;
     if (!like) throw new NumnetError('INVALID_ARGUMENT', `layer ${this.name} (${this.className}): ${what} comes after forward()`);
     if (!(dy instanceof Tensor)) {
       throw new NumnetError('INVALID_ARGUMENT', `layer ${this.name} (${this.className}): ${what} takes a Tensor, got ${describe(dy)}`);
@@ -173,29 +331,33 @@ export abstract class Layer {
       );
     }
   }
+}
 
-  /**
-   * Makes a weight with its gradient buffer (INVALID_ARGUMENT if an initializer gave non-finite
-   * values); `trainable: false` for state the optimizer does not update.
-   */
-  protected addParam(name: string, shape: number[], values: Float64Array, regularizer?: Regularizer, trainable = true): Parameter {
-    if (values instanceof Float64Array) {
-      for (let i = 0; i < values.length; i++) {
-        if (!Number.isFinite(values[i]!)) {
-          throw new NumnetError('INVALID_ARGUMENT', `layer ${this.name}: the initial ${name} holds ${values[i]} at index ${i}; an initializer must give finite values`);
-        }
-      }
-    }
-    const p: Parameter = {
-      name: `${this.name}/${name}`,
-      value: new Tensor(values, shape),
-      grad: new Float64Array(values.length),
-      ...(regularizer ? { regularizer } : {}),
-      ...(trainable ? {} : { trainable: false }),
-    };
-    this.params.push(p);
-    return p;
+/** The builds `prepareBuild` made, with the layer that made each: `commitBuild` takes only its own. */
+const PREPARED = new WeakMap<PreparedBuild, Layer>();
+
+/**
+ * A weight `layer/name` with its gradient buffer, from its shape and initial values
+ * (INVALID_ARGUMENT if an initializer gave non-finite values or the wrong number of them).
+ */
+function makeParameter(layer: string, w: WeightShape, values: Float64Array): Parameter {
+  let size = 1;
+  for (const n of w.shape) size *= n;
+  if (!(values instanceof Float64Array) || values.length !== size) {
+    throw new NumnetError('INVALID_ARGUMENT', `layer ${layer}: the initial ${w.name} must be a Float64Array of ${size} values, got ${describe(values)}`);
   }
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i]!)) {
+      throw new NumnetError('INVALID_ARGUMENT', `layer ${layer}: the initial ${w.name} holds ${values[i]} at index ${i}; an initializer must give finite values`);
+    }
+  }
+  return {
+    name: `${layer}/${w.name}`,
+    value: new Tensor(values, w.shape.slice()),
+    grad: new Float64Array(values.length),
+    ...(w.regularizer ? { regularizer: w.regularizer } : {}),
+    ...(w.trainable === false ? { trainable: false } : {}),
+  };
 }
 
 /** The options of a layer class: a plain object (undefined gives {}) whose keys are `name`, `inputShape` and `keys`. */

@@ -1,7 +1,6 @@
-import type { Random } from '../random.js';
 import { PoolGeometry, PoolPadding, maxPoolBackward, maxPoolForward } from '../tensor/pool.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Layer, layerOptions } from './layer.js';
+import { Layer, LayerShapes, PreparedBuild, layerOptions } from './layer.js';
 import { POOLING_KEYS, Pooling1DConfig, checkChannelsLast, indexBuffer, paddingOption, sequenceGeometry, sizeOne } from './pooling.js';
 import type { LayerSpec } from './spec.js';
 
@@ -22,10 +21,6 @@ export class MaxPooling1D extends Layer {
     keys: POOLING_KEYS,
     fromConfig: (c) => new MaxPooling1D(c as Pooling1DConfig),
     toConfig: (l) => l.getConfig(),
-    shapes: (l, s) => {
-      const g = geometry(l, s);
-      return { outputShape: [g.outH, g.channels], weights: [] };
-    },
     tfjs: {
       className: 'MaxPooling1D',
       toConfig: (l, { base }) => [{ class_name: 'MaxPooling1D', config: { pool_size: [l.poolSize], padding: l.padding, strides: [l.strides], ...base } }],
@@ -44,9 +39,7 @@ export class MaxPooling1D extends Layer {
   /** 'valid' or 'same'. */
   readonly padding: PoolPadding;
   private g: PoolGeometry | undefined;
-  private inputSample: number[] = [];
   private argmax: Int32Array = new Int32Array(0);
-  private out: Tensor | undefined;
 
   constructor(config: Pooling1DConfig = {}) {
     super(layerOptions(config, POOLING_KEYS, 'MaxPooling1D'));
@@ -55,25 +48,24 @@ export class MaxPooling1D extends Layer {
     this.padding = paddingOption(config.padding, 'MaxPooling1D: padding');
   }
 
-  override build(inputShape: number[], rng: Random): void {
-    this.checkBuild(inputShape, rng);
-    const g = (this.g = geometry(this, inputShape));
-    this.inputSample = inputShape.slice();
-    this.outputShape = [g.outH, g.channels];
-    this.built = true;
+  protected override computeShapes(inputShape: readonly number[]): LayerShapes {
+    const g = geometry(this, inputShape);
+    return { outputShape: [g.outH, g.channels], weights: [] };
   }
 
-  forward(x: Tensor, _training: boolean): Tensor {
-    this.checkInput(x, this.inputSample);
+  protected override adopt(build: PreparedBuild): void {
+    this.g = geometry(this, build.inputShape);
+  }
+
+  protected call(x: Tensor, _training: boolean): Tensor {
     const rows = x.shape[0]!;
     const y = this.batchBuffer('y', rows, this.outputShape);
     this.argmax = indexBuffer(this.argmax, y.size);
     maxPoolForward(x.data, y.data, this.argmax, rows, this.g!);
-    return (this.out = y);
+    return y;
   }
 
-  backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
-    this.checkGradient(dy, this.out);
+  protected callBackward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
     if (!needInputGradient) return undefined;
     const dx = this.batchBuffer('dx', dy.shape[0]!, this.inputSample);
     maxPoolBackward(dy.data, dx.data, this.argmax, dy.size);

@@ -25,17 +25,15 @@ export class MaxPooling2D extends Pooling2D {
     super(config, 'MaxPooling2D');
   }
 
-  forward(x: Tensor, _training: boolean): Tensor {
-    this.checkInput(x, this.inputSample);
+  protected call(x: Tensor, _training: boolean): Tensor {
     const rows = x.shape[0]!;
     const y = this.batchBuffer('y', rows, this.outputShape);
     this.argmax = indexBuffer(this.argmax, y.size);
     maxPoolForward(x.data, y.data, this.argmax, rows, this.g!);
-    return (this.out = y);
+    return y;
   }
 
-  backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
-    this.checkGradient(dy, this.out);
+  protected callBackward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
     if (!needInputGradient) return undefined;
     const dx = this.batchBuffer('dx', dy.shape[0]!, this.inputSample);
     maxPoolBackward(dy.data, dx.data, this.argmax, dy.size);

@@ -1,7 +1,5 @@
-import type { Random } from '../random.js';
 import type { PoolGeometry, PoolPadding } from '../tensor/pool.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { Layer, layerOptions } from './layer.js';
+import { Layer, LayerShapes, PreparedBuild, layerOptions } from './layer.js';
 import { POOLING_KEYS, Pooling2DConfig, checkChannelsLast, imageGeometry, paddingOption, sizePair } from './pooling.js';
 import type { LayerSpec } from './spec.js';
 
@@ -18,8 +16,6 @@ export abstract class Pooling2D extends Layer {
   /** 'valid' or 'same'. */
   readonly padding: PoolPadding;
   protected g: PoolGeometry | undefined;
-  protected inputSample: number[] = [];
-  protected out: Tensor | undefined;
 
   constructor(config: Pooling2DConfig, className: string) {
     super(layerOptions(config, POOLING_KEYS, className));
@@ -28,12 +24,13 @@ export abstract class Pooling2D extends Layer {
     this.padding = paddingOption(config.padding, `${className}: padding`);
   }
 
-  override build(inputShape: number[], rng: Random): void {
-    this.checkBuild(inputShape, rng);
-    const g = (this.g = imageGeometry(this, inputShape, this.poolSize, this.strides, this.padding));
-    this.inputSample = inputShape.slice();
-    this.outputShape = [g.outH, g.outW, g.channels];
-    this.built = true;
+  protected override computeShapes(inputShape: readonly number[]): LayerShapes {
+    const g = imageGeometry(this, inputShape, this.poolSize, this.strides, this.padding);
+    return { outputShape: [g.outH, g.outW, g.channels], weights: [] };
+  }
+
+  protected override adopt(build: PreparedBuild): void {
+    this.g = imageGeometry(this, build.inputShape, this.poolSize, this.strides, this.padding);
   }
 
   override getConfig(): Record<string, unknown> {
@@ -48,10 +45,6 @@ export function pooling2DSpec<L extends Pooling2D>(className: string, make: (con
     keys: POOLING_KEYS,
     fromConfig: (c) => make(c as Pooling2DConfig),
     toConfig: (l) => l.getConfig(),
-    shapes: (l, s) => {
-      const g = imageGeometry(l, s, l.poolSize, l.strides, l.padding);
-      return { outputShape: [g.outH, g.outW, g.channels], weights: [] };
-    },
     tfjs: {
       className,
       toConfig: (l, { base }) => [

@@ -1,7 +1,7 @@
 import { NumnetError, describe } from '../errors.js';
 import { Random } from '../random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { Layer, LayerConfig, Parameter, layerOptions } from './layer.js';
+import { Layer, LayerConfig, LayerShapes, Parameter, WeightShape, layerOptions } from './layer.js';
 import type { LayerSpec } from './spec.js';
 
 /**
@@ -15,7 +15,6 @@ export class PReLU extends Layer {
     keys: ['alphaInitializer'],
     fromConfig: (c) => new PReLU(c as LayerConfig & { alphaInitializer?: number }),
     toConfig: (p) => p.getConfig(),
-    shapes: (_p, s) => ({ outputShape: s.slice(), weights: [{ name: 'alpha', shape: s.slice() }] }),
     tfjs: {
       className: 'PReLU',
       toConfig: (p, { base }) => [
@@ -57,17 +56,20 @@ export class PReLU extends Layer {
     this.alphaInitial = a;
   }
 
-  override build(inputShape: number[], rng: Random): void {
-    this.checkBuild(inputShape, rng);
-    const size = inputShape.reduce((p, n) => p * n, 1);
-    this.params = [];
-    this.alpha = this.addParam('alpha', inputShape.slice(), new Float64Array(size).fill(this.alphaInitial));
-    this.outputShape = inputShape.slice();
-    this.built = true;
+  /** One α per input value: a weight of the sample's shape. */
+  protected override computeShapes(inputShape: readonly number[]): LayerShapes {
+    return { outputShape: inputShape.slice(), weights: [{ name: 'alpha', shape: inputShape.slice() }] };
   }
 
-  forward(x: Tensor, _training: boolean): Tensor {
-    this.checkInput(x, this.outputShape);
+  protected override initialValues(_w: WeightShape, inputShape: readonly number[]): Float64Array {
+    return new Float64Array(inputShape.reduce((p, n) => p * n, 1)).fill(this.alphaInitial);
+  }
+
+  protected override adopt(): void {
+    this.alpha = this.params[0]!;
+  }
+
+  protected call(x: Tensor, _training: boolean): Tensor {
     const y = this.buffer('y', x.shape);
     const a = this.alpha.value.data;
     const n = a.length;
@@ -79,8 +81,7 @@ export class PReLU extends Layer {
     return y;
   }
 
-  backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
-    this.checkGradient(dy, this.x);
+  protected callBackward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
     const x = this.x!;
     const a = this.alpha.value.data;
     const ga = this.alpha.grad;

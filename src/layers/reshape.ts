@@ -1,8 +1,7 @@
 import { NumnetError, describe, fmtShape } from '../errors.js';
-import { Random } from '../random.js';
 import { MAX_RANK, MAX_SIZE, Tensor } from '../tensor/tensor.js';
-import { Layer, LayerConfig, checkSampleShape, layerOptions } from './layer.js';
-import type { LayerShapes, LayerSpec } from './spec.js';
+import { Layer, LayerConfig, LayerShapes, checkSampleShape, layerOptions } from './layer.js';
+import type { LayerSpec } from './spec.js';
 
 /** The options of Reshape. */
 export interface ReshapeConfig extends LayerConfig {
@@ -42,12 +41,11 @@ export class Reshape extends Layer {
     keys: ['targetShape'],
     fromConfig: (c) => new Reshape(c as unknown as ReshapeConfig),
     toConfig: (l) => l.getConfig(),
-    shapes: (l, s) => l.shapesFor(s),
     tfjs: {
       className: 'Reshape',
       // The target shape is written resolved (no −1): tfjs-layers 4.22 infers −1 only at run time,
       // so a layer after such a Reshape could not be built when the model loads.
-      toConfig: (l, { inputShape, base }) => [{ class_name: 'Reshape', config: { target_shape: l.shapesFor(inputShape).outputShape, ...base } }],
+      toConfig: (l, { inputShape, base }) => [{ class_name: 'Reshape', config: { target_shape: l.computeOutputShape(inputShape), ...base } }],
       fromConfig(c) {
         const t = c.get('target_shape');
         try {
@@ -63,7 +61,6 @@ export class Reshape extends Layer {
   readonly className = 'Reshape';
   /** The target shape as given (−1 for an inferred entry). */
   readonly targetShape: readonly number[];
-  private input: number[] = [];
   private out: Tensor | undefined;
   private back: Tensor | undefined;
 
@@ -73,7 +70,7 @@ export class Reshape extends Layer {
   }
 
   /** The output shape for samples of `inputShape` (SHAPE_MISMATCH when the sizes do not fit). */
-  shapesFor(inputShape: readonly number[]): LayerShapes {
+  protected override computeShapes(inputShape: readonly number[]): LayerShapes {
     const where = `Reshape layer ${this.name || '(unnamed)'}`;
     checkSampleShape(inputShape, `${where}: input shape`);
     const size = inputShape.reduce((p, n) => p * n, 1);
@@ -90,25 +87,19 @@ export class Reshape extends Layer {
     return { outputShape, weights: [] };
   }
 
-  override build(inputShape: number[], rng: Random): void {
-    this.checkBuild(inputShape, rng);
-    this.outputShape = this.shapesFor(inputShape).outputShape;
-    this.input = inputShape.slice();
+  protected override adopt(): void {
     this.out = this.back = undefined;
-    this.built = true;
   }
 
-  forward(x: Tensor, _training: boolean): Tensor {
-    this.checkInput(x, this.input);
+  protected call(x: Tensor, _training: boolean): Tensor {
     // The view is kept while x's buffer and batch size stay the same: no allocation per batch.
     if (this.out?.data !== x.data || this.out.shape[0] !== x.shape[0]) this.out = new Tensor(x.data, [x.shape[0]!, ...this.outputShape]);
     return this.out;
   }
 
-  backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
-    this.checkGradient(dy, this.out);
+  protected callBackward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
     if (!needInputGradient) return undefined;
-    if (this.back?.data !== dy.data || this.back.shape[0] !== dy.shape[0]) this.back = new Tensor(dy.data, [dy.shape[0]!, ...this.input]);
+    if (this.back?.data !== dy.data || this.back.shape[0] !== dy.shape[0]) this.back = new Tensor(dy.data, [dy.shape[0]!, ...this.inputSample]);
     return this.back;
   }
 

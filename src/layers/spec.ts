@@ -2,6 +2,8 @@ import type { TFJSLayerSpec } from '../io/tfjs-config.js';
 import type { RandomState } from '../random.js';
 import type { Layer } from './layer.js';
 
+export type { LayerShapes, WeightShape } from './layer.js';
+
 /**
  * What a layer class declares about itself, as `static readonly spec` beside its code: how it is
  * saved and rebuilt (native format), which weights it builds, and how it maps to TF.js/Keras. The
@@ -9,24 +11,6 @@ import type { Layer } from './layer.js';
  * (`src/io/`) only iterates and looks up specs, so a new layer is its file plus its line in
  * `./index.ts`.
  */
-
-/** A weight a layer will build, named as its Parameter is within the layer (`kernel`, `bias`, `alpha`). */
-export interface WeightShape {
-  /** The weight's name in its layer. */
-  name: string;
-  /** Its shape. */
-  shape: number[];
-  /** False for state the optimizer does not update (a moving mean); true when omitted. */
-  trainable?: boolean;
-}
-
-/** What a layer gives for samples of an input shape: its output shape and the weights it builds. */
-export interface LayerShapes {
-  /** The shape of one output sample. */
-  outputShape: number[];
-  /** The weights, in build order. */
-  weights: WeightShape[];
-}
 
 /** A layer class's self-description; `L` is the class. */
 export interface LayerSpec<L extends Layer = Layer> {
@@ -41,12 +25,6 @@ export interface LayerSpec<L extends Layer = Layer> {
    * a custom activation, initializer or regularizer.
    */
   toConfig(layer: L): Record<string, unknown>;
-  /**
-   * The output shape and the weights the layer builds for samples of `inputShape`, in build order,
-   * without building it (a saved model's weights are checked before anything is allocated).
-   * SHAPE_MISMATCH when the layer cannot take that input.
-   */
-  shapes(layer: L, inputShape: readonly number[]): LayerShapes;
   /** The TF.js layers-format mapping; a class without one is not exported to or read from TF.js. */
   readonly tfjs?: TFJSLayerSpec<L>;
   /** For a layer with a random generator of its own (Dropout): its state, saved by the native format. */
@@ -63,11 +41,6 @@ export type LayerClass<L extends Layer = Layer> = (abstract new (...args: never[
   /** The class's self-description. */
   readonly spec: LayerSpec<L>;
 };
-
-/** `shapes` of a layer that keeps the shape and has no weights: y has the shape of x. */
-export function sameShape(_layer: Layer, inputShape: readonly number[]): LayerShapes {
-  return { outputShape: inputShape.slice(), weights: [] };
-}
 
 /** True when `cls` declares a spec of its own (a subclass of a layer class inherits none). */
 export function hasOwnSpec(cls: unknown): cls is LayerClass {

@@ -1,9 +1,8 @@
 import { NumnetError, describe, fmtShape } from '../errors.js';
-import { Random } from '../random.js';
 import { MAX_SIZE, Tensor } from '../tensor/tensor.js';
 import { checkChannelsLast } from './conv-spec.js';
-import { Layer, LayerConfig, checkSampleShape, layerOptions } from './layer.js';
-import type { LayerShapes, LayerSpec } from './spec.js';
+import { Layer, LayerConfig, LayerShapes, checkSampleShape, layerOptions } from './layer.js';
+import type { LayerSpec } from './spec.js';
 
 /** The padding of ZeroPadding2D: a number for every side, [h, w] (top = bottom = h, left = right = w), or [[top, bottom], [left, right]]. */
 export type ZeroPadding2DPadding = number | [number, number] | [[number, number], [number, number]];
@@ -49,7 +48,6 @@ export class ZeroPadding2D extends Layer {
     keys: ['padding'],
     fromConfig: (c) => new ZeroPadding2D(c as ZeroPadding2DConfig),
     toConfig: (l) => l.getConfig(),
-    shapes: (l, s) => l.shapesFor(s),
     tfjs: {
       className: 'ZeroPadding2D',
       toConfig: (l, { base }) => [
@@ -71,8 +69,6 @@ export class ZeroPadding2D extends Layer {
   readonly className = 'ZeroPadding2D';
   /** [[top, bottom], [left, right]]. */
   readonly padding: readonly [readonly [number, number], readonly [number, number]];
-  private input: number[] = [];
-  private out: Tensor | undefined;
 
   constructor(config: ZeroPadding2DConfig = {}) {
     super(layerOptions(config, ['padding'], 'ZeroPadding2D'));
@@ -80,7 +76,7 @@ export class ZeroPadding2D extends Layer {
   }
 
   /** The output shape for samples of `inputShape` [h, w, c] (SHAPE_MISMATCH for another rank). */
-  shapesFor(inputShape: readonly number[]): LayerShapes {
+  protected override computeShapes(inputShape: readonly number[]): LayerShapes {
     const where = `ZeroPadding2D layer ${this.name || '(unnamed)'}`;
     checkSampleShape(inputShape, `${where}: input shape`);
     if (inputShape.length !== 3) {
@@ -94,32 +90,23 @@ export class ZeroPadding2D extends Layer {
     return { outputShape, weights: [] };
   }
 
-  override build(inputShape: number[], rng: Random): void {
-    this.checkBuild(inputShape, rng);
-    this.outputShape = this.shapesFor(inputShape).outputShape;
-    this.input = inputShape.slice();
-    this.built = true;
-  }
-
-  forward(x: Tensor, _training: boolean): Tensor {
-    this.checkInput(x, this.input);
+  protected call(x: Tensor, _training: boolean): Tensor {
     const y = this.batchBuffer('y', x.shape[0]!, this.outputShape);
     // The border is never written: it stays 0 from allocation.
     this.copy(x.data, y.data, x.shape[0]!, true);
-    return (this.out = y);
+    return y;
   }
 
-  backward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
-    this.checkGradient(dy, this.out);
+  protected callBackward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
     if (!needInputGradient) return undefined;
-    const dx = this.batchBuffer('dx', dy.shape[0]!, this.input);
+    const dx = this.batchBuffer('dx', dy.shape[0]!, this.inputSample);
     this.copy(dx.data, dy.data, dy.shape[0]!, false);
     return dx;
   }
 
   /** Copies each input row into its place in the padded rows (`toPadded`), or back. */
   private copy(inner: Float64Array, padded: Float64Array, n: number, toPadded: boolean): void {
-    const [h, w, c] = this.input as [number, number, number];
+    const [h, w, c] = this.inputSample as [number, number, number];
     const [ph, pw] = this.outputShape as [number, number, number];
     const top = this.padding[0][0];
     const left = this.padding[1][0];

@@ -3,7 +3,8 @@ import { Loss, lossEntry } from './losses.js';
 
 /**
  * A metric m(y, ŷ) computed per sample (`perSample` writes mᵢ for each row); the model reports
- * its mean over the samples seen (weighted by sample weights when given), as Keras does.
+ * its mean over the samples seen — weighted by sample weights only when given to `compile` as
+ * `weightedMetrics` — as Keras does.
  */
 export interface Metric {
   /** The name logs report it under. */

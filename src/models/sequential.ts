@@ -1,10 +1,11 @@
 import { NumnetError, checkOptions, describe, fmtShape, withinLimits } from '../errors.js';
-import { Layer, Parameter } from '../layers/layer.js';
+import { Layer, Parameter, PreparedBuild } from '../layers/layer.js';
 import { NumnetModelJSON, modelFromJSON, modelToJSON } from '../io/native.js';
 import { Random, RandomState, getGlobalRandom } from '../random.js';
 import { allFinite } from '../tensor/kernels.js';
 import { Tensor, TensorLike, toTensor } from '../tensor/tensor.js';
-import { Trainer } from '../training/trainer.js';
+import { BuildPlan, Trainer } from '../training/trainer.js';
+import { summaryText } from './summary.js';
 
 export type { CompileConfig } from '../training/trainer.js';
 export type { FitConfig } from '../training/data.js';
@@ -27,7 +28,7 @@ export class Sequential extends Trainer {
   private stateList: Parameter[] = [];
   /** The layers' names, for O(1) uniqueness checks. */
   private readonly names = new Set<string>();
-  private readonly nameCounters = new Map<string, number>();
+  private nameCounters = new Map<string, number>();
 
   constructor(layers: Layer[] = [], options: { seed?: number; name?: string } = {}) {
     super();
@@ -41,7 +42,6 @@ export class Sequential extends Trainer {
     if (o.name != null && typeof o.name !== 'string') {
       throw new NumnetError('INVALID_ARGUMENT', `Sequential name must be a string, got ${describe(o.name)}`);
     }
-    // Every layer is checked before any is touched (named, built).
     const seen = new Set<Layer>();
     for (let i = 0; i < layers.length; i++) {
       const layer: unknown = layers[i];
@@ -50,104 +50,74 @@ export class Sequential extends Trainer {
       seen.add(layer);
     }
     this.name = o.name ?? 'sequential';
-    // Without a seed the model's generator is forked from the global one; a rejected constructor
-    // leaves the layers as they came and the global generator where it was.
+    // Without a seed the model's generator is forked from the global one — from a copy of it, which
+    // the global generator takes over only once every layer is checked and built (check, then build).
     const global = getGlobalRandom();
-    const globalState = global.getState();
-    this.rng = o.seed !== undefined ? new Random(o.seed) : global.fork();
-    const before = layers.map(layerState);
-    try {
-      for (const layer of layers) this.append(layer);
-      if (this.inputShape) this.build(this.inputShape);
-    } catch (e) {
-      layers.forEach((l, i) => restoreLayer(l, before[i]!));
-      global.setState(globalState);
-      throw e;
-    }
+    const draft = copyOf(global);
+    this.rng = o.seed !== undefined ? new Random(o.seed) : draft.fork();
+    this.commitAppend(this.planAppend(Array.from(layers)));
+    if (o.seed === undefined) global.setState(draft.getState());
   }
 
-  /** Appends a layer (building it at once when the input shape is known). */
+  /** Appends a layer (building it at once when the input shape is known). Nothing changes when it cannot join. */
   add(layer: Layer): void {
     this.refuseWhileFitting('add()');
     checkLayer(layer, 'Sequential.add()');
-    const before = layerState(layer);
-    const rng = this.rng.getState();
-    const inputShape = this.inputShape;
-    const count = this.layers.length;
-    const counters = new Map(this.nameCounters);
-    try {
-      this.append(layer);
-      // Only the new layer is built (from the previous layer's output): adding n layers is O(n).
-      if (this.inputShape && !layer.built) {
-        const prev = this.layers[this.layers.length - 2];
-        layer.build(prev ? prev.outputShape.slice() : this.inputShape, this.rng);
-      }
-      if (this.inputShape) {
-        for (const p of layer.params) {
-          this.weightList.push(p);
-          (p.trainable === false ? this.stateList : this.params).push(p);
-        }
-      }
-    } catch (e) {
-      // A layer that cannot be built (a Dense after multi-axis samples, too many weights) leaves the
-      // model and the layer as they were.
-      if (this.layers.length > count) {
-        this.layers.pop();
-        this.names.delete(layer.name);
-      }
-      restoreLayer(layer, before);
-      for (const [k, v] of counters) this.nameCounters.set(k, v);
-      this.nameCounters.forEach((_, k) => counters.has(k) || this.nameCounters.delete(k));
-      this.inputShape = inputShape;
-      this.rng.setState(rng);
-      this.collectWeights();
-      throw e;
-    }
+    this.commitAppend(this.planAppend([layer]));
     this.resolveMetrics();
   }
 
-  /** Checks that a layer can join (not in the model, a unique name, inputShape only first), names it, appends it. */
-  private append(layer: Layer): void {
-    if (layer.name && this.names.has(layer.name)) {
-      const here = this.layers.includes(layer); // only on the error path
-      throw new NumnetError('INVALID_ARGUMENT', here ? `layer ${layer.name} is already in this model` : `a layer named ${JSON.stringify(layer.name)} is already in this model`);
-    }
-    if (this.layers.length > 0 && layer.inputShape && this.inputShape === undefined) {
-      throw new NumnetError('INVALID_ARGUMENT', `only the first layer may set inputShape (layer ${layer.className})`);
-    }
-    if (!layer.name) layer.name = this.uniqueName(layer.className);
-    this.layers.push(layer);
-    this.names.add(layer.name);
-    if (this.layers.length === 1 && layer.inputShape) this.inputShape = layer.inputShape.slice();
-  }
-
-  /** `dense`, `dense_1`, … (Keras's names): the first free one, searched from the last one given. */
-  private uniqueName(className: string): string {
-    // Keras's to_snake_case: MaxPooling2D → max_pooling2d, Conv2D → conv2d, LeakyReLU → leaky_re_lu.
-    const base = className.replace(/\W+/g, '').replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-    for (let k = this.nameCounters.get(base) ?? 0; ; k++) {
-      const name = k === 0 ? base : `${base}_${k}`;
-      if (!this.names.has(name)) {
-        this.nameCounters.set(base, k + 1);
-        return name;
+  /**
+   * What appending `layers` will do, computed without changing anything: their names (Keras's
+   * `dense`, `dense_1`, …), the input shape, and — when it is known — each unbuilt layer's build,
+   * drawn from a copy of the model's generator. Throws NumnetError when a layer cannot join.
+   */
+  private planAppend(layers: Layer[]): AppendPlan {
+    const taken = new Set(this.names);
+    const counters = new Map(this.nameCounters);
+    let inputShape = this.inputShape;
+    const names = layers.map((layer, k) => {
+      if (layer.name && taken.has(layer.name)) {
+        const here = this.layers.includes(layer); // only on the error path
+        throw new NumnetError('INVALID_ARGUMENT', here ? `layer ${layer.name} is already in this model` : `a layer named ${JSON.stringify(layer.name)} is already in this model`);
       }
-    }
+      const first = this.layers.length + k === 0;
+      if (!first && layer.inputShape && inputShape === undefined) {
+        throw new NumnetError('INVALID_ARGUMENT', `only the first layer may set inputShape (layer ${layer.className})`);
+      }
+      if (first && layer.inputShape) inputShape = layer.inputShape.slice();
+      const name = layer.name || uniqueName(layer.className, taken, counters);
+      taken.add(name);
+      return name;
+    });
+    const last = this.layers[this.layers.length - 1];
+    const builds = inputShape ? prepareBuilds(layers, names, last ? last.outputShape : inputShape, copyOf(this.rng)) : undefined;
+    return { layers, names, counters, inputShape, builds };
   }
 
-  /** Builds every layer not yet built for samples of shape `inputShape` (initial weights drawn here). */
-  private build(inputShape: number[]): void {
-    let shape = inputShape;
-    for (const layer of this.layers) {
-      if (!layer.built) layer.build(shape, this.rng);
-      shape = layer.outputShape;
-    }
-    this.collectWeights();
+  /** Appends the planned layers: names, builds and weights (nothing here throws). */
+  private commitAppend(plan: AppendPlan): void {
+    plan.layers.forEach((layer, k) => {
+      layer.name = plan.names[k]!;
+      this.layers.push(layer);
+      this.names.add(layer.name);
+    });
+    this.nameCounters = plan.counters;
+    this.inputShape = plan.inputShape;
+    if (plan.builds) this.commitBuilds(plan.layers, plan.builds);
   }
 
-  private collectWeights(): void {
-    this.weightList = this.layers.flatMap((l) => l.params);
-    this.params = this.weightList.filter((p) => p.trainable !== false);
-    this.stateList = this.weightList.filter((p) => p.trainable === false);
+  /** Commits prepared builds of `layers` and adds their weights to the model's lists (only theirs: adding n layers is O(n)). */
+  private commitBuilds(layers: readonly Layer[], builds: LayerBuilds): void {
+    layers.forEach((layer, k) => {
+      const b = builds.builds[k];
+      if (b) layer.commitBuild(b);
+      for (const p of layer.params) {
+        this.weightList.push(p);
+        (p.trainable === false ? this.stateList : this.params).push(p);
+      }
+    });
+    this.rng.setState(builds.rng);
   }
 
   /** True once the model knows its input shape and has its weights (layers are built in order). */
@@ -161,21 +131,18 @@ export class Sequential extends Trainer {
     return this.layers[this.layers.length - 1]!.outputShape.slice();
   }
 
-  protected buildFromData(sample: number[]): void {
-    this.inputShape = sample;
-    this.build(sample);
+  protected planBuild(sample: number[]): ModelBuildPlan {
+    const builds = prepareBuilds(this.layers, this.layers.map((l) => l.name), sample, copyOf(this.rng));
+    return { inputShape: sample.slice(), outputShape: builds.outputShape, builds };
   }
 
-  protected buildState(): unknown {
-    return { rng: this.rng.getState(), layers: this.layers.map(layerState), inputShape: this.inputShape };
-  }
-
-  protected undoBuild(state: unknown): void {
-    const s = state as { rng: RandomState; layers: LayerState[]; inputShape: number[] | undefined };
-    this.layers.forEach((l, i) => restoreLayer(l, s.layers[i]!));
-    this.inputShape = s.inputShape;
-    this.collectWeights();
-    this.rng.setState(s.rng);
+  protected commitBuild(plan: BuildPlan): void {
+    const p = plan as ModelBuildPlan;
+    this.inputShape = p.inputShape;
+    this.weightList = [];
+    this.params = [];
+    this.stateList = [];
+    this.commitBuilds(this.layers, p.builds);
   }
 
   private requireBuilt(where: string): void {
@@ -245,45 +212,30 @@ export class Sequential extends Trainer {
   }
 
   /**
-   * Prints a Keras-style table of the layers, output shapes and parameter counts, as Keras's
-   * `model.summary()` does, and returns it. `printFn` (Keras's `print_fn`) receives the whole table;
-   * by default `console.log`; pass `() => {}` to only get the string.
+   * Prints the table of the layers, output shapes and parameter counts as Keras 3's
+   * `model.summary()` draws it (a box table, then the totals with their memory size — float64, 8
+   * bytes a value — and the optimizer's values once it has updated), and returns it. `printFn`
+   * (Keras's `print_fn`) receives the whole table, by default `console.log`; pass `() => {}` to only
+   * get the string. `lineLength` (Keras's `line_length`): the table's width, 76 by default (Keras's
+   * width where there is no terminal).
    */
-  summary(options: { printFn?: (table: string) => void } = {}): string {
+  summary(options: { printFn?: (table: string) => void; lineLength?: number } = {}): string {
     this.requireBuilt('summary()');
-    const { printFn = (t: string) => console.log(t) } = checkOptions(options, ['printFn'], 'summary()');
+    const { printFn = (t: string) => console.log(t), lineLength = 76 } = checkOptions(options, ['printFn', 'lineLength'], 'summary()');
     if (typeof printFn !== 'function') {
       throw new NumnetError('INVALID_ARGUMENT', `summary(): printFn must be a function, got ${describe(printFn)}`);
     }
-    const table = this.summaryTable();
+    if (typeof lineLength !== 'number' || !Number.isInteger(lineLength) || lineLength < 40 || lineLength > 1000) {
+      throw new NumnetError('INVALID_ARGUMENT', `summary(): lineLength must be an integer from 40 to 1000, got ${describe(lineLength)}`);
+    }
+    const rows = this.layers.map((l) => ({ layer: `${l.name} (${l.className})`, outputShape: `(None, ${l.outputShape.join(', ')})`, params: l.countParams() }));
+    const size = (ps: readonly Parameter[]) => ps.reduce((n, p) => n + p.value.size, 0);
+    const opt = this.optimizer;
+    // Keras counts the optimizer's variables once it is built: its slots, the step count and the learning rate.
+    const optimizer = opt && opt.iterations > 0 ? 2 + opt.getState().slots.reduce((n, s) => n + Object.values(s).reduce((m, v) => m + v.length, 0), 0) : undefined;
+    const table = summaryText(this.name, rows, { trainable: size(this.params), nonTrainable: size(this.stateList), optimizer }, lineLength);
     printFn(table);
     return table;
-  }
-
-  private summaryTable(): string {
-    const rows = this.layers.map((l) => [
-      `${l.name} (${l.className})`,
-      `(None, ${l.outputShape.join(', ')})`,
-      String(l.countParams()),
-    ]);
-    const w = [33, 26, 12];
-    // A long name still leaves one space before the next column.
-    const line = (c: string[]) => c.map((s, i) => s.padEnd(Math.max(w[i]!, s.length + 1))).join('').trimEnd();
-    const total = this.countParams();
-    const trainable = this.params.reduce((n, p) => n + p.value.size, 0);
-    const rule = '_'.repeat(71);
-    return [
-      `Model: "${this.name}"`,
-      rule,
-      line(['Layer (type)', 'Output Shape', 'Param #']),
-      '='.repeat(71),
-      ...rows.flatMap((r, i) => (i === 0 ? [line(r)] : ['', line(r)])),
-      '='.repeat(71),
-      `Total params: ${total.toLocaleString('en-US')}`,
-      `Trainable params: ${trainable.toLocaleString('en-US')}`,
-      `Non-trainable params: ${(total - trainable).toLocaleString('en-US')}`,
-      rule,
-    ].join('\n');
   }
 
   /**
@@ -333,26 +285,69 @@ export class Sequential extends Trainer {
   }
 }
 
-/** Sets a layer's name, built state and weights back to `state` (undoing a failed add or build). */
-function restoreLayer(layer: Layer, state: LayerState): void {
-  layer.name = state.name;
-  if (!state.built) {
-    layer.built = false;
-    layer.params = [];
-    layer.outputShape = [];
+/** The layers' builds in order, for samples of `sample` shape, drawn from `rng` (a copy: nothing changes). */
+interface LayerBuilds {
+  /** Each layer's prepared build (undefined for a layer that was built already). */
+  builds: (PreparedBuild | undefined)[];
+  /** The output shape of the last layer. */
+  outputShape: number[];
+  /** The generator's state after the draws. */
+  rng: RandomState;
+}
+
+/** Layers to append: their names, the model's input shape after them, and their builds once it is known. */
+interface AppendPlan {
+  layers: Layer[];
+  names: string[];
+  counters: Map<string, number>;
+  inputShape: number[] | undefined;
+  builds: LayerBuilds | undefined;
+}
+
+/** The build of an unbuilt model planned from data. */
+interface ModelBuildPlan extends BuildPlan {
+  builds: LayerBuilds;
+}
+
+/** Prepares the unbuilt layers' builds along the chain of shapes from `sample` (layers in order; changes only `rng`). */
+function prepareBuilds(layers: readonly Layer[], names: readonly string[], sample: readonly number[], rng: Random): LayerBuilds {
+  let shape = sample.slice();
+  const builds = layers.map((layer, k) => {
+    if (layer.built) {
+      shape = layer.outputShape.slice();
+      return undefined;
+    }
+    const b = layer.prepareBuild(shape, rng, names[k]);
+    shape = b.outputShape;
+    return b;
+  });
+  return { builds, outputShape: shape, rng: rng.getState() };
+}
+
+/** A generator in the same state as `rng` (drawing from it leaves `rng` where it is). */
+function copyOf(rng: Random): Random {
+  const r = new Random(0);
+  r.setState(rng.getState());
+  return r;
+}
+
+/**
+ * `dense`, `dense_1`, … (Keras's names): the first name of the class not in `taken`, searched from
+ * the counter of its base name (which it advances). Keras's to_snake_case: MaxPooling2D →
+ * max_pooling2d, Conv2D → conv2d, LeakyReLU → leaky_re_lu.
+ */
+function uniqueName(className: string, taken: ReadonlySet<string>, counters: Map<string, number>): string {
+  const base = className.replace(/\W+/g, '').replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  for (let k = counters.get(base) ?? 0; ; k++) {
+    const name = k === 0 ? base : `${base}_${k}`;
+    if (!taken.has(name)) {
+      counters.set(base, k + 1);
+      return name;
+    }
   }
 }
 
-interface LayerState {
-  name: string;
-  built: boolean;
-}
-
-function layerState(layer: Layer): LayerState {
-  return { name: layer.name, built: layer.built };
-}
-
-/** A Layer (of a class that implements forward and backward), or INVALID_ARGUMENT. */
+/** A Layer (of a class that implements call and callBackward), or INVALID_ARGUMENT. */
 function checkLayer(layer: unknown, what: string): asserts layer is Layer {
   if (!(layer instanceof Layer)) {
     const l = layer as { className?: unknown; forward?: unknown } | null;
@@ -367,7 +362,8 @@ function checkLayer(layer: unknown, what: string): asserts layer is Layer {
   if (typeof layer.className !== 'string' || typeof layer.name !== 'string' || !Array.isArray(layer.params) || !Array.isArray(layer.outputShape)) {
     throw new NumnetError('INVALID_ARGUMENT', `${what}: this layer was not made by its constructor (no className, name or params)`);
   }
-  if (typeof layer.forward !== 'function' || typeof layer.backward !== 'function') {
-    throw new NumnetError('INVALID_ARGUMENT', `${what}: layer ${layer.name || layer.className} does not implement forward() and backward()`);
+  const hooks = layer as unknown as { call?: unknown; callBackward?: unknown };
+  if (typeof hooks.call !== 'function' || typeof hooks.callBackward !== 'function') {
+    throw new NumnetError('INVALID_ARGUMENT', `${what}: layer ${layer.name || layer.className} does not implement call() and callBackward()`);
   }
 }

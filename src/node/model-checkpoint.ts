@@ -1,4 +1,5 @@
 import { Callback, Logs } from '../callbacks/callback.js';
+import { formatFixed } from '../callbacks/format.js';
 import { NumnetError, describe, ownValue, isPlainObject } from '../errors.js';
 import type { Sequential } from '../models/sequential.js';
 import { SaveFormat, save } from './save.js';
@@ -183,36 +184,6 @@ function formatValue(v: number, spec: string): string {
   return s;
 }
 
-/**
- * Python's `format(v, f'.{digits}f')`: 'inf', '-inf' and 'nan' for the non-finite values, '-0.00…'
- * for −0, every digit of large values (no exponent, unlike toFixed from 1e21 on), and ties of the
- * exact binary value rounded to even (0.015625 → '0.01562', where toFixed rounds half up).
- */
-export function formatFixed(v: number, digits: number): string {
-  if (Number.isNaN(v)) return 'nan';
-  if (v === Infinity) return 'inf';
-  if (v === -Infinity) return '-inf';
-  const sign = v < 0 || Object.is(v, -0) ? '-' : '';
-  // |v| = mantissa · 2^exponent exactly; scaled to 10^digits and rounded with integers.
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, Math.abs(v));
-  const bits = view.getBigUint64(0);
-  const biased = Number(bits >> 52n);
-  let mantissa = bits & 0xfffffffffffffn;
-  if (biased > 0) mantissa |= 1n << 52n;
-  const exponent = (biased > 0 ? biased : 1) - 1075;
-  const scaled = mantissa * 10n ** BigInt(digits);
-  let q: bigint;
-  if (exponent >= 0) q = scaled << BigInt(exponent);
-  else {
-    const den = 1n << BigInt(-exponent);
-    q = scaled / den;
-    const twice = (scaled % den) * 2n;
-    if (twice > den || (twice === den && (q & 1n) === 1n)) q += 1n;
-  }
-  const s = q.toString().padStart(digits + 1, '0');
-  return sign + (digits > 0 ? `${s.slice(0, -digits)}.${s.slice(-digits)}` : s);
-}
 
 /** JavaScript's 1.5e-3 → Python's 1.5e-03. */
 function pythonExponent(s: string): string {

@@ -97,7 +97,7 @@ export function checkInputs(
   x: TensorLike,
   layers: readonly { name: string }[],
   inputShape: number[] | undefined,
-  build: (sample: number[]) => number[],
+  build: (sample: number[]) => void,
   where: string,
 ): Tensor {
   const t = toTensor(x, `${where}: x`);
@@ -109,7 +109,8 @@ export function checkInputs(
       throw new NumnetError('SHAPE_MISMATCH', `${where}: x has shape ${fmtShape(t.shape)}; a sample needs at least one value on every axis`);
     }
     checkFiniteRows(t, `${where}: x`);
-    inputShape = build(sample);
+    build(sample);
+    return t;
   }
   const expected = inputShape;
   if (t.rank !== expected.length + 1 || expected.some((n, i) => t.shape[i + 1] !== n)) {

@@ -96,7 +96,7 @@ export class FitRun {
   private attach(setup: FitSetup): void {
     const n = setup.train?.x.shape[0];
     const steps = n !== undefined ? Math.ceil(n / this.opts.batchSize) : this.opts.stepsPerEpoch;
-    const keys = ['loss', ...this.c.metrics.map((m) => m.name)];
+    const keys = ['loss', ...this.c.metrics.map((m) => m.key)];
     const params: TrainingParams = {
       epochs: this.opts.epochs,
       initialEpoch: this.opts.initialEpoch,

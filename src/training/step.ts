@@ -15,11 +15,21 @@ import type { Logs } from '../callbacks/callback.js';
  *   W ← optimizer(W, ∂L/∂W)             a transaction: nothing changes unless all of it is finite
  */
 
+/**
+ * A compiled metric: the key logs report it under, and whether sample and class weights weigh it
+ * (Keras's `weighted_metrics`; `metrics` are unweighted means over the samples).
+ */
+export interface CompiledMetric {
+  readonly metric: Metric;
+  readonly key: string;
+  readonly weighted: boolean;
+}
+
 /** What compile sets. */
 export interface Compiled {
   optimizer: Optimizer;
   loss: Loss;
-  metrics: Metric[];
+  metrics: CompiledMetric[];
 }
 
 /** The network as the step sees it. */
@@ -93,7 +103,7 @@ export class BufferCache {
 /** ŷ for a batch: each layer's forward in turn (`training` turns on dropout and the like). */
 export function forward(net: Network, x: Tensor, training: boolean): Tensor {
   let h = x;
-  for (const layer of net.layers) h = layer.forward(h, training);
+  for (const layer of net.layers) h = layer.forwardUnchecked(h, training);
   return h;
 }
 
@@ -117,9 +127,11 @@ export function score(c: Compiled, yHat: Tensor, y: Tensor, w: Float64Array | un
     weightSum += wi;
   }
   for (let m = 0; m < c.metrics.length; m++) {
-    c.metrics[m]!.perSample(y.data, yHat.data, rows, cols, b.metric);
+    const cm = c.metrics[m]!;
+    cm.metric.perSample(y.data, yHat.data, rows, cols, b.metric);
+    const mw = cm.weighted ? w : undefined;
     let s = 0;
-    for (let i = 0; i < rows; i++) s += (w ? w[i]! : 1) * b.metric[i]!;
+    for (let i = 0; i < rows; i++) s += (mw ? mw[i]! : 1) * b.metric[i]!;
     totals.metrics[m] = (totals.metrics[m] ?? 0) + s;
   }
   totals.samples += rows;
@@ -141,12 +153,12 @@ export function backprop(net: Network, loss: Loss, yHat: Tensor, y: Tensor, w: F
   let g: Tensor | undefined;
   if (loss.fusedActivation !== undefined && fuses(last, loss)) {
     loss.fusedGradient(y.data, yHat.data, rows, cols, grad.data, w);
-    g = last.backwardFromPreActivation(grad, deep);
+    g = last.backwardFromPreActivationUnchecked(grad, deep);
   } else {
     loss.gradient(y.data, yHat.data, rows, cols, grad.data, w);
-    g = last.backward(grad, deep);
+    g = last.backwardUnchecked(grad, deep);
   }
-  for (let i = layers.length - 2; i >= 0; i--) g = layers[i]!.backward(g!, i > 0);
+  for (let i = layers.length - 2; i >= 0; i--) g = layers[i]!.backwardUnchecked(g!, i > 0);
   for (const p of net.parameters) if (p.regularizer) p.regularizer.addGradient(p.value.data, p.grad);
 }
 
@@ -182,14 +194,15 @@ export function trainStep(net: Network, c: Compiled, x: Tensor, y: Tensor, w: Fl
   }
 }
 
-/** Logs from the sums of a pass: `loss` (lossSum over the samples) and each metric's weighted mean. */
+/** Logs from the sums of a pass: `loss` (lossSum over the samples) and each metric's mean (weighted or not). */
 export function logsOf(c: Compiled, totals: Totals, lossSum: number, prefix = ''): Logs {
   // Keys are metric names a user may choose ("__proto__" too): set as own properties, never through a setter.
   const logs: Logs = { [`${prefix}loss`]: lossSum / totals.samples };
   c.metrics.forEach((m, i) => {
-    const key = `${prefix}${m.name}`;
+    const key = `${prefix}${m.key}`;
     // All sample weights zero: the weighted mean is taken as 0 (Keras's divide_no_nan), not NaN.
-    const value = totals.weight > 0 ? (totals.metrics[i] ?? 0) / totals.weight : 0;
+    const by = m.weighted ? totals.weight : totals.samples;
+    const value = by > 0 ? (totals.metrics[i] ?? 0) / by : 0;
     Object.defineProperty(logs, key, { value, enumerable: true, writable: true, configurable: true });
   });
   return logs;

@@ -2,26 +2,27 @@ import { History, Logs } from '../callbacks/callback.js';
 import { printLine } from '../callbacks/progress.js';
 import { stepsLine } from '../callbacks/progress-bar.js';
 import { NumnetError, checkOptions, describe } from '../errors.js';
+
+export type { CompileConfig } from './compile.js';
 import type { Layer, Parameter } from '../layers/layer.js';
-import { Loss, getLoss } from '../losses/losses.js';
-import { Metric, getMetric } from '../losses/metrics.js';
-import { Optimizer, getOptimizer } from '../optimizers/index.js';
+import type { Loss } from '../losses/losses.js';
+import type { Metric } from '../losses/metrics.js';
+import type { Optimizer } from '../optimizers/index.js';
 import { Tensor, TensorLike, allocate, checkShape } from '../tensor/tensor.js';
 import {
   BatchIterable, BatchReader, ClassWeight, Data, FitConfig, checkBatchSize, checkFitConfig, checkInputs, checkSteps, checkTargets, checkVerbose,
   copyRows, isBatchIterable, rowRange, sampleWeights,
 } from './data.js';
 import { FitRun, Validation } from './loop.js';
-import { BatchBuffers, BufferCache, Compiled, Totals, backprop, forward, logsOf, newTotals, penalty, score, trainStep } from './step.js';
+import { CompileConfig, MetricNames, compileMetrics, resolveCompile } from './compile.js';
+import { BatchBuffers, BufferCache, Compiled, CompiledMetric, Totals, backprop, forward, logsOf, newTotals, penalty, score, trainStep } from './step.js';
 
-/** Options of `compile`. */
-export interface CompileConfig {
-  /** An optimizer instance, or its name ('sgd', …) for its defaults. */
-  optimizer: string | Optimizer;
-  /** A loss name ('mse', 'categoricalCrossentropy', …) or instance. */
-  loss: string | Loss;
-  /** Metric names ('acc', 'mae', …) or Metric objects. */
-  metrics?: (string | Metric)[];
+/** A build a model planned from the first data it saw (the model adds what it needs to commit it). */
+export interface BuildPlan {
+  /** The shape of one input sample it fixes. */
+  readonly inputShape: number[];
+  /** The shape of one output sample it gives. */
+  readonly outputShape: number[];
 }
 
 /**
@@ -49,38 +50,30 @@ export abstract class Trainer {
   abstract getWeights(): Tensor[];
   /** Sets every weight (`getWeights()` order). */
   abstract setWeights(weights: TensorLike[]): void;
-  /** Builds the model for samples of `sample` shape (it is not built yet). */
-  protected abstract buildFromData(sample: number[]): void;
-  /** What `undoBuild` needs to return the model to its state before `buildFromData`. */
-  protected abstract buildState(): unknown;
-  /** Returns the model to `buildState()`'s state (a call that built it from data was rejected). */
-  protected abstract undoBuild(state: unknown): void;
+  /**
+   * The model's build for samples of `sample` shape (it is not built yet), computed without changing
+   * anything: shapes checked, weights drawn. Throws NumnetError when it cannot be built.
+   */
+  protected abstract planBuild(sample: number[]): BuildPlan;
+  /** Builds the model as `plan` says (never throws). */
+  protected abstract commitBuild(plan: BuildPlan): void;
   /** @internal The epoch's sample order: a fresh permutation of 0…n−1 from the model's generator (for the fit loop). */
   abstract shuffle(order: Int32Array): void;
 
   private compiled: Compiled | undefined;
-  private metricNames: (string | Metric)[] = [];
+  private metricNames: MetricNames = { metrics: [], weighted: [] };
   private fitting = false;
   private readonly buffers = new BufferCache();
   /** Copies of the `state` weights during a step, restored when the step is refused. */
   private readonly savedState: Float64Array[] = [];
+  /** The build planned from the data of the call being checked (the model is not built yet). */
+  private pending: BuildPlan | undefined;
 
   /** Sets the optimizer, the loss and the metrics. */
   compile(config: CompileConfig): void {
     this.refuseWhileFitting('compile()');
-    if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-      throw new NumnetError('INVALID_ARGUMENT', `compile() takes { optimizer, loss, metrics? }, got ${describe(config)}`);
-    }
-    checkOptions(config, ['optimizer', 'loss', 'metrics'], 'compile()');
-    if (config.loss === undefined) throw new NumnetError('INVALID_ARGUMENT', 'compile(): loss is missing');
-    if (config.optimizer === undefined) throw new NumnetError('INVALID_ARGUMENT', 'compile(): optimizer is missing');
-    if (config.metrics !== undefined && !Array.isArray(config.metrics)) {
-      throw new NumnetError('INVALID_ARGUMENT', `compile(): metrics must be an array, got ${describe(config.metrics)}`);
-    }
     // Everything is resolved before anything is set, so a rejected compile changes nothing.
-    const optimizer = getOptimizer(config.optimizer);
-    const loss = getLoss(config.loss);
-    const names = Array.from(config.metrics ?? []); // holes of a sparse array become undefined (rejected)
+    const { optimizer, loss, names } = resolveCompile(config);
     const metrics = this.metricsFor(names, loss);
     this.compiled = { optimizer, loss, metrics };
     this.metricNames = names;
@@ -105,9 +98,12 @@ export abstract class Trainer {
         loss: Loss;
         /** The metrics as given to `compile`. */
         metrics: (string | Metric)[];
+        /** The weighted metrics as given to `compile`. */
+        weightedMetrics: (string | Metric)[];
       }
     | undefined {
-    return this.compiled && { optimizer: this.compiled.optimizer, loss: this.compiled.loss, metrics: this.metricNames.slice() };
+    const { metrics, weighted } = this.metricNames;
+    return this.compiled && { optimizer: this.compiled.optimizer, loss: this.compiled.loss, metrics: metrics.slice(), weightedMetrics: weighted.slice() };
   }
 
   /** Resolves the metrics again (`acc` depends on the output shape): after the model changed. */
@@ -116,9 +112,8 @@ export abstract class Trainer {
     this.buffers.clear();
   }
 
-  private metricsFor(names: readonly (string | Metric)[], loss: Loss): Metric[] {
-    const units = this.layers.length && this.built ? this.outputShape.reduce((p, n) => p * n, 1) : 0;
-    return names.map((m) => getMetric(m, loss, units));
+  private metricsFor(names: MetricNames, loss: Loss): CompiledMetric[] {
+    return compileMetrics(names, loss, this.layers.length && this.built ? this.outputShape.reduce((p, n) => p * n, 1) : 0);
   }
 
   /** INVALID_ARGUMENT while `fit` runs (the model's structure and compile config are fixed then). */
@@ -146,29 +141,27 @@ export abstract class Trainer {
   // ------------------------------------------------------------------ the door: data in
 
   /**
-   * Runs `f` (the checks of a public call, which may build the model from the data); when `f`
-   * throws after building the model, the build is undone, so a rejected call leaves the model as
-   * it was.
+   * Runs the checks of a public call (`f`) — check, then build: a model that is not built yet is
+   * planned from the first data they see, the rest of the data is checked against that plan, and
+   * the model is built only when every check passed. A rejected call changes nothing.
    */
-  protected tentatively<T>(f: () => T): T {
-    if (this.built) return f();
-    const state = this.buildState();
+  protected atTheDoor<T>(f: () => T): T {
+    this.pending = undefined;
     try {
-      return f();
-    } catch (e) {
-      this.undoBuild(state);
-      this.resolveMetrics();
-      throw e;
+      const result = f();
+      if (this.pending) {
+        this.commitBuild(this.pending);
+        this.resolveMetrics();
+      }
+      return result;
+    } finally {
+      this.pending = undefined;
     }
   }
 
-  /** x as a tensor [n, …inputShape] of finite values, building the model from it if needed. */
+  /** x as a tensor [n, …inputShape] of finite values; an unbuilt model plans its build from it. */
   private inputs(x: TensorLike, where: string): Tensor {
-    return checkInputs(x, this.layers, this.getInputShape(), (sample) => {
-      this.buildFromData(sample);
-      this.resolveMetrics();
-      return this.getInputShape()!;
-    }, where);
+    return checkInputs(x, this.layers, this.pending?.inputShape ?? this.getInputShape(), (sample) => void (this.pending = this.planBuild(sample)), where);
   }
 
   /** One checked batch (x, y, weights) from user data; `trainable` also refuses a step activation. */
@@ -177,7 +170,7 @@ export abstract class Trainer {
     if (trainable) this.requireTrainable(where);
     const n = xt.shape[0]!;
     if (n === 0) throw new NumnetError('INVALID_ARGUMENT', `${where}: x has no samples`);
-    const yt = checkTargets(y, n, this.compiled!.loss, this.outputShape, where);
+    const yt = checkTargets(y, n, this.compiled!.loss, this.pending?.outputShape ?? this.outputShape, where);
     const w = sampleWeights(sampleWeight, classWeight, yt, n, this.compiled!.loss.sparse, where);
     return w ? { x: xt, y: yt, w } : { x: xt, y: yt };
   }
@@ -203,12 +196,10 @@ export abstract class Trainer {
     this.refuseWhileFitting('trainOnBatch()');
     const c = this.requireCompiled('trainOnBatch()');
     const o = checkOptions(options, ['sampleWeight', 'classWeight'], 'trainOnBatch()');
-    return this.tentatively(() => {
-      const d = this.data(x, y, o.sampleWeight, o.classWeight, 'trainOnBatch()', true);
-      const totals = newTotals();
-      const loss = this.trainData(d, totals);
-      return logsOf(c, totals, loss * d.x.shape[0]!);
-    });
+    const d = this.atTheDoor(() => this.data(x, y, o.sampleWeight, o.classWeight, 'trainOnBatch()', true));
+    const totals = newTotals();
+    const loss = this.trainData(d, totals);
+    return logsOf(c, totals, loss * d.x.shape[0]!);
   }
 
   /**
@@ -225,7 +216,7 @@ export abstract class Trainer {
     if (fromIterable) config = (y ?? {}) as FitConfig;
     const opts = checkFitConfig(config);
     const run = new FitRun(this, c, opts, config.callbacks);
-    const setup = this.tentatively(() =>
+    const setup = this.atTheDoor(() =>
       fromIterable ? this.iterableSetup(x as BatchIterable, config) : this.arraySetup(x as TensorLike, y as TensorLike, config, opts.validationSplit),
     );
     this.fitting = true;
@@ -278,7 +269,7 @@ export abstract class Trainer {
 
   /** Checks one batch read from an iterable (it may build the model). */
   batchData(b: { x: TensorLike; y: TensorLike; sampleWeight?: TensorLike }, where: string, trainable: boolean): Data {
-    return this.tentatively(() => this.data(b.x, b.y, b.sampleWeight, undefined, where, trainable));
+    return this.atTheDoor(() => this.data(b.x, b.y, b.sampleWeight, undefined, where, trainable));
   }
 
   // ------------------------------------------------------------------ inference
@@ -317,11 +308,10 @@ export abstract class Trainer {
     const batchSize = checkBatchSize(c.batchSize ?? 32, 'evaluate()');
     const verbose = checkVerbose(c.verbose, 'evaluate()');
     const start = Date.now();
-    const { logs, n } = this.tentatively(() => {
-      const d = this.data(x, y, c.sampleWeight, undefined, 'evaluate()');
-      const totals = newTotals();
-      return { logs: this.passLogs(totals, this.scoreData(d, batchSize, totals)), n: d.x.shape[0]! };
-    });
+    const d = this.atTheDoor(() => this.data(x, y, c.sampleWeight, undefined, 'evaluate()'));
+    const totals = newTotals();
+    const logs = this.passLogs(totals, this.scoreData(d, batchSize, totals));
+    const n = d.x.shape[0]!;
     if (verbose > 0) printLine(stepsLine(Math.ceil(n / batchSize), Date.now() - start, logs));
     return logs;
   }
@@ -356,19 +346,19 @@ export abstract class Trainer {
   predict(x: TensorLike, config: { batchSize?: number } = {}): Tensor {
     const c = checkOptions(config, ['batchSize'], 'predict()');
     const batchSize = checkBatchSize(c.batchSize ?? 32, 'predict()');
-    return this.tentatively(() => {
+    const { xt, out } = this.atTheDoor(() => {
       const xt = this.inputs(x, 'predict()');
-      const n = xt.shape[0]!;
-      const outShape = this.outputShape;
-      const outSize = outShape.reduce((p, k) => p * k, 1);
-      const out = new Tensor(allocate(checkShape([n, ...outShape], 'predict(): the output'), 'predict()'), [n, ...outShape]);
-      for (let start = 0; start < n; start += batchSize) {
-        const rows = Math.min(batchSize, n - start);
-        const yHat = forward(this, rows === n ? xt : rowRange(xt, start, start + rows), false);
-        out.data.set(yHat.data, start * outSize);
-      }
-      return out;
+      const shape = [xt.shape[0]!, ...(this.pending?.outputShape ?? this.outputShape)];
+      return { xt, out: new Tensor(allocate(checkShape(shape, 'predict(): the output'), 'predict()'), shape) };
     });
+    const n = xt.shape[0]!;
+    const outSize = out.size / n;
+    for (let start = 0; start < n; start += batchSize) {
+      const rows = Math.min(batchSize, n - start);
+      const yHat = forward(this, rows === n ? xt : rowRange(xt, start, start + rows), false);
+      out.data.set(yHat.data, start * outSize);
+    }
+    return out;
   }
 
   /**
@@ -385,7 +375,7 @@ export abstract class Trainer {
     gradients: Tensor[];
   } {
     const c = this.requireCompiled('computeGradients()');
-    const d = this.tentatively(() => this.data(x, y, undefined, undefined, 'computeGradients()', true));
+    const d = this.atTheDoor(() => this.data(x, y, undefined, undefined, 'computeGradients()', true));
     const b = this.batchBuffers(d.x.shape[0]!);
     const yHat = forward(this, d.x, false);
     const total = score(c, yHat, d.y, undefined, b, newTotals()) + penalty(this);

@@ -312,8 +312,8 @@ describe('what cannot be saved is refused (INVALID_ARGUMENT), naming it', () => 
     expect(() => new Sequential([new Dense({ units: 2, kernelInitializer: init, inputShape: [2] })]).toJSON()).toThrow(/custom initializer/);
     class Square extends Layer {
       readonly className = 'Square';
-      forward(x: Tensor) { return x; }
-      backward(dy: Tensor) { return dy; }
+      protected call(x: Tensor) { return x; }
+      protected callBackward(dy: Tensor) { return dy; }
     }
     expect(() => new Sequential([new Square({ inputShape: [2] })]).toJSON()).toThrow(/not a built-in layer class/);
     class MyDense extends Dense {}

@@ -177,8 +177,8 @@ describe('numnet → TF.js: tf.loadLayersModel predicts the same to float32 prec
     expect(() => toTFJS(new Sequential([new Dense({ units: 1 })]))).toThrow(/not built/);
     class Square extends Layer {
       readonly className = 'Square';
-      forward(x: Tensor) { return x; }
-      backward(dy: Tensor) { return dy; }
+      protected call(x: Tensor) { return x; }
+      protected callBackward(dy: Tensor) { return dy; }
     }
     expect(() => toTFJS(new Sequential([new Square({ inputShape: [2] })]))).toThrow(/not a built-in layer class/);
     const big = new Sequential([new Dense({ units: 1, inputShape: [1] })]);

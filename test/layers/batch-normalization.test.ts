@@ -287,7 +287,7 @@ describe('BatchNormalization options', () => {
     expect(codeOf(() => l.forward(new Tensor(new Float64Array(6), [1, 3, 2]), true))).toBe('SHAPE_MISMATCH');
     l.forward(new Tensor(new Float64Array(12), [2, 2, 3]), true);
     expect(codeOf(() => l.backward(new Tensor(new Float64Array(6), [1, 2, 3]), true))).toBe('SHAPE_MISMATCH');
-    expect(codeOf(() => BatchNormalization.spec.shapes(new BatchNormalization({ axis: 2 }), [3, 3, 3]))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => new BatchNormalization({ axis: 2 }).shapes([3, 3, 3]))).toBe('INVALID_ARGUMENT');
   });
 });
 

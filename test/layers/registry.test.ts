@@ -10,7 +10,7 @@ import * as numnet from '../../src/index.js';
 import {
   ACTIVATIONS, Dense, Dropout, LAYER_CLASSES, Layer, NumnetError, Random, Sequential, fromTFJS, tensor,
 } from '../../src/index.js';
-import type { LayerConfig, LayerSpec, Parameter, Tensor as TensorType } from '../../src/index.js';
+import type { LayerConfig, LayerShapes, LayerSpec, Tensor as TensorType, WeightShape } from '../../src/index.js';
 import { modelFromJSON, modelToJSON } from '../../src/io/native.js';
 import { readTFJSModel, writeTFJSModel } from '../../src/io/tfjs.js';
 import * as layerExports from '../../src/layers/index.js';
@@ -31,7 +31,6 @@ class Scale extends Layer {
     keys: ['initial'],
     fromConfig: (c) => new Scale(c as LayerConfig & { initial?: number }),
     toConfig: (l) => l.getConfig(),
-    shapes: (_l, s) => ({ outputShape: s.slice(), weights: [{ name: 'scale', shape: [s[s.length - 1]!] }] }),
     tfjs: {
       className: 'NumnetScale',
       weights: { scale: 's' },
@@ -42,39 +41,33 @@ class Scale extends Layer {
 
   readonly className = 'Scale';
   readonly initial: number;
-  s!: Parameter;
   private x: TensorType | undefined;
-  private y: TensorType | undefined;
 
   constructor(config: LayerConfig & { initial?: number } = {}) {
     super(layerOptions(config, ['initial'], 'Scale'));
     this.initial = config.initial ?? 1;
   }
 
-  override build(inputShape: number[], rng: Random): void {
-    this.checkBuild(inputShape, rng);
-    const n = inputShape[inputShape.length - 1]!;
-    this.params = [];
-    this.s = this.addParam('scale', [n], new Float64Array(n).fill(this.initial));
-    this.outputShape = inputShape.slice();
-    this.built = true;
+  protected override computeShapes(s: readonly number[]): LayerShapes {
+    return { outputShape: s.slice(), weights: [{ name: 'scale', shape: [s[s.length - 1]!] }] };
   }
 
-  forward(x: TensorType): TensorType {
-    this.checkInput(x, this.outputShape);
-    const s = this.s.value.data;
+  protected override initialValues(w: WeightShape): Float64Array {
+    return new Float64Array(w.shape[0]!).fill(this.initial);
+  }
+
+  protected call(x: TensorType): TensorType {
+    const s = this.params[0]!.value.data;
     const y = new Tensor(new Float64Array(x.size), x.shape);
     for (let i = 0; i < x.size; i++) y.data[i] = x.data[i]! * s[i % s.length]!;
     this.x = x;
-    this.y = y;
     return y;
   }
 
-  backward(dy: TensorType, needInputGradient: boolean): TensorType | undefined {
-    this.checkGradient(dy, this.y);
+  protected callBackward(dy: TensorType, needInputGradient: boolean): TensorType | undefined {
     const x = this.x!;
-    const s = this.s.value.data;
-    const g = this.s.grad;
+    const s = this.params[0]!.value.data;
+    const g = this.params[0]!.grad;
     g.fill(0);
     const dx = needInputGradient ? new Tensor(new Float64Array(x.size), x.shape) : undefined;
     for (let i = 0; i < x.size; i++) {
@@ -193,8 +186,8 @@ describe('the registry is derived from the export list', () => {
 
   it('every weight a built-in layer declares is trainable unless it says otherwise', () => {
     const d = new Dense({ units: 2 });
-    expect(Dense.spec.shapes(d, [3])).toEqual({ outputShape: [2], weights: [{ name: 'kernel', shape: [3, 2] }, { name: 'bias', shape: [2] }] });
-    for (const cls of LAYER_CLASSES) expect(Object.keys(cls.spec)).toEqual(expect.arrayContaining(['className', 'keys', 'fromConfig', 'toConfig', 'shapes']));
+    expect(d.shapes([3])).toEqual({ outputShape: [2], weights: [{ name: 'kernel', shape: [3, 2] }, { name: 'bias', shape: [2] }] });
+    for (const cls of LAYER_CLASSES) expect(Object.keys(cls.spec)).toEqual(expect.arrayContaining(['className', 'keys', 'fromConfig', 'toConfig']));
   });
 
   it('a registry refuses a class without a spec of its own, a non-layer, and two classes of one name', () => {

@@ -34,10 +34,10 @@ describe('building is linear in the number of layers', () => {
     let builds = 0;
     for (let i = 0; i < 3000; i++) {
       const d = new Dense({ units: 2 });
-      const build = d.build.bind(d);
-      d.build = (shape, rng) => {
+      const prepare = d.prepareBuild.bind(d);
+      d.prepareBuild = (shape, rng, name) => {
         builds++;
-        build(shape, rng);
+        return prepare(shape, rng, name);
       };
       m.add(d);
     }
@@ -49,10 +49,10 @@ describe('building is linear in the number of layers', () => {
     const layers = Array.from({ length: 2000 }, (_, i) => new Dense({ units: 1, ...(i === 0 ? { inputShape: [1] } : {}) }));
     let builds = 0;
     for (const d of layers) {
-      const build = d.build.bind(d);
-      d.build = (shape, rng) => {
+      const prepare = d.prepareBuild.bind(d);
+      d.prepareBuild = (shape, rng, name) => {
         builds++;
-        build(shape, rng);
+        return prepare(shape, rng, name);
       };
     }
     new Sequential(layers, { seed: 1 });
@@ -95,11 +95,11 @@ describe('a layer from another copy of numnet', () => {
 });
 
 describe('summary()', () => {
-  it('a long layer name keeps a space before the Output Shape column; trainable and non-trainable counts', async () => {
+  it('a long layer name wraps in its column (Keras 3’s table); trainable and non-trainable counts', async () => {
     const { BatchNormalization } = await import('../../src/index.js');
     const m = new Sequential([new Dense({ units: 4, inputShape: [3] }), new BatchNormalization()]);
     const table = m.summary({ printFn: () => {} });
-    expect(table).toMatch(/batch_normalization \(BatchNormalization\) +\(None, 4\) +16/);
+    expect(table).toMatch(/│ batch_normalization +│ \(None, 4\) +│ +16 │\n│ \(BatchNormalization\) +│ +│ +│/);
     // Dense 3·4 + 4 = 16; BatchNormalization: gamma, beta (8, trained), moving mean and variance (8, not).
     expect(table).toContain('Total params: 32');
     expect(table).toContain('Trainable params: 24');

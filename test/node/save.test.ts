@@ -7,7 +7,7 @@ import {
   Dense, Dropout, ModelCheckpoint, NumnetError, Random, SGD, Sequential, fromTFJS, load, save, toTFJS,
 } from '../../src/node/index.js';
 import type { CallbackHooks, Logs } from '../../src/node/index.js';
-import { formatFixed } from '../../src/node/model-checkpoint.js';
+import { formatFixed } from '../../src/callbacks/format.js';
 import { codeOf, codeOfAsync } from '../helpers/errors.js';
 
 /** Fault injection into the file system calls of src/node/save.ts. */
