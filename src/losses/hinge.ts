@@ -12,7 +12,7 @@ function binaryLabels(t: Float64Array, count: number): boolean {
 
 /**
  * The hinge losses' common part: the label conversion, decided once per batch as Keras decides
- * it once per call (over the whole yTrue tensor), then each row's loss with the labels s·y + c.
+ * it once per call (over the whole yTrue tensor), then each row's loss with the labels a·y + b.
  */
 abstract class SignedLabelLoss extends Loss {
   /** The conversion of the current batch: y ↦ a·y + b, (2, −1) for 0/1 labels, else (1, 0). */
