@@ -34,7 +34,8 @@ export { Regularizer, l1, l2, l1l2 } from './layers/regularizers.js';
 
 export {
   Loss, MeanSquaredError, MeanAbsoluteError, Huber, BinaryCrossentropy, CategoricalCrossentropy,
-  SparseCategoricalCrossentropy, getLoss, EPSILON,
+  SparseCategoricalCrossentropy, Hinge, SquaredHinge, CategoricalHinge, KLDivergence, Poisson, LogCosh,
+  CosineSimilarity, getLoss, EPSILON,
 } from './losses/losses.js';
 export {
   getMetric, binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy,

@@ -37,8 +37,8 @@ describe('unknown names list the valid ones', () => {
     expect(messageOf(() => new Dense({ units: 1, activation: 'relu6' }))).toContain('sigmoid');
   });
   it('loss, optimizer, metric, initializer', () => {
-    expect(codeOf(() => getLoss('hinge'))).toBe('UNKNOWN_NAME');
-    expect(messageOf(() => getLoss('hinge'))).toContain('categoricalCrossentropy');
+    expect(codeOf(() => getLoss('dice'))).toBe('UNKNOWN_NAME');
+    expect(messageOf(() => getLoss('dice'))).toContain('categoricalCrossentropy');
     const m = new Sequential([new Dense({ units: 1, inputShape: [2] })]);
     expect(codeOf(() => m.compile({ optimizer: 'nadam', loss: 'mse' }))).toBe('UNKNOWN_NAME');
     expect(codeOf(() => m.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['f1'] }))).toBe('UNKNOWN_NAME');

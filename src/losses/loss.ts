@@ -2,6 +2,9 @@ import { Activation, softmax } from '../activations/activations.js';
 import { NumnetError, describe, fmtShape } from '../errors.js';
 import { MAX_SIZE, Tensor, TensorLike, toTensor } from '../tensor/tensor.js';
 
+/** The clipping bound of the crossentropies and the other clipped losses (Keras's backend.epsilon()). */
+export const EPSILON = 1e-7;
+
 /**
  * A loss L(y, ŷ) with Keras's reduction: each sample's loss ℓᵢ is taken over its last axis, and
  * L = Σᵢ wᵢℓᵢ / B over the batch of B samples (wᵢ = 1 unless sample weights are given).

@@ -1,12 +1,15 @@
 import { Activation, sigmoid as sigmoidActivation, softmax } from '../activations/activations.js';
 import { NumnetError, checkBoolean, checkOptions, describe, lookupName } from '../errors.js';
 import { sigmoid } from '../math/special.js';
-import { Loss } from './loss.js';
+import { CategoricalHinge, Hinge, SquaredHinge } from './hinge.js';
+import { EPSILON, Loss } from './loss.js';
+import { KLDivergence, Poisson } from './probabilistic.js';
+import { CosineSimilarity, LogCosh } from './regression.js';
 
-export { Loss } from './loss.js';
-
-/** The clipping bound of the crossentropies (Keras's epsilon). */
-export const EPSILON = 1e-7;
+export { EPSILON, Loss } from './loss.js';
+export { CategoricalHinge, Hinge, SquaredHinge } from './hinge.js';
+export { KLDivergence, Poisson } from './probabilistic.js';
+export { CosineSimilarity, LogCosh } from './regression.js';
 
 const clip = (p: number) => (p < EPSILON ? EPSILON : p > 1 - EPSILON ? 1 - EPSILON : p);
 const inRange = (p: number) => p >= EPSILON && p <= 1 - EPSILON;
@@ -219,6 +222,13 @@ export const LOSS_CLASSES: readonly LossEntry[] = Object.freeze([
   { name: 'binaryCrossentropy', aliases: [], type: BinaryCrossentropy, options: ['fromLogits'], accuracy: 'binary' },
   { name: 'categoricalCrossentropy', aliases: [], type: CategoricalCrossentropy, options: ['fromLogits'] },
   { name: 'sparseCategoricalCrossentropy', aliases: [], type: SparseCategoricalCrossentropy, options: ['fromLogits'] },
+  { name: 'hinge', aliases: [], type: Hinge, options: [] },
+  { name: 'squaredHinge', aliases: [], type: SquaredHinge, options: [] },
+  { name: 'categoricalHinge', aliases: [], type: CategoricalHinge, options: [] },
+  { name: 'klDivergence', aliases: ['kld', 'kullbackLeiblerDivergence'], type: KLDivergence, options: [] },
+  { name: 'poisson', aliases: [], type: Poisson, options: [] },
+  { name: 'logCosh', aliases: [], type: LogCosh, options: [] },
+  { name: 'cosineSimilarity', aliases: [], type: CosineSimilarity, options: [] },
 ] satisfies LossEntry[]);
 
 /** The entry whose saved name is exactly `name`, or undefined. */

@@ -1,5 +1,5 @@
 import { NumnetError, describe, lookupName } from '../errors.js';
-import { Loss, lossEntry } from './losses.js';
+import { CategoricalHinge, CosineSimilarity, Hinge, KLDivergence, LogCosh, Loss, Poisson, SquaredHinge, lossEntry } from './losses.js';
 
 /**
  * A metric m(y, ŷ) computed per sample (`perSample` writes mᵢ for each row); the model reports
@@ -72,6 +72,31 @@ export const maeMetric: Metric = {
   },
 };
 
+/**
+ * A loss's per-sample value as a metric (Keras's MeanMetricWrapper(fn=the loss function)), times
+ * `sign`: Keras's CosineSimilarity metric is +cos, the loss −cos.
+ */
+function lossMetric(name: string, loss: Loss, sign: 1 | -1): Metric {
+  return {
+    name,
+    perSample(t, p, rows, cols, out) {
+      loss.perSample(t, p, rows, cols, out);
+      if (sign < 0) for (let i = 0; i < rows; i++) out[i] = -out[i]!;
+    },
+  };
+}
+
+/** hinge, squaredHinge, categoricalHinge (keras/src/metrics/hinge_metrics.py): the losses' values. */
+export const hingeMetric = lossMetric('hinge', new Hinge(), 1);
+export const squaredHingeMetric = lossMetric('squaredHinge', new SquaredHinge(), 1);
+export const categoricalHingeMetric = lossMetric('categoricalHinge', new CategoricalHinge(), 1);
+/** klDivergence, poisson (keras/src/metrics/probabilistic_metrics.py): the losses' values. */
+export const klDivergenceMetric = lossMetric('klDivergence', new KLDivergence(), 1);
+export const poissonMetric = lossMetric('poisson', new Poisson(), 1);
+/** logCoshError: the log-cosh loss; cosineSimilarity: +cos(y, ŷ), the loss negated (keras/src/metrics/regression_metrics.py). */
+export const logCoshErrorMetric = lossMetric('logCoshError', new LogCosh(), 1);
+export const cosineSimilarityMetric = lossMetric('cosineSimilarity', new CosineSimilarity(), -1);
+
 /** The O(1) buffer check of the built-in metrics' perSample. */
 function checked(metric: Metric): Metric {
   const perSample = metric.perSample;
@@ -93,7 +118,10 @@ function checked(metric: Metric): Metric {
   return metric;
 }
 
-for (const m of [binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy, mseMetric, maeMetric]) checked(m);
+for (const m of [
+  binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy, mseMetric, maeMetric, hingeMetric, squaredHingeMetric,
+  categoricalHingeMetric, klDivergenceMetric, poissonMetric, logCoshErrorMetric, cosineSimilarityMetric,
+]) checked(m);
 
 const METRICS: Record<string, Metric> = {
   acc: categoricalAccuracy, // resolved by getMetric before lookup; listed for the error message
@@ -105,6 +133,14 @@ const METRICS: Record<string, Metric> = {
   meanSquaredError: mseMetric,
   mae: maeMetric,
   meanAbsoluteError: maeMetric,
+  // Keras 3's metric names (keras/src/metrics/__init__.py: each class's name and its snake_case).
+  hinge: hingeMetric,
+  squaredHinge: squaredHingeMetric,
+  categoricalHinge: categoricalHingeMetric,
+  klDivergence: klDivergenceMetric,
+  poisson: poissonMetric,
+  logCoshError: logCoshErrorMetric,
+  cosineSimilarity: cosineSimilarityMetric,
 };
 
 /**

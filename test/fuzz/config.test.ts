@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  Activation, Adadelta, Adagrad, Adam, AdamW, Adamax, BinaryCrossentropy, CategoricalCrossentropy, Dense, Dropout, ELU, EarlyStopping,
-  EpochLogger, Flatten, Huber, Layer, LeakyReLU, LearningRateScheduler, Loss, MeanAbsoluteError, MeanSquaredError, ModelCheckpoint, PReLU,
+  Activation, Adadelta, Adagrad, Adam, AdamW, Adamax, BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, CosineSimilarity, Dense,
+  Dropout, ELU, EarlyStopping, EpochLogger, Flatten, Hinge, Huber, KLDivergence, LogCosh, Poisson, SquaredHinge, Layer, LeakyReLU, LearningRateScheduler, Loss, MeanAbsoluteError, MeanSquaredError, ModelCheckpoint, PReLU,
   Perceptron, ProgressBar, RMSprop, ReduceLROnPlateau, Regularizer, SGD, Sequential, SparseCategoricalCrossentropy, TerminateOnNaN,
   constant, cosineDecay, exponentialDecay, getActivation, getInitializer, getLoss, getMetric, getOptimizer, l1, l1l2, l2,
   piecewiseConstantDecay, randomNormalInitializer, randomUniformInitializer, scheduleFromConfig,
@@ -291,10 +291,10 @@ describe('fuzz: optimizer options', () => {
 
 describe('fuzz: losses, metrics, activations, initializers, regularizers, schedules', () => {
   it(`names and options of every kind (seed ${plan('lookups').seed}, ${plan('lookups').runs} runs × ${plan('lookups').entryPoints.length})`, () => {
-    const LOSSES = ['meanSquaredError', 'mse', 'mean_squared_error', 'meanAbsoluteError', 'mae', 'huber', 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'];
-    const METRICS = ['acc', 'accuracy', 'binaryAccuracy', 'categoricalAccuracy', 'sparseCategoricalAccuracy', 'mse', 'meanSquaredError', 'mae', 'meanAbsoluteError'];
+    const LOSSES = ['meanSquaredError', 'mse', 'mean_squared_error', 'meanAbsoluteError', 'mae', 'huber', 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'hinge', 'squaredHinge', 'categoricalHinge', 'klDivergence', 'kld', 'kullbackLeiblerDivergence', 'poisson', 'logCosh', 'cosineSimilarity'];
+    const METRICS = ['acc', 'accuracy', 'binaryAccuracy', 'categoricalAccuracy', 'sparseCategoricalAccuracy', 'mse', 'meanSquaredError', 'mae', 'meanAbsoluteError', 'hinge', 'squaredHinge', 'categoricalHinge', 'klDivergence', 'poisson', 'logCoshError', 'cosineSimilarity'];
     const name = fc.oneof(
-      fc.constantFrom(...LOSSES, ...METRICS, ...ACTIVATION_NAMES, 'Mean_Squared_Error', 'CATEGORICAL_CROSSENTROPY', 'hinge', 'f1', 'relu6', 'glorot_uniform', 'he_normal', 'orthogonal', '', 'constructor', '__proto__', 'toString'),
+      fc.constantFrom(...LOSSES, ...METRICS, ...ACTIVATION_NAMES, 'Mean_Squared_Error', 'CATEGORICAL_CROSSENTROPY', 'hinge', 'KLD', 'log_cosh_error', 'dice', 'f1', 'relu6', 'glorot_uniform', 'he_normal', 'orthogonal', '', 'constructor', '__proto__', 'toString'),
       weird,
     );
     const options = fc.oneof(fc.constant(undefined), fc.record({ fromLogits: fc.oneof(fc.boolean(), weirdScalar), delta: fc.oneof(fc.double(), weirdScalar) }, { requiredKeys: [] }), weird);
@@ -315,7 +315,7 @@ describe('fuzz: losses, metrics, activations, initializers, regularizers, schedu
           lookup(() => getInitializer(n as never) as unknown as { name: string }, Object.keys(INITIALIZERS));
         }
         // Loss classes: options must be an object of their own keys.
-        for (const [Type, keys] of [[MeanSquaredError, []], [MeanAbsoluteError, []], [Huber, ['delta']], [BinaryCrossentropy, ['fromLogits']], [CategoricalCrossentropy, ['fromLogits']], [SparseCategoricalCrossentropy, ['fromLogits']]] as const) {
+        for (const [Type, keys] of [[MeanSquaredError, []], [MeanAbsoluteError, []], [Huber, ['delta']], [BinaryCrossentropy, ['fromLogits']], [CategoricalCrossentropy, ['fromLogits']], [SparseCategoricalCrossentropy, ['fromLogits']], [Hinge, []], [SquaredHinge, []], [CategoricalHinge, []], [KLDivergence, []], [Poisson, []], [LogCosh, []], [CosineSimilarity, []]] as const) {
           const v = new Verdict();
           if (keys.length && o !== undefined) {
             if (!isPlainObject(o) || Object.keys(o).some((k) => !(keys as readonly string[]).includes(k))) v.bad();

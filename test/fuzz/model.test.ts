@@ -228,13 +228,13 @@ function materialize(patch: Record<string, unknown> | null | number, x: unknown,
 describe('fuzz: compile', () => {
   it(`optimizer, loss and metrics of every kind (seed ${plan('compile').seed}, ${plan('compile').runs} runs)`, () => {
     const used = new SGD();
-    const LOSSES = ['mse', 'mae', 'huber', 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'meanSquaredError', 'meanAbsoluteError'];
-    const METRICS = ['acc', 'accuracy', 'binaryAccuracy', 'categoricalAccuracy', 'sparseCategoricalAccuracy', 'mse', 'mae', 'meanSquaredError', 'meanAbsoluteError'];
+    const LOSSES = ['mse', 'mae', 'huber', 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'meanSquaredError', 'meanAbsoluteError', 'hinge', 'squaredHinge', 'categoricalHinge', 'klDivergence', 'kld', 'kullbackLeiblerDivergence', 'poisson', 'logCosh', 'cosineSimilarity'];
+    const METRICS = ['acc', 'accuracy', 'binaryAccuracy', 'categoricalAccuracy', 'sparseCategoricalAccuracy', 'mse', 'mae', 'meanSquaredError', 'meanAbsoluteError', 'hinge', 'squaredHinge', 'categoricalHinge', 'klDivergence', 'poisson', 'logCoshError', 'cosineSimilarity'];
     const optimizerArb = fc.oneof({ weight: 6, arbitrary: fc.constantFrom<unknown>('sgd', 'Adam', 'RMSProp', 'ADAMW', 'nadam', 'ftrl', '', new SGD({ learningRate: 0.1 }), used, undefined) }, { weight: 1, arbitrary: weird });
-    const lossArb = fc.oneof({ weight: 6, arbitrary: fc.constantFrom<unknown>('mse', 'categorical_crossentropy', 'Sparse_Categorical_Crossentropy', 'hinge', 'kld', new Huber({ delta: 2 }), {}, undefined, null) }, { weight: 1, arbitrary: weird });
+    const lossArb = fc.oneof({ weight: 6, arbitrary: fc.constantFrom<unknown>('mse', 'categorical_crossentropy', 'Sparse_Categorical_Crossentropy', 'hinge', 'kld', 'dice', new Huber({ delta: 2 }), {}, undefined, null) }, { weight: 1, arbitrary: weird });
     const custom = { name: 'mine', perSample: () => {} };
     const metricsArb = fc.oneof(
-      { weight: 6, arbitrary: fc.constantFrom<unknown>(undefined, [], ['acc'], ['mae', 'accuracy'], ['f1'], 'acc', [5], [undefined], [, 'acc'], ['acc', 'acc'], [binaryAccuracy], [custom], [{ name: 'x' }], Object.freeze(['mse'])) },
+      { weight: 6, arbitrary: fc.constantFrom<unknown>(undefined, [], ['acc'], ['mae', 'accuracy'], ['f1'], ['log_cosh_error', 'kld'], 'acc', [5], [undefined], [, 'acc'], ['acc', 'acc'], [binaryAccuracy], [custom], [{ name: 'x' }], Object.freeze(['mse'])) },
       { weight: 1, arbitrary: weirdArray },
     );
     fc.assert(
@@ -273,7 +273,7 @@ describe('fuzz: compile', () => {
         if (code !== 'ok') expect(snapshot(m)).toBe(before);
         else {
           const c = m.getCompileConfig()!;
-          if (typeof loss === 'string') expect(canonical(c.loss.name)).toBe(canonical(({ mse: 'meanSquaredError', mae: 'meanAbsoluteError' } as Record<string, string>)[loss] ?? loss));
+          if (typeof loss === 'string') expect(canonical(c.loss.name)).toBe(canonical(({ mse: 'meanSquaredError', mae: 'meanAbsoluteError', kld: 'klDivergence' } as Record<string, string>)[loss] ?? loss));
           if (typeof optimizer === 'string') expect(c.optimizer.name).toBe(optimizer.toLowerCase());
         }
       }),

@@ -373,7 +373,7 @@ describe('bad files: INVALID_FORMAT naming the field', () => {
     ['weight data not base64', (j) => { j.weights[1].data = j.weights[1].data.replace(/^./, '*'); return j; }, /weights\[1\]\.data.*not valid base64/],
     ['unknown optimizer', (j) => { j.compileConfig.optimizer.name = 'lion'; return j; }, /compileConfig\.optimizer: Unknown optimizer "lion"/],
     ['bad optimizer option', (j) => { j.compileConfig.optimizer.config.beta_1 = 0.9; return j; }, /unknown optimizer option "beta_1"/],
-    ['unknown loss', (j) => { j.compileConfig.loss.name = 'hinge'; return j; }, /compileConfig\.loss\.name: unknown loss "hinge"/],
+    ['unknown loss', (j) => { j.compileConfig.loss.name = 'dice'; return j; }, /compileConfig\.loss\.name: unknown loss "dice"/],
     ['unknown metric', (j) => { j.compileConfig.metrics = ['auc']; return j; }, /compileConfig\.metrics\[0\]: Unknown metric "auc"/],
     ['optimizer slots of another optimizer', (j) => { j.optimizerState.slots[0] = { v: j.optimizerState.slots[0].v }; return j; }, /optimizerState\.slots\[0\]: has the slots \[v\] but this optimizer keeps \[m, v\]/],
     ['optimizer slot length', (j) => { j.optimizerState.slots[1].m = j.weights[0].data; return j; }, /optimizerState\.slots\[1\]\.m \(dense\/bias\) holds 64 characters/],

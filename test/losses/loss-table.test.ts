@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  ACTIVATIONS, BinaryCrossentropy, CategoricalCrossentropy, Dense, Huber, Loss, MeanAbsoluteError, MeanSquaredError,
-  Sequential, SparseCategoricalCrossentropy, getLoss, getMetric,
+  ACTIVATIONS, BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, CosineSimilarity, Dense, Hinge, Huber, KLDivergence,
+  LogCosh, Loss, MeanAbsoluteError, MeanSquaredError, Poisson, Sequential, SparseCategoricalCrossentropy, SquaredHinge, getLoss, getMetric,
 } from '../../src/index.js';
 import { LOSS_CLASSES, lossEntry } from '../../src/losses/losses.js';
 import { codeOf } from '../helpers/errors.js';
@@ -14,6 +14,7 @@ describe('the loss table', () => {
   it('lists every built-in loss class once, under the name its instances carry', () => {
     expect(LOSS_CLASSES.map((e) => e.type)).toEqual([
       MeanSquaredError, MeanAbsoluteError, Huber, BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy,
+      Hinge, SquaredHinge, CategoricalHinge, KLDivergence, Poisson, LogCosh, CosineSimilarity,
     ]);
     for (const e of LOSS_CLASSES) {
       const loss = new e.type();
@@ -22,6 +23,7 @@ describe('the loss table', () => {
       for (const key of Object.keys(loss.getConfig())) expect(e.options).toContain(key);
     }
     expect(lossEntry('mse')).toBeUndefined(); // saved files use the full name only
+    expect(lossEntry('kld')).toBeUndefined();
   });
 
   it('getLoss takes each name, its Keras short name, and snake_case, all from the table', () => {
@@ -36,7 +38,8 @@ describe('the loss table', () => {
     expect(getLoss('mean_absolute_error')).toBeInstanceOf(MeanAbsoluteError);
     expect(codeOf(() => getLoss('foo'))).toBe('UNKNOWN_NAME');
     expect(() => getLoss('foo')).toThrow(
-      'Unknown loss "foo". Valid names: meanSquaredError, mse, meanAbsoluteError, mae, huber, binaryCrossentropy, categoricalCrossentropy, sparseCategoricalCrossentropy',
+      'Unknown loss "foo". Valid names: meanSquaredError, mse, meanAbsoluteError, mae, huber, binaryCrossentropy, categoricalCrossentropy, sparseCategoricalCrossentropy, ' +
+        'hinge, squaredHinge, categoricalHinge, klDivergence, kld, kullbackLeiblerDivergence, poisson, logCosh, cosineSimilarity',
     );
   });
 
@@ -58,7 +61,8 @@ describe('the loss table', () => {
     const m = new Sequential([new Dense({ units: 1, inputShape: [2] })]);
     m.compile({ optimizer: 'sgd', loss: new MyMSE() });
     expect(() => m.toJSON()).toThrow(
-      'toJSON(): the loss "meanSquaredError" is not a built-in loss class and cannot be saved (meanSquaredError, meanAbsoluteError, huber, binaryCrossentropy, categoricalCrossentropy, sparseCategoricalCrossentropy)',
+      'toJSON(): the loss "meanSquaredError" is not a built-in loss class and cannot be saved (meanSquaredError, meanAbsoluteError, huber, binaryCrossentropy, ' +
+        'categoricalCrossentropy, sparseCategoricalCrossentropy, hinge, squaredHinge, categoricalHinge, klDivergence, poisson, logCosh, cosineSimilarity)',
     );
   });
 });
@@ -85,7 +89,10 @@ describe('fused output activations are activation objects', () => {
     expect(new CategoricalCrossentropy().fusedActivation).toBe(ACTIVATIONS.softmax);
     expect(new SparseCategoricalCrossentropy().fusedActivation).toBe(ACTIVATIONS.softmax);
     expect(new BinaryCrossentropy().fusedActivation).toBe(ACTIVATIONS.sigmoid);
-    for (const loss of [new CategoricalCrossentropy({ fromLogits: true }), new BinaryCrossentropy({ fromLogits: true }), new MeanSquaredError(), new Huber()]) {
+    for (const loss of [
+      new CategoricalCrossentropy({ fromLogits: true }), new BinaryCrossentropy({ fromLogits: true }), new MeanSquaredError(), new Huber(),
+      new Hinge(), new SquaredHinge(), new CategoricalHinge(), new KLDivergence(), new Poisson(), new LogCosh(), new CosineSimilarity(),
+    ]) {
       expect(loss.fusedActivation).toBeUndefined();
     }
   });
