@@ -68,14 +68,18 @@ const ACTIVATION_TO_TFJS: Record<string, string> = {
   softsign: 'softsign',
   swish: 'swish',
   gelu: 'gelu',
+  // Keras 3's gelu(x, approximate=True), the tanh form, is TF.js's gelu_new.
+  geluApproximate: 'gelu_new',
   softmax: 'softmax',
 };
 
 /** TF.js / Keras activation (canonical: lower case, no underscores) → numnet activation: the reverse of the map above, plus Keras's `silu`. */
 const ACTIVATION_FROM_TFJS: Record<string, string> = {
-  ...Object.fromEntries(Object.entries(ACTIVATION_TO_TFJS).map(([numnet, tfjs]) => [tfjs.toLowerCase(), numnet])),
+  ...Object.fromEntries(Object.entries(ACTIVATION_TO_TFJS).map(([numnet, tfjs]) => [canonicalName(tfjs), numnet])),
   silu: 'swish',
 };
+/** The TF.js activation strings numnet reads, as TF.js spells them (for messages). */
+const TFJS_ACTIVATIONS = [...Object.values(ACTIVATION_TO_TFJS), 'silu'];
 
 /**
  * The TF.js activation string of a built-in activation, undefined for leakyRelu (TF.js has no
@@ -194,7 +198,7 @@ export class TFJSConfigReader implements TFJSConfig {
     if (a === undefined) {
       throw this.error(
         key,
-        `unknown activation ${JSON.stringify(v)}; numnet reads ${Object.keys(ACTIVATION_FROM_TFJS).join(', ')}${canonical === 'leakyrelu' ? " (Keras's leaky_relu activation has slope 0.2, numnet's 0.01: use a LeakyReLU layer)" : ''}`,
+        `unknown activation ${JSON.stringify(v)}; numnet reads ${TFJS_ACTIVATIONS.join(', ')}${canonical === 'leakyrelu' ? " (Keras's leaky_relu activation has slope 0.2, numnet's 0.01: use a LeakyReLU layer)" : ''}`,
       );
     }
     return a;
