@@ -213,6 +213,9 @@ export const swish = elementwise(
 
 const SQRT1_2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 0.3989422804014327;
+/** √(2/π). */
+const SQRT_2_PI = Math.sqrt(2 / Math.PI);
+const GELU_CUBIC = 0.044715;
 
 /** gelu (exact): y = z·Φ(z) = ½z(1 + erf(z/√2)), y′ = Φ(z) + z·φ(z). */
 export const gelu = elementwise(
@@ -220,6 +223,30 @@ export const gelu = elementwise(
   (z) => 0.5 * z * erfc(-z * SQRT1_2),
   (z) => 0.5 * (1 + erf(z * SQRT1_2)) + z * INV_SQRT_2PI * Math.exp(-0.5 * z * z),
 );
+
+/**
+ * geluApproximate, Keras 3's `gelu(x, approximate=True)` (keras/src/activations/activations.py;
+ * TF.js's `gelu_new`): y = ½z(1 + tanh(u)), u = √(2/π)(z + 0.044715z³);
+ * y′ = ½(1 + tanh u) + ½z(1 − tanh²u)·√(2/π)(1 + 3·0.044715z²).
+ */
+export const geluApproximate = elementwise(
+  'geluApproximate',
+  (z) => 0.5 * z * (1 + Math.tanh(SQRT_2_PI * (z + GELU_CUBIC * z * z * z))),
+  (z) => {
+    const th = Math.tanh(SQRT_2_PI * (z + GELU_CUBIC * z * z * z));
+    // z(1 − tanh²u) → 0 where tanh saturates; written so that it does not become ∞·0 = NaN.
+    const sech2 = 1 - th * th;
+    return 0.5 * (1 + th) + (sech2 === 0 ? 0 : 0.5 * z * sech2 * SQRT_2_PI * (1 + 3 * GELU_CUBIC * z * z));
+  },
+);
+
+/** gelu with Keras's `approximate` option: {@link geluApproximate} (the tanh form) when true, else the exact {@link gelu}. */
+export function makeGelu(approximate: boolean): Activation {
+  if (typeof approximate !== 'boolean') {
+    throw new NumnetError('INVALID_ARGUMENT', `gelu: approximate must be true or false, got ${describe(approximate)}`);
+  }
+  return approximate ? geluApproximate : gelu;
+}
 
 /**
  * softmax over the last axis: yᵢ = e^{zᵢ − max z}/Σⱼ e^{zⱼ − max z}.
@@ -267,6 +294,7 @@ export const ACTIVATIONS: Readonly<Record<string, Activation>> = {
   swish,
   silu: swish,
   gelu,
+  geluApproximate,
   softmax,
 };
 

@@ -56,7 +56,7 @@ export interface TFJSLayerSpec<L extends Layer = Layer> {
   fromConfig(config: TFJSConfig): L;
 }
 
-/** numnet activation → TF.js activation string. leakyRelu and step have none. */
+/** numnet activation → TF.js activation string. leakyRelu, step and geluApproximate have none (see activationToTFJS). */
 const ACTIVATION_TO_TFJS: Record<string, string> = {
   linear: 'linear',
   sigmoid: 'sigmoid',
@@ -71,11 +71,16 @@ const ACTIVATION_TO_TFJS: Record<string, string> = {
   softmax: 'softmax',
 };
 
-/** TF.js / Keras activation (canonical: lower case, no underscores) → numnet activation: the reverse of the map above, plus Keras's `silu`. */
+/** TF.js / Keras activation (canonical: lower case, no underscores) → numnet activation: the reverse of the map above, plus Keras's `silu` and TF.js's `gelu_new`. */
 const ACTIVATION_FROM_TFJS: Record<string, string> = {
-  ...Object.fromEntries(Object.entries(ACTIVATION_TO_TFJS).map(([numnet, tfjs]) => [tfjs.toLowerCase(), numnet])),
+  ...Object.fromEntries(Object.entries(ACTIVATION_TO_TFJS).map(([numnet, tfjs]) => [canonicalName(tfjs), numnet])),
   silu: 'swish',
+  // TF.js's gelu_new is the tanh form (Keras 3's gelu(x, approximate=True)). Read, never written:
+  // tfjs-layers 4.22 writes it but cannot load it back (it looks up 'geluNew').
+  gelunew: 'geluApproximate',
 };
+/** The TF.js activation strings numnet reads, as TF.js spells them (for messages). */
+const TFJS_ACTIVATIONS = [...Object.values(ACTIVATION_TO_TFJS), 'silu', 'gelu_new'];
 
 /**
  * The TF.js activation string of a built-in activation, undefined for leakyRelu (TF.js has no
@@ -88,7 +93,7 @@ export function activationToTFJS(act: ActivationFn, where: string): string | und
   if (t === undefined) {
     throw new NumnetError(
       'INVALID_ARGUMENT',
-      `${where}: activation '${name}' cannot be expressed in TF.js${name === 'step' ? " (the step function has no TF.js activation; it is the Perceptron's; use 'sigmoid')" : ''}; TF.js export takes ${[...Object.keys(ACTIVATION_TO_TFJS), 'leakyRelu'].join(', ')}`,
+      `${where}: activation '${name}' cannot be expressed in TF.js${name === 'step' ? " (the step function has no TF.js activation; it is the Perceptron's; use 'sigmoid')" : ''}${name === 'geluApproximate' ? " (TF.js's gelu_new is this function, but tfjs-layers 4.22 cannot load it from a model.json: it looks for 'geluNew'; use 'gelu', the exact form)" : ''}; TF.js export takes ${[...Object.keys(ACTIVATION_TO_TFJS), 'leakyRelu'].join(', ')}`,
     );
   }
   return t;
@@ -194,7 +199,7 @@ export class TFJSConfigReader implements TFJSConfig {
     if (a === undefined) {
       throw this.error(
         key,
-        `unknown activation ${JSON.stringify(v)}; numnet reads ${Object.keys(ACTIVATION_FROM_TFJS).join(', ')}${canonical === 'leakyrelu' ? " (Keras's leaky_relu activation has slope 0.2, numnet's 0.01: use a LeakyReLU layer)" : ''}`,
+        `unknown activation ${JSON.stringify(v)}; numnet reads ${TFJS_ACTIVATIONS.join(', ')}${canonical === 'leakyrelu' ? " (Keras's leaky_relu activation has slope 0.2, numnet's 0.01: use a LeakyReLU layer)" : ''}`,
       );
     }
     return a;

@@ -1,17 +1,19 @@
 import { Adam, AdamConfig } from './adam.js';
-import { HyperparameterTable, Slots, hyperparameterChecks as is } from './optimizer.js';
+import { HyperparameterTable, hyperparameterChecks as is } from './optimizer.js';
 
 export interface AdamWConfig extends AdamConfig {
-  /** λ: each step first does w ← w − αλw (default 0.004). */
+  /** λ: each step first does w ← w − αλw (default 0.004 for AdamW). */
   weightDecay?: number;
 }
 
 /**
  * AdamW (as Adam, weightDecay λ = 0.004): decoupled weight decay w ← w − αλw first, then the
- * Adam step. (PyTorch's default λ is 0.01.)
+ * Adam step. The decay is the base class's, which every optimizer takes (Keras 3's
+ * base_optimizer.py); AdamW only gives it a default, as Keras's AdamW does. (PyTorch's default λ
+ * is 0.01.)
  */
 export class AdamW extends Adam {
-  /** AdamW's options: Adam's and weightDecay. */
+  /** AdamW's options: Adam's, and the default of weightDecay. */
   static override readonly hyperparameters = {
     ...Adam.hyperparameters,
     weightDecay: { default: 0.004, check: is.nonNegative },
@@ -19,16 +21,10 @@ export class AdamW extends Adam {
   /** The name in option errors. */
   static override readonly label: string = 'AdamW';
   override readonly name = 'adamw';
-  /** λ. */
+  /** λ (always set for AdamW). */
   declare readonly weightDecay: number;
 
   constructor(config: AdamWConfig = {}) {
     super(config);
-  }
-
-  protected override updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number, t: number): void {
-    const weightDecay = this.weightDecay;
-    for (let i = 0; i < w.length; i++) w[i]! -= lr * weightDecay * w[i]!;
-    super.updateStep(w, g, s, lr, t);
   }
 }

@@ -17,12 +17,13 @@ export type Hyperparameters = Readonly<Record<string, Hyperparameter>>;
 
 /**
  * The table of an optimizer whose options are `C`: one entry for learningRate and for each of C's
- * own options (the clipping options belong to the base class), of the option's type — so the
- * table and the `XxxConfig` interface cannot disagree.
+ * own options (the clipping options and weightDecay belong to the base class), of the option's
+ * type — so the table and the `XxxConfig` interface cannot disagree. A table may also give
+ * weightDecay an entry, to change its default (AdamW's 0.004; otherwise it is off) or its check.
  */
 export type HyperparameterTable<C extends OptimizerConfig> = {
-  readonly [K in Exclude<keyof C, 'clipNorm' | 'globalClipNorm' | 'clipValue'>]-?: Hyperparameter<Exclude<C[K], undefined>>;
-};
+  readonly [K in Exclude<keyof C, 'clipNorm' | 'globalClipNorm' | 'clipValue' | 'weightDecay'>]-?: Hyperparameter<Exclude<C[K], undefined>>;
+} & { readonly weightDecay?: Hyperparameter<number> };
 
 /** The checks the optimizers' tables use; each returns the value or throws INVALID_ARGUMENT naming `what`. */
 export const hyperparameterChecks = {

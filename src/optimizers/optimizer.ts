@@ -4,6 +4,7 @@ import { clip } from './clipping.js';
 import { Hyperparameters, hyperparameterChecks } from './hyperparameters.js';
 import type { LearningRate, OptimizerConfig, Slots } from './types.js';
 import { parseSlots } from './state.js';
+import { decayWeights } from './weight-decay.js';
 import type { Parameter } from '../layers/layer.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -12,6 +13,8 @@ export type { Hyperparameter, Hyperparameters, HyperparameterTable } from './hyp
 export { checkRange, hyperparameterChecks } from './hyperparameters.js';
 
 const CLIPS = ['clipNorm', 'globalClipNorm', 'clipValue'] as const;
+/** The options every optimizer takes from the base class, after learningRate. */
+const BASE_OPTIONS = [...CLIPS, 'weightDecay'] as const;
 
 /**
  * The base of every optimizer. A subclass declares its options (`static hyperparameters`: each
@@ -19,7 +22,9 @@ const CLIPS = ['clipNorm', 'globalClipNorm', 'clipValue'] as const;
  * `getConfig` lists them), says which state each weight needs (`build`) and what one update of
  * one weight is (`updateStep`: the equation and nothing else).
  *
- * This class keeps the step counter t, resolves the learning rate at t, clips, and makes each
+ * This class keeps the step counter t, resolves the learning rate at t, clips, applies the
+ * decoupled weight decay w ← w − αλw (`weightDecay` λ, before each weight's update, as Keras 3's
+ * base optimizer; off unless set, except AdamW's table gives it a default) and makes each
  * `apply` a transaction: every gradient must be finite (checked before clipping, which would hide
  * an infinity), and every weight and state buffer an update wrote must be finite after it;
  * otherwise — or if anything throws during the update — the weights, the state and t are restored
@@ -46,6 +51,11 @@ export abstract class Optimizer {
   readonly globalClipNorm: number | undefined;
   /** Every gradient element is clamped to [−c, c] (when set). */
   readonly clipValue: number | undefined;
+  /**
+   * λ of the decoupled weight decay w ← w − αλw before each update (when set; a class's table may
+   * give it a default, as AdamW's 0.004).
+   */
+  readonly weightDecay: number | undefined;
   /** Number of updates applied so far (t of the last step). */
   iterations = 0;
   private slots: Slots[] = [];
@@ -55,7 +65,8 @@ export abstract class Optimizer {
   private bound: Tensor[] = [];
 
   /**
-   * @param config the options; a key that is neither a base option, nor in the class's
+   * @param config the options; a key that is neither a base option (learningRate, the clipping,
+   *   weightDecay), nor in the class's
    *   `hyperparameters`, nor in `optionNames` is an INVALID_ARGUMENT (a misspelt `beta_1` must not
    *   pass silently).
    * @param defaultLearningRate the default α, when the class's table has no learningRate entry.
@@ -78,8 +89,8 @@ export abstract class Optimizer {
     if (!isPlainObject(config as unknown)) {
       throw new NumnetError('INVALID_ARGUMENT', `optimizer options must be a plain object, got ${describe(config)}`);
     }
-    const own = Object.keys(table).filter((k) => k !== 'learningRate');
-    const known = ['learningRate', ...CLIPS, ...own, ...optionNames];
+    const own = Object.keys(table).filter((k) => k !== 'learningRate' && k !== 'weightDecay');
+    const known = ['learningRate', ...BASE_OPTIONS, ...own, ...optionNames.filter((k) => !(BASE_OPTIONS as readonly string[]).includes(k))];
     for (const key of Object.keys(config)) {
       if (!known.includes(key)) {
         throw new NumnetError('INVALID_ARGUMENT', `unknown optimizer option ${JSON.stringify(key)}; the options are ${known.join(', ')}`);
@@ -100,6 +111,8 @@ export abstract class Optimizer {
     this.clipNorm = config.clipNorm ?? undefined;
     this.globalClipNorm = config.globalClipNorm ?? undefined;
     this.clipValue = config.clipValue ?? undefined;
+    const decay = config.weightDecay ?? table.weightDecay?.default;
+    this.weightDecay = decay === undefined ? undefined : ((table.weightDecay?.check ?? hyperparameterChecks.nonNegative)(decay, `${label} weightDecay`) as number);
     const given = config as Record<string, unknown>;
     const fields = this as unknown as Record<string, unknown>;
     for (const key of own) {
@@ -171,6 +184,7 @@ export abstract class Optimizer {
         const w = p.value.data;
         let s = this.slots[i];
         if (!s) s = this.slots[i] = this.build(w.length);
+        if (this.weightDecay !== undefined) decayWeights(w, lr, this.weightDecay);
         this.updateStep(w, p.grad, s, lr, t);
         if (!allFinite(w, s)) {
           throw restored(
@@ -273,7 +287,7 @@ export abstract class Optimizer {
     this.bound = [];
   }
 
-  /** The options that rebuild this optimizer: learningRate (unless a schedule), the clipping, and the table's. */
+  /** The options that rebuild this optimizer: learningRate (unless a schedule), the clipping, the table's, and weightDecay when set. */
   getConfig(): Record<string, unknown> {
     const c: Record<string, unknown> = typeof this.learningRate === 'number' ? { learningRate: this.learningRate } : {};
     if (this.clipNorm !== undefined) c.clipNorm = this.clipNorm;
@@ -281,6 +295,7 @@ export abstract class Optimizer {
     if (this.clipValue !== undefined) c.clipValue = this.clipValue;
     const fields = this as unknown as Record<string, unknown>;
     for (const key in (this.constructor as typeof Optimizer).hyperparameters) if (key !== 'learningRate') c[key] = fields[key];
+    if (this.weightDecay !== undefined) c.weightDecay = this.weightDecay;
     return c;
   }
 }

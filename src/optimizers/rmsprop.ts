@@ -3,6 +3,8 @@ import { HyperparameterTable, Optimizer, OptimizerConfig, Slots, hyperparameterC
 export interface RMSpropConfig extends OptimizerConfig {
   /** ρ, the decay of the moving average of g² (default 0.9). */
   rho?: number;
+  /** μ in [0, 1), the decay of the momentum b of the steps (default 0: no momentum). */
+  momentum?: number;
   /** ε under the root (default 1e-7). */
   epsilon?: number;
   /** Divide by the variance estimate E[g²] − E[g]² instead (default false). */
@@ -10,15 +12,18 @@ export interface RMSpropConfig extends OptimizerConfig {
 }
 
 /**
- * RMSProp (learningRate α = 0.001, ρ = 0.9, ε = 1e-7, centered false):
- * E ← ρE + (1 − ρ)g²; w ← w − αg/√(E + ε). Centered: m ← ρm + (1 − ρ)g and √(E − m² + ε).
- * (The slides write ρ as β; PyTorch puts ε outside the root.)
+ * RMSProp (learningRate α = 0.001, ρ = 0.9, momentum μ = 0, ε = 1e-7, centered false), as Keras 3
+ * (keras/src/optimizers/rmsprop.py): E ← ρE + (1 − ρ)g²; w ← w − αg/√(E + ε).
+ * Centered: m ← ρm + (1 − ρ)g and √(E − m² + ε).
+ * μ > 0: the step goes through a momentum b ← μb + αg/√(…) and w ← w − b (plain, not Nesterov).
+ * (The slides write ρ as β; PyTorch puts ε outside the root and keeps α out of b.)
  */
 export class RMSprop extends Optimizer {
   /** RMSprop's options: each one's default and check. */
   static override readonly hyperparameters = {
     learningRate: { default: 0.001, check: is.learningRate },
     rho: { default: 0.9, check: is.openUnitInterval },
+    momentum: { default: 0, check: is.unitInterval },
     epsilon: { default: 1e-7, check: is.positive },
     centered: { default: false, check: is.boolean },
   } satisfies HyperparameterTable<RMSpropConfig>;
@@ -27,6 +32,8 @@ export class RMSprop extends Optimizer {
   readonly name = 'rmsprop';
   /** ρ. */
   declare readonly rho: number;
+  /** μ (0: no momentum buffer). */
+  declare readonly momentum: number;
   /** ε under the root. */
   declare readonly epsilon: number;
   /** Whether it is the centered variant. */
@@ -36,14 +43,19 @@ export class RMSprop extends Optimizer {
     super(config);
   }
 
+  /** E; m when centered; b when μ > 0. */
   protected build(size: number): Slots {
-    return this.centered ? { E: new Float64Array(size), m: new Float64Array(size) } : { E: new Float64Array(size) };
+    const s: Slots = { E: new Float64Array(size) };
+    if (this.centered) s.m = new Float64Array(size);
+    if (this.momentum > 0) s.b = new Float64Array(size);
+    return s;
   }
 
   protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number): void {
-    const { rho, epsilon } = this;
+    const { rho, epsilon, momentum } = this;
     const E = s.E!;
     const m = s.m;
+    const b = s.b;
     for (let i = 0; i < w.length; i++) {
       const gi = g[i]!;
       let denominator = (E[i] = rho * E[i]! + (1 - rho) * gi * gi);
@@ -51,7 +63,8 @@ export class RMSprop extends Optimizer {
         const mi = (m[i] = rho * m[i]! + (1 - rho) * gi);
         denominator -= mi * mi;
       }
-      w[i]! -= (lr * gi) / Math.sqrt(denominator + epsilon);
+      const increment = (lr * gi) / Math.sqrt(denominator + epsilon);
+      w[i]! -= b ? (b[i] = momentum * b[i]! + increment) : increment;
     }
   }
 }

@@ -14,6 +14,11 @@ export interface OptimizerConfig {
   globalClipNorm?: number;
   /** Clamps every gradient element to [−c, c]. */
   clipValue?: number;
+  /**
+   * λ ≥ 0: decoupled weight decay w ← w − αλw before each update, as Keras 3 (off unless set;
+   * AdamW's default is 0.004).
+   */
+  weightDecay?: number;
 }
 
 /** One weight's optimizer state: named buffers the size of the weight (v, m, G, …). */

@@ -23,7 +23,7 @@ import { plan } from '../helpers/fuzz-plan.js';
 
 const opts = (key: string) => ({ seed: plan(key).seed, numRuns: plan(key).runs });
 const canonical = (s: string) => s.replace(/_/g, '').toLowerCase();
-const ACTIVATION_NAMES = ['linear', 'step', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'elu', 'selu', 'softplus', 'softsign', 'swish', 'silu', 'gelu', 'softmax'];
+const ACTIVATION_NAMES = ['linear', 'step', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'elu', 'selu', 'softplus', 'softsign', 'swish', 'silu', 'gelu', 'geluApproximate', 'softmax'];
 const INITIALIZERS: Record<string, string[]> = {
   glorotuniform: [], glorotnormal: [], heuniform: [], henormal: [], lecunnormal: [], zeros: [], ones: [],
   constant: ['value'], randomuniform: ['minval', 'maxval'], randomnormal: ['mean', 'stddev'],
@@ -212,9 +212,10 @@ const OPTION_RANGES: Record<string, (v: unknown) => boolean> = {
   amsgrad: (v) => typeof v === 'boolean',
   weightDecay: (v) => typeof v === 'number' && v >= 0 && v < Infinity,
 };
+/** Each optimizer's own options; every optimizer also takes the base options learningRate, the clipping and weightDecay (Keras 3's base optimizer). */
 const OPTIMIZER_KEYS: Record<string, string[]> = {
-  sgd: ['momentum', 'nesterov'], adagrad: ['initialAccumulatorValue', 'epsilon'], rmsprop: ['rho', 'epsilon', 'centered'],
-  adadelta: ['rho', 'epsilon'], adam: ['beta1', 'beta2', 'epsilon', 'amsgrad'], adamw: ['beta1', 'beta2', 'epsilon', 'amsgrad', 'weightDecay'],
+  sgd: ['momentum', 'nesterov'], adagrad: ['initialAccumulatorValue', 'epsilon'], rmsprop: ['rho', 'momentum', 'epsilon', 'centered'],
+  adadelta: ['rho', 'epsilon'], adam: ['beta1', 'beta2', 'epsilon', 'amsgrad'], adamw: ['beta1', 'beta2', 'epsilon', 'amsgrad'],
   adamax: ['beta1', 'beta2', 'epsilon'],
 };
 
@@ -225,14 +226,14 @@ function optimizerVerdict(name: string, config: unknown): Verdict {
     v.bad();
     return v;
   }
-  const known = ['learningRate', 'clipNorm', 'globalClipNorm', 'clipValue', ...OPTIMIZER_KEYS[name]!];
+  const known = ['learningRate', 'clipNorm', 'globalClipNorm', 'clipValue', 'weightDecay', ...OPTIMIZER_KEYS[name]!];
   if (Object.keys(config).some((k) => !known.includes(k))) v.bad();
   const lr = config.learningRate;
   if (!absent(lr) && typeof lr !== 'function' && !(isFiniteNumber(lr) && lr >= 0)) v.bad(); // 0 is a rate, as in Keras
   const clips = ['clipNorm', 'globalClipNorm', 'clipValue'].filter((k) => !absent(config[k]));
   if (clips.length > 1) v.bad();
   for (const k of clips) if (!(isFiniteNumber(config[k]) && (config[k] as number) > 0)) v.bad();
-  for (const k of OPTIMIZER_KEYS[name]!) if (!absent(config[k]) && !OPTION_RANGES[k]!(config[k])) v.bad();
+  for (const k of [...OPTIMIZER_KEYS[name]!, 'weightDecay']) if (!absent(config[k]) && !OPTION_RANGES[k]!(config[k])) v.bad();
   return v;
 }
 
@@ -253,6 +254,7 @@ const optimizerValue: Record<string, fc.Arbitrary<unknown>> = {
   weightDecay: fc.constantFrom(0.004, 0, -0.1, Infinity),
   lr: fc.constant(0.1),
   beta_1: fc.constant(0.9),
+  weight_decay: fc.constant(0.004),
   decay: fc.constant(0.01),
 };
 
@@ -260,7 +262,7 @@ describe('fuzz: optimizer options', () => {
   it(`SGD, Adagrad, RMSprop, Adadelta, Adam, AdamW, Adamax, getOptimizer (seed ${plan('optimizers').seed}, ${plan('optimizers').runs} runs × 8)`, () => {
     const classes = { sgd: SGD, adagrad: Adagrad, rmsprop: RMSprop, adadelta: Adadelta, adam: Adam, adamw: AdamW, adamax: Adamax };
     const configFor = (name: string) => {
-      const keys = ['learningRate', 'clipNorm', 'globalClipNorm', 'clipValue', ...OPTIMIZER_KEYS[name]!, 'lr', 'beta_1', 'decay'];
+      const keys = ['learningRate', 'clipNorm', 'globalClipNorm', 'clipValue', 'weightDecay', ...OPTIMIZER_KEYS[name]!, 'lr', 'beta_1', 'weight_decay', 'decay'];
       const rec = fc.record(Object.fromEntries(keys.map((k) => [k, fc.oneof({ weight: 6, arbitrary: optimizerValue[k]! }, { weight: 1, arbitrary: weirdScalar })])), { requiredKeys: [] });
       // Mostly one or two options, as people write them.
       return fc.oneof({ weight: 8, arbitrary: rec.map((r) => Object.fromEntries(Object.entries(r).slice(0, 2))) }, { weight: 2, arbitrary: rec }, { weight: 1, arbitrary: weird });

@@ -28,7 +28,7 @@ const BOUND = 1e-6;
 const KINK_MARGIN = 3e-3;
 
 const HIDDEN_ACTS = [
-  'linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'elu', 'selu', 'softplus', 'softsign', 'swish', 'gelu',
+  'linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'elu', 'selu', 'softplus', 'softsign', 'swish', 'gelu', 'geluApproximate',
 ] as const;
 const ALL_ACTS = [...HIDDEN_ACTS, 'softmax'] as const;
 

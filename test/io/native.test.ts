@@ -213,6 +213,9 @@ describe('round trips: bit-identical predictions and training', () => {
     ['adam + cosineDecay', () => new Adam({ learningRate: cosineDecay({ initialLearningRate: 0.05, decaySteps: 20, alpha: 0.1 }) })],
     ['adamw', () => new AdamW({ learningRate: 0.02, weightDecay: 0.01 })],
     ['adamax', () => new Adamax({ learningRate: 0.02, beta1: 0.8 })],
+    ['rmsprop centered momentum + weightDecay', () => new RMSprop({ learningRate: 0.01, momentum: 0.9, centered: true, weightDecay: 0.05 })],
+    ['sgd weightDecay + exponentialDecay', () => new SGD({ learningRate: exponentialDecay({ initialLearningRate: 0.1, decaySteps: 4, decayRate: 0.8 }), weightDecay: 0.1 })],
+    ['adam weightDecay', () => new Adam({ learningRate: 0.02, weightDecay: 0.02 })],
     ['by name', () => 'RMSprop' as unknown as Optimizer],
   ];
   it.each(optimizers)('optimizer %s (with Dropout, shuffling and validationSplit)', async (_label, optimizer) => {
@@ -231,6 +234,7 @@ describe('round trips: bit-identical predictions and training', () => {
     const loaded = reload(m);
     expect(loaded.optimizer!.constructor).toBe(m.optimizer!.constructor);
     expect(loaded.optimizer!.getConfig()).toEqual(m.optimizer!.getConfig());
+    expect(loaded.optimizer!.weightDecay).toBe(m.optimizer!.weightDecay);
     expect(loaded.optimizer!.getState()).toEqual(m.optimizer!.getState());
     await expectResumeIdentical(make, x, y, 5, 0.2);
   });

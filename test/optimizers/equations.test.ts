@@ -34,6 +34,27 @@ const cases: [string, Optimizer, Record<string, number>, Reference][] = [
     s.m = 0.9 * s.m! + (1 - 0.9) * g;
     return w - (lr * g) / Math.sqrt(s.E - s.m * s.m + 1e-7);
   }],
+  ['RMSprop momentum: b ← μb + αg/√(E + ε); w ← w − b', new RMSprop({ learningRate: α, momentum: 0.9 }), { E: 0, b: 0 }, (w, g, s, lr) => {
+    s.E = 0.9 * s.E! + (1 - 0.9) * g * g;
+    s.b = 0.9 * s.b! + (lr * g) / Math.sqrt(s.E + 1e-7);
+    return w - s.b;
+  }],
+  ['RMSprop centered momentum: b ← μb + αg/√(E − m² + ε); w ← w − b', new RMSprop({ learningRate: α, centered: true, momentum: 0.5 }), { E: 0, m: 0, b: 0 }, (w, g, s, lr) => {
+    s.E = 0.9 * s.E! + (1 - 0.9) * g * g;
+    s.m = 0.9 * s.m! + (1 - 0.9) * g;
+    s.b = 0.5 * s.b! + (lr * g) / Math.sqrt(s.E - s.m * s.m + 1e-7);
+    return w - s.b;
+  }],
+  ['SGD weightDecay: w ← w − αλw, then w ← w − αg', new SGD({ learningRate: α, weightDecay: 0.3 }), {}, (w, g, _s, lr) => {
+    w = w - lr * 0.3 * w;
+    return w - lr * g;
+  }],
+  ['RMSprop momentum weightDecay: w ← w − αλw, then the RMSprop step', new RMSprop({ learningRate: α, momentum: 0.9, weightDecay: 0.3 }), { E: 0, b: 0 }, (w, g, s, lr) => {
+    w = w - lr * 0.3 * w;
+    s.E = 0.9 * s.E! + (1 - 0.9) * g * g;
+    s.b = 0.9 * s.b! + (lr * g) / Math.sqrt(s.E + 1e-7);
+    return w - s.b;
+  }],
   ['Adadelta: E_g ← ρE_g + (1 − ρ)g²; Δ ← −√(E_Δ + ε)/√(E_g + ε)·g; E_Δ ← ρE_Δ + (1 − ρ)Δ²; w ← w + αΔ', new Adadelta({ learningRate: α }), { Eg: 0, Edelta: 0 }, (w, g, s, lr) => {
     s.Eg = 0.95 * s.Eg! + (1 - 0.95) * g * g;
     const delta = (-Math.sqrt(s.Edelta! + 1e-7) / Math.sqrt(s.Eg + 1e-7)) * g;
@@ -56,6 +77,12 @@ const cases: [string, Optimizer, Record<string, number>, Reference][] = [
     s.m = 0.9 * s.m! + (1 - 0.9) * g;
     s.v = 0.999 * s.v! + (1 - 0.999) * g * g;
     return w - (lr * (s.m / (1 - 0.9 ** t))) / (Math.sqrt(s.v / (1 - 0.999 ** t)) + 1e-7);
+  }],
+  ['Adamax weightDecay: w ← w − αλw, then the Adamax step', new Adamax({ learningRate: α, weightDecay: 0.3 }), { m: 0, u: 0 }, (w, g, s, lr, t) => {
+    w = w - lr * 0.3 * w;
+    s.m = 0.9 * s.m! + (1 - 0.9) * g;
+    s.u = Math.max(0.999 * s.u!, Math.abs(g));
+    return w - ((lr / (1 - 0.9 ** t)) * s.m) / (s.u + 1e-7);
   }],
   ['Adamax: m ← β₁m + (1 − β₁)g; u ← max(β₂u, |g|); w ← w − (α/(1 − β₁ᵗ))·m/(u + ε)', new Adamax({ learningRate: α }), { m: 0, u: 0 }, (w, g, s, lr, t) => {
     s.m = 0.9 * s.m! + (1 - 0.9) * g;

@@ -3,7 +3,10 @@ import { Adadelta, Adagrad, Adam, AdamW, Adamax, NumnetError, Optimizer, RMSprop
 import type { OptimizerConfig, Parameter } from '../../src/index.js';
 import { expect } from 'vitest';
 
-/** Every optimizer and every variant that changes its state (momentum, nesterov, centered, amsgrad). */
+/**
+ * Every optimizer and every variant that changes its state (momentum, nesterov, centered, amsgrad),
+ * and the decoupled weightDecay, which changes the weights before the update.
+ */
 export const VARIANTS: [string, (config?: OptimizerConfig) => Optimizer][] = [
   ['SGD', (c) => new SGD({ learningRate: 0.1, ...c })],
   ['SGD momentum', (c) => new SGD({ learningRate: 0.1, momentum: 0.9, ...c })],
@@ -11,11 +14,16 @@ export const VARIANTS: [string, (config?: OptimizerConfig) => Optimizer][] = [
   ['Adagrad', (c) => new Adagrad({ learningRate: 0.1, ...c })],
   ['RMSprop', (c) => new RMSprop({ learningRate: 0.01, ...c })],
   ['RMSprop centered', (c) => new RMSprop({ learningRate: 0.01, centered: true, ...c })],
+  ['RMSprop momentum', (c) => new RMSprop({ learningRate: 0.01, momentum: 0.9, ...c })],
+  ['RMSprop centered momentum', (c) => new RMSprop({ learningRate: 0.01, centered: true, momentum: 0.5, ...c })],
   ['Adadelta', (c) => new Adadelta(c)],
   ['Adam', (c) => new Adam({ learningRate: 0.01, ...c })],
   ['Adam amsgrad', (c) => new Adam({ learningRate: 0.01, amsgrad: true, ...c })],
   ['AdamW', (c) => new AdamW({ learningRate: 0.01, ...c })],
   ['Adamax', (c) => new Adamax({ learningRate: 0.01, ...c })],
+  ['SGD momentum weightDecay', (c) => new SGD({ learningRate: 0.1, momentum: 0.9, weightDecay: 0.05, ...c })],
+  ['RMSprop momentum weightDecay', (c) => new RMSprop({ learningRate: 0.01, momentum: 0.9, weightDecay: 0.05, ...c })],
+  ['Adam weightDecay', (c) => new Adam({ learningRate: 0.01, weightDecay: 0.05, ...c })],
 ];
 
 /** The clipping options, none first. */

@@ -16,7 +16,7 @@ type Class = (new (config?: Record<string, unknown>) => Optimizer) & { hyperpara
 const DOCUMENTED: [Class, string, Record<string, unknown>][] = [
   [SGD as never, 'SGD', { learningRate: 0.01, momentum: 0, nesterov: false }],
   [Adagrad as never, 'Adagrad', { learningRate: 0.001, initialAccumulatorValue: 0.1, epsilon: 1e-7 }],
-  [RMSprop as never, 'RMSprop', { learningRate: 0.001, rho: 0.9, epsilon: 1e-7, centered: false }],
+  [RMSprop as never, 'RMSprop', { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false }],
   [Adadelta as never, 'Adadelta', { learningRate: 1.0, rho: 0.95, epsilon: 1e-7 }],
   [Adam as never, 'Adam', { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false }],
   [AdamW as never, 'AdamW', { learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false, weightDecay: 0.004 }],
@@ -69,8 +69,8 @@ describe('the table of hyperparameters', () => {
     });
 
     it(`${label}: an unknown key is INVALID_ARGUMENT naming it and listing the options`, () => {
-      const options = ['learningRate', 'clipNorm', 'globalClipNorm', 'clipValue', ...Object.keys(defaults).filter((k) => k !== 'learningRate')];
-      for (const key of ['beta_1', 'learning_rate', 'lr', 'decay', '__proto__x']) {
+      const options = ['learningRate', 'clipNorm', 'globalClipNorm', 'clipValue', 'weightDecay', ...Object.keys(defaults).filter((k) => k !== 'learningRate' && k !== 'weightDecay')];
+      for (const key of ['beta_1', 'learning_rate', 'weight_decay', 'lr', 'decay', '__proto__x']) {
         const make = () => new C({ [key]: 0.5 });
         expect(codeOf(make)).toBe('INVALID_ARGUMENT');
         expect(messageOf(make)).toBe(`unknown optimizer option ${JSON.stringify(key)}; the options are ${options.join(', ')}`);
@@ -78,10 +78,38 @@ describe('the table of hyperparameters', () => {
     });
   }
 
-  it("another optimizer's option is unknown (Adam's beta1 to SGD, AdamW's weightDecay to Adam, SGD's momentum to Adam)", () => {
+  it("another optimizer's option is unknown (Adam's beta1 to SGD, RMSprop's centered to Adam, SGD's momentum to Adam)", () => {
     expect(messageOf(() => new SGD({ beta1: 0.9 } as never))).toContain('unknown optimizer option "beta1"');
-    expect(messageOf(() => new Adam({ weightDecay: 0.1 } as never))).toContain('unknown optimizer option "weightDecay"');
+    expect(messageOf(() => new Adam({ centered: true } as never))).toContain('unknown optimizer option "centered"');
     expect(messageOf(() => new Adam({ momentum: 0.9 } as never))).toContain('unknown optimizer option "momentum"');
+  });
+
+  // Keras 3: weight_decay is an argument of the base optimizer (keras/src/optimizers/base_optimizer.py),
+  // None unless given, and AdamW's default is 0.004 (adamw.py).
+  for (const [C, label, defaults] of DOCUMENTED.filter(([C]) => C !== (AdamW as never))) {
+    it(`${label}: weightDecay is a base option, off by default (not in getConfig), checked, kept and listed last when given`, () => {
+      expect(new C().weightDecay).toBeUndefined();
+      for (const off of [undefined, null]) expect(new C({ weightDecay: off }).getConfig()).toEqual(defaults);
+      for (const bad of [-1, -1e-300, Infinity, NaN, '0.1', true, {}]) {
+        const make = () => new C({ weightDecay: bad });
+        expect(codeOf(make), String(bad)).toBe('INVALID_ARGUMENT');
+        expect(messageOf(make)).toContain(`${label} weightDecay must be a finite number ≥ 0`);
+      }
+      for (const wd of [0, 0.25]) {
+        const o = new C({ weightDecay: wd, clipNorm: 1 });
+        expect(o.weightDecay).toBe(wd);
+        expect(Object.entries(o.getConfig())).toEqual([...Object.entries({ learningRate: defaults.learningRate, clipNorm: 1 }), ...Object.entries(defaults).slice(1), ['weightDecay', wd]]);
+        expect(new C(o.getConfig()).getConfig()).toEqual(o.getConfig());
+      }
+    });
+  }
+
+  it("AdamW's table gives weightDecay its default (0.004): null and undefined mean 0.004, 0 turns it off", () => {
+    expect(new AdamW().weightDecay).toBe(0.004);
+    expect(new AdamW({ weightDecay: null as never }).weightDecay).toBe(0.004);
+    expect(new AdamW({ weightDecay: 0 }).getConfig().weightDecay).toBe(0);
+    expect(Object.keys(AdamW.hyperparameters)).toContain('weightDecay');
+    expect(Object.keys(Adam.hyperparameters)).not.toContain('weightDecay');
   });
 
   it('a subclass declares its own table: checked, kept, listed, with its own label', () => {
@@ -115,7 +143,12 @@ describe('the table of hyperparameters', () => {
     expect(new DecayedSGD().decay).toBe(0.5);
     expect(new DecayedSGD({ decay: 0.25, clipNorm: 2 }).getConfig()).toEqual({ learningRate: 0.05, clipNorm: 2, decay: 0.25 });
     expect(messageOf(() => new DecayedSGD({ decay: 2 }))).toBe('DecayedSGD decay must be in [0, 1]');
-    expect(messageOf(() => new DecayedSGD({ momentum: 0.9 } as never))).toContain('unknown optimizer option "momentum"; the options are learningRate, clipNorm, globalClipNorm, clipValue, decay');
+    expect(messageOf(() => new DecayedSGD({ momentum: 0.9 } as never))).toContain('unknown optimizer option "momentum"; the options are learningRate, clipNorm, globalClipNorm, clipValue, weightDecay, decay');
+    // The base class's weightDecay comes with it: w ← w − αλw before its own update.
+    const d = new DecayedSGD({ decay: 0, weightDecay: 0.5 });
+    const q = parameter('w', [2]);
+    d.apply([q]); // g = 0: only the decay, α = 0.05
+    expect(q.value.data[0]).toBe(2 - 0.05 * 0.5 * 2);
     const o = new DecayedSGD({ decay: 1 });
     const p = parameter('w', [1]);
     p.grad[0] = 1;
@@ -153,6 +186,9 @@ describe('slotNames(): the state buffers of each weight, from each equation', ()
     ['Adagrad (G, the sum of g²)', new Adagrad(), ['G']],
     ['RMSprop (E, the mean of g²)', new RMSprop(), ['E']],
     ['RMSprop centered (E, and m, the mean of g)', new RMSprop({ centered: true }), ['E', 'm']],
+    ['RMSprop momentum (E, and b, the momentum of the steps)', new RMSprop({ momentum: 0.9 }), ['E', 'b']],
+    ['RMSprop centered momentum (E, m, b)', new RMSprop({ centered: true, momentum: 0.5 }), ['E', 'm', 'b']],
+    ['SGD weightDecay (no state: the decay keeps none)', new SGD({ weightDecay: 0.1 }), []],
     ['Adadelta (E_g and E_Δ)', new Adadelta(), ['Eg', 'Edelta']],
     ['Adam (m, v)', new Adam(), ['m', 'v']],
     ['Adam amsgrad (m, v, and the largest v)', new Adam({ amsgrad: true }), ['m', 'v', 'vMax']],

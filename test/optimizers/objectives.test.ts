@@ -43,7 +43,7 @@ const rosenbrock: Objective = {
 
 const OBJECTIVES = [quadratic([1, 1], [1, -2]), quadratic([1, 10], [1, -2]), quadratic([0.1, 1, 10], [3, -2, 1]), rosenbrock];
 
-/** Optimizer, steps, and (for AdamW) a looser Rosenbrock tolerance with its reason. */
+/** Optimizer, steps, and (for AdamW) a looser Rosenbrock tolerance with its reason; the new options (RMSprop momentum, weightDecay) too. */
 const SETTINGS: { name: string; make: () => Optimizer; steps: number; rosenbrockTolerance?: number }[] = [
   // Plain gradient descent: α < 2/λmax (Rosenbrock's Hessian reaches ~1300 near the start); the
   // a = 0.1 direction then contracts by 1 − 1.5e-4 per step.
@@ -54,6 +54,9 @@ const SETTINGS: { name: string; make: () => Optimizer; steps: number; rosenbrock
   // RMSprop's step is ≈ α·sign(g) near the minimum: it hovers at ~α with a constant rate, so α decays.
   { name: 'RMSprop, α halved every 1000 steps', make: () => new RMSprop({ learningRate: exponentialDecay({ initialLearningRate: 0.003, decaySteps: 1000, decayRate: 0.5 }) }), steps: 10_000 },
   { name: 'RMSprop centered, α halved every 1000 steps', make: () => new RMSprop({ centered: true, learningRate: exponentialDecay({ initialLearningRate: 0.003, decaySteps: 1000, decayRate: 0.5 }) }), steps: 10_000 },
+  // With momentum μ the steps add up to ≈ α/(1 − μ) each: α starts 10 times smaller for μ = 0.9.
+  { name: 'RMSprop momentum 0.9, α halved every 1000 steps', make: () => new RMSprop({ momentum: 0.9, learningRate: exponentialDecay({ initialLearningRate: 0.001, decaySteps: 1000, decayRate: 0.5 }) }), steps: 10_000 },
+  { name: 'RMSprop centered, momentum 0.9, α halved every 1000 steps', make: () => new RMSprop({ centered: true, momentum: 0.9, learningRate: exponentialDecay({ initialLearningRate: 0.001, decaySteps: 1000, decayRate: 0.5 }) }), steps: 10_000 },
   // Adadelta's own step √(E_Δ + ε)/√(E_g + ε) tends to 1 as the gradients vanish, too large for
   // a = 10: at a constant α = 1 it circles the minimum at ~1e-2. α decays from 1 to 0.
   { name: 'Adadelta, α cosine-decayed from 1', make: () => new Adadelta({ learningRate: cosineDecay({ initialLearningRate: 1, decaySteps: 20_000 }) }), steps: 20_000 },
@@ -63,6 +66,13 @@ const SETTINGS: { name: string; make: () => Optimizer; steps: number; rosenbrock
   // the minimiser of f where f is flat (Rosenbrock's valley): within 1e-2 there, not 1e-3.
   { name: 'AdamW α = 0.01, λ = 0.004', make: () => new AdamW({ learningRate: 0.01 }), steps: 30_000, rosenbrockTolerance: 1e-2 },
   { name: 'Adamax, α halved every 2000 steps', make: () => new Adamax({ learningRate: exponentialDecay({ initialLearningRate: 0.01, decaySteps: 2000, decayRate: 0.5 }) }), steps: 10_000 },
+  // weightDecay λ (every optimizer's, decoupled): the quadratics' minimiser 0 is also the decay's, so
+  // they still reach it; on Rosenbrock the fixed point moves off (1, 1) by about λ over the curvature
+  // (SGD: the minimiser of f + λ/2·‖w‖²), within its 1e-3 for these small λ.
+  { name: 'SGD momentum 0.9, weightDecay 1e-4', make: () => new SGD({ learningRate: 0.001, momentum: 0.9, weightDecay: 1e-4 }), steps: 20_000 },
+  { name: 'RMSprop weightDecay 0.01, α halved every 1000 steps', make: () => new RMSprop({ weightDecay: 0.01, learningRate: exponentialDecay({ initialLearningRate: 0.003, decaySteps: 1000, decayRate: 0.5 }) }), steps: 10_000 },
+  { name: 'Adam α = 0.01, weightDecay 1e-3', make: () => new Adam({ learningRate: 0.01, weightDecay: 1e-3 }), steps: 10_000 },
+  { name: 'Adamax weightDecay 0.01, α halved every 2000 steps', make: () => new Adamax({ weightDecay: 0.01, learningRate: exponentialDecay({ initialLearningRate: 0.01, decaySteps: 2000, decayRate: 0.5 }) }), steps: 10_000 },
 ];
 
 /** Runs `steps` updates from the objective's start; returns max |wᵢ − w*ᵢ|. */

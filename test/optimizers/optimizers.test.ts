@@ -21,7 +21,7 @@ describe('by name and class, with the specified defaults', () => {
   it('defaults match specification §5', () => {
     expect(new SGD().getConfig()).toEqual({ learningRate: 0.01, momentum: 0, nesterov: false });
     expect(new Adagrad().getConfig()).toEqual({ learningRate: 0.001, initialAccumulatorValue: 0.1, epsilon: 1e-7 });
-    expect(new RMSprop().getConfig()).toEqual({ learningRate: 0.001, rho: 0.9, epsilon: 1e-7, centered: false });
+    expect(new RMSprop().getConfig()).toEqual({ learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false });
     expect(new Adadelta().getConfig()).toEqual({ learningRate: 1.0, rho: 0.95, epsilon: 1e-7 });
     expect(new Adam().getConfig()).toEqual({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false });
     expect(new AdamW().getConfig()).toEqual({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false, weightDecay: 0.004 });
@@ -45,6 +45,12 @@ describe('by name and class, with the specified defaults', () => {
       [() => new Adagrad({ initialAccumulatorValue: -1 }), 'initialAccumulatorValue'],
       [() => new AdamW({ weightDecay: -1 }), 'weightDecay'],
       [() => new RMSprop({ centered: 'yes' as never }), 'centered'],
+      [() => new RMSprop({ momentum: '0.9' as never }), 'RMSprop momentum'],
+      [() => new RMSprop({ momentum: 1 }), 'RMSprop momentum'],
+      [() => new RMSprop({ momentum: -0.5 }), 'RMSprop momentum'],
+      [() => new SGD({ weightDecay: -0.01 }), 'SGD weightDecay'],
+      [() => new RMSprop({ weightDecay: NaN }), 'RMSprop weightDecay'],
+      [() => new Adam({ weight_decay: 0.1 } as never), 'weight_decay'],
       [() => new Adam({ beta_1: 0.9 } as never), 'beta_1'],
       [() => new SGD({ clipNorm: 0 }), 'clipNorm'],
       [() => new SGD({ clipValue: 1, globalClipNorm: 1 }), 'clipValue'],

@@ -78,6 +78,9 @@ describe('an update that overflows', () => {
     ['Adagrad', () => new Adagrad(), state('adagrad')],
     ['RMSprop', () => new RMSprop(), state('rmsprop')],
     ['RMSprop centered', () => new RMSprop({ centered: true }), `the update made dense/bias non-finite; ${RESTORED}`],
+    ['RMSprop momentum', () => new RMSprop({ momentum: 0.9 }), state('rmsprop')],
+    ['RMSprop momentum weightDecay (the first weight already decayed too)', () => new RMSprop({ momentum: 0.9, weightDecay: 0.5 }), state('rmsprop')],
+    ['Adam weightDecay', () => new Adam({ weightDecay: 0.5 }), state('adam')],
     ['Adadelta', () => new Adadelta(), state('adadelta')],
     ['Adam', () => new Adam(), state('adam')],
     ['Adam amsgrad', () => new Adam({ amsgrad: true }), state('adam')],
@@ -96,6 +99,19 @@ describe('an update that overflows', () => {
       expectSameNextStep(run);
     });
   }
+
+  it('a decay α·λ that overflows makes the weight non-finite: refused, nothing changed (the decay is inside the transaction)', () => {
+    // λ = 1e308 is a finite λ ≥ 0; with α = 1, (α·λ)·w overflows for |w| ≥ 2 (the first weight, 1e-310 and 0, decays finitely).
+    for (const [name, make] of [['SGD', () => new SGD({ learningRate: 1, weightDecay: 1e308 })], ['RMSprop momentum', () => new RMSprop({ learningRate: 1, momentum: 0.9, weightDecay: 1e308 })]] as const) {
+      const o = make();
+      const p = [parameter('a', [1e-310, 0]), parameter('b', [3, -1e-300]), parameter('c', [1])];
+      setGradients(p, 0);
+      const before = snapshot(o, p);
+      expectNonFinite(() => o.apply(p), `the update made b non-finite; ${RESTORED}`);
+      expect(snapshot(o, p), name).toBe(before);
+      expect(o.iterations).toBe(0);
+    }
+  });
 
   for (const make of [() => new SGD(), () => new Adamax()]) {
     it(`${make().name}: squares nothing, so a gradient of 1e200 is a finite step`, () => {
