@@ -1,5 +1,6 @@
 import { NumnetError, describe } from '../errors.js';
 import type { Layer } from '../layers/layer.js';
+import type { Metric } from '../losses/metrics.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Tensor, TensorLike } from '../tensor/tensor.js';
 
@@ -23,6 +24,12 @@ export interface CallbackModel {
   setWeights(weights: TensorLike[]): void;
   /** The model's outputs for x, in inference mode. */
   predict(x: TensorLike): Tensor;
+  /**
+   * What `compile` set (undefined before): its `metrics` (names or Metric objects, as given) tell
+   * `mode: 'auto'` callbacks which way each metric improves, as Keras 3 reads `model.metrics`.
+   * Optional: a stand-in model without it knows only 'loss' and 'val_loss'.
+   */
+  getCompileConfig?(): { readonly metrics: readonly (string | Metric)[]; readonly weightedMetrics?: readonly (string | Metric)[] } | undefined;
 }
 
 /** What `fit` tells its callbacks before training (`callback.params`). */

@@ -1,6 +1,7 @@
 import { describe, NumnetError, ownValue, checkOptions } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Callback, Logs } from './callback.js';
+import { MonitorDirection, MonitorMode, modeOption, monitorDirection, monitorOption } from './monitor.js';
 
 /** Options of `EarlyStopping` (Keras's, in camelCase). */
 export interface EarlyStoppingConfig {
@@ -10,8 +11,11 @@ export interface EarlyStoppingConfig {
   minDelta?: number;
   /** Epochs without improvement after which training stops (integer ≥ 0). Default 0. */
   patience?: number;
-  /** 'min', 'max', or 'auto' (default): max when the key contains 'acc' or 'auc', else min. */
-  mode?: 'auto' | 'min' | 'max';
+  /**
+   * 'min', 'max', or 'auto' (default): 'min' for loss and val_loss, else the direction of the
+   * compiled metric of that name (accuracies 'max', mse/mae 'min'); any other key is an error.
+   */
+  mode?: MonitorMode;
   /** A value the monitored quantity must beat before the patience count restarts. Default none. */
   baseline?: number;
   /** Put back the weights of the best epoch when training ends. Default false. */
@@ -29,8 +33,14 @@ export interface EarlyStoppingConfig {
  * With `restoreBestWeights` it keeps a copy of the weights of `bestEpoch` (the first monitored epoch
  * until one improves) and sets them back when training ends, whether it stopped training or not.
  * Defaults: monitor 'val_loss', minDelta 0, patience 0, mode 'auto', no baseline,
- * restoreBestWeights false, startFromEpoch 0. A missing key is warned about once per `fit`
- * (console.warn) and otherwise ignored. The state is reset by every `fit`.
+ * restoreBestWeights false, startFromEpoch 0. The state is reset by every `fit`.
+ *
+ * The direction is settled at the first epoch end, as Keras 3's `_set_monitor_op`
+ * (keras/src/callbacks/monitor_callback.py), and kept: in mode 'auto', `monitor` without its 'val_'
+ * prefix must be 'loss' or a compiled metric with a direction (accuracies up, mse/mae down, a custom
+ * Metric's `direction`), else that epoch end throws INVALID_ARGUMENT naming the monitor and the logs
+ * keys — whether or not the key is logged. Once the direction is known, a key missing from the logs
+ * is warned about once per `fit` (console.warn, as Keras's `get_monitor_value`) and that epoch ignored.
  */
 export class EarlyStopping extends Callback {
   /** The logs key watched. */
@@ -39,8 +49,10 @@ export class EarlyStopping extends Callback {
   readonly minDelta: number;
   /** Epochs without improvement after which training stops. */
   readonly patience: number;
-  /** Whether lower ('min') or higher ('max') is better (resolved from 'auto'). */
-  readonly mode: 'min' | 'max';
+  /** The mode as given: 'auto', 'min' or 'max'. */
+  readonly mode: MonitorMode;
+  /** Whether lower ('min') or higher ('max') is better: `mode`, or inferred from it at the first epoch end. */
+  direction: MonitorDirection | undefined;
   /** The value to beat before the patience count restarts, if any. */
   readonly baseline: number | undefined;
   /** Whether the best epoch's weights are put back at the end. */
@@ -68,11 +80,8 @@ export class EarlyStopping extends Callback {
     this.minDelta = nonNegative(config.minDelta ?? 0, 'EarlyStopping minDelta', false);
     this.patience = nonNegative(config.patience ?? 0, 'EarlyStopping patience', true);
     this.startFromEpoch = nonNegative(config.startFromEpoch ?? 0, 'EarlyStopping startFromEpoch', true);
-    const mode = config.mode ?? 'auto';
-    if (mode !== 'auto' && mode !== 'min' && mode !== 'max') {
-      throw new NumnetError('INVALID_ARGUMENT', `EarlyStopping mode must be 'auto', 'min' or 'max', got ${describe(mode)}`);
-    }
-    this.mode = mode === 'auto' ? (/acc|auc/i.test(this.monitor) ? 'max' : 'min') : mode;
+    this.mode = modeOption(config.mode, 'EarlyStopping');
+    this.direction = this.mode === 'auto' ? undefined : this.mode;
     if (config.baseline !== undefined && (typeof config.baseline !== 'number' || !Number.isFinite(config.baseline))) {
       throw new NumnetError('INVALID_ARGUMENT', `EarlyStopping baseline must be a finite number, got ${describe(config.baseline)}`);
     }
@@ -98,6 +107,8 @@ export class EarlyStopping extends Callback {
 
   /** Compares the monitored value with the best so far; stops training when patience runs out. */
   onEpochEnd(epoch: number, logs: Logs = {}): void {
+    // Keras: "Delay setup until the model's metrics are all built" — settled once, then kept.
+    this.direction ??= monitorDirection(this.monitor, this.mode, this.model, logs, 'EarlyStopping');
     const current = ownValue(logs, this.monitor);
     if (current === undefined) {
       if (!this.warned) {
@@ -135,16 +146,8 @@ export class EarlyStopping extends Callback {
   /** Keras 3's _is_improvement: always true against no reference (the first value is the best). */
   private improves(value: number, reference: number | undefined): boolean {
     if (reference === undefined) return true;
-    return this.mode === 'min' ? value + this.minDelta < reference : value - this.minDelta > reference;
+    return this.direction === 'min' ? value + this.minDelta < reference : value - this.minDelta > reference;
   }
-}
-
-function monitorOption(monitor: unknown, who: string): string {
-  const m = monitor ?? 'val_loss';
-  if (typeof m !== 'string' || m === '') {
-    throw new NumnetError('INVALID_ARGUMENT', `${who} monitor must be a logs key such as 'val_loss', got ${describe(m)}`);
-  }
-  return m;
 }
 
 function nonNegative(value: unknown, what: string, integer: boolean): number {

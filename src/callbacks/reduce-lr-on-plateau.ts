@@ -1,5 +1,6 @@
 import { describe, NumnetError, ownValue, checkOptions } from '../errors.js';
 import { Callback, Logs, numericLearningRate } from './callback.js';
+import { MonitorDirection, MonitorMode, modeOption, monitorDirection, monitorOption } from './monitor.js';
 
 /** Options of `ReduceLROnPlateau` (Keras's, in camelCase). */
 export interface ReduceLROnPlateauConfig {
@@ -9,8 +10,11 @@ export interface ReduceLROnPlateauConfig {
   factor?: number;
   /** Epochs without improvement before a reduction (integer ≥ 0). Default 10. */
   patience?: number;
-  /** 'min', 'max', or 'auto' (default): max when the key contains 'acc' or 'auc', else min. */
-  mode?: 'auto' | 'min' | 'max';
+  /**
+   * 'min', 'max', or 'auto' (default): 'min' for loss and val_loss, else the direction of the
+   * compiled metric of that name (accuracies 'max', mse/mae 'min'); any other key is an error.
+   */
+  mode?: MonitorMode;
   /** The least change (≥ 0) that counts as an improvement. Default 1e-4. */
   minDelta?: number;
   /** Epochs after a reduction during which no improvement is awaited (integer ≥ 0). Default 0. */
@@ -29,7 +33,13 @@ export interface ReduceLROnPlateauConfig {
  * rate of the epoch that ended) to the epoch logs. Defaults: monitor 'val_loss', factor 0.1,
  * patience 10, mode 'auto', minDelta 1e-4, cooldown 0, minLr 0. The optimizer's rate must be a
  * number: a schedule function and this callback don't mix (INVALID_ARGUMENT when `fit` starts).
- * A missing key is warned about once per `fit` (console.warn) and otherwise ignored.
+ *
+ * The direction is settled at the first epoch end and kept, as Keras 3 (≥ 3.11) does with
+ * `MonitorCallback._set_monitor_op` (keras/src/callbacks/monitor_callback.py): in mode 'auto',
+ * `monitor` without its 'val_' prefix must be 'loss' or a compiled metric with a direction, else
+ * that epoch end throws INVALID_ARGUMENT naming the monitor and the logs keys. Once the direction is
+ * known, a key missing from the logs is warned about once per `fit` (console.warn) and that epoch
+ * ignored.
  */
 export class ReduceLROnPlateau extends Callback {
   /** The logs key watched. */
@@ -38,15 +48,17 @@ export class ReduceLROnPlateau extends Callback {
   readonly factor: number;
   /** Epochs without improvement before a reduction. */
   readonly patience: number;
-  /** Whether lower ('min') or higher ('max') is better (resolved from 'auto'). */
-  readonly mode: 'min' | 'max';
+  /** The mode as given: 'auto', 'min' or 'max'. */
+  readonly mode: MonitorMode;
+  /** Whether lower ('min') or higher ('max') is better: `mode`, or inferred from it at the first epoch end. */
+  direction: MonitorDirection | undefined;
   /** The least change that counts as an improvement. */
   readonly minDelta: number;
   /** Epochs after a reduction during which no improvement is awaited. */
   readonly cooldown: number;
   /** The rate is never reduced below this. */
   readonly minLr: number;
-  /** The best value seen so far (±Infinity before any). */
+  /** The best value seen so far (±Infinity before any; +Infinity while the direction is unknown). */
   best = Infinity;
   /** Epochs since the last improvement or reduction. */
   wait = 0;
@@ -59,11 +71,7 @@ export class ReduceLROnPlateau extends Callback {
     // A plain object of known keys only: a misspelt or snake_case key (restore_best_weights) is an
     // error naming the options, never silently ignored.
     config = checkOptions(config, ['monitor', 'factor', 'patience', 'mode', 'minDelta', 'cooldown', 'minLr'], 'ReduceLROnPlateau');
-    const monitor = config.monitor ?? 'val_loss';
-    if (typeof monitor !== 'string' || monitor === '') {
-      throw new NumnetError('INVALID_ARGUMENT', `ReduceLROnPlateau monitor must be a logs key such as 'val_loss', got ${describe(monitor)}`);
-    }
-    this.monitor = monitor;
+    this.monitor = monitorOption(config.monitor, 'ReduceLROnPlateau');
     const factor = config.factor ?? 0.1;
     if (typeof factor !== 'number' || !(factor > 0 && factor < 1)) {
       throw new NumnetError('INVALID_ARGUMENT', `ReduceLROnPlateau factor must be a number in (0, 1), got ${describe(factor)}`);
@@ -73,17 +81,14 @@ export class ReduceLROnPlateau extends Callback {
     this.minDelta = nonNegative(config.minDelta ?? 1e-4, 'minDelta', false);
     this.cooldown = nonNegative(config.cooldown ?? 0, 'cooldown', true);
     this.minLr = nonNegative(config.minLr ?? 0, 'minLr', false);
-    const mode = config.mode ?? 'auto';
-    if (mode !== 'auto' && mode !== 'min' && mode !== 'max') {
-      throw new NumnetError('INVALID_ARGUMENT', `ReduceLROnPlateau mode must be 'auto', 'min' or 'max', got ${describe(mode)}`);
-    }
-    this.mode = mode === 'auto' ? (/acc|auc/i.test(monitor) ? 'max' : 'min') : mode;
-    this.best = this.mode === 'min' ? Infinity : -Infinity;
+    this.mode = modeOption(config.mode, 'ReduceLROnPlateau');
+    this.direction = this.mode === 'auto' ? undefined : this.mode;
+    this.best = this.initialBest();
   }
 
   /** Resets the counts and the best value; checks that the optimizer's rate is a number. */
   onTrainBegin(): void {
-    this.best = this.mode === 'min' ? Infinity : -Infinity;
+    this.best = this.initialBest();
     this.wait = 0;
     this.cooldownCounter = 0;
     this.warned = false;
@@ -92,6 +97,11 @@ export class ReduceLROnPlateau extends Callback {
 
   /** Compares the monitored value with the best so far; lowers the rate after `patience` epochs without improvement. */
   onEpochEnd(epoch: number, logs: Logs = {}): void {
+    if (this.direction === undefined) {
+      // Keras: "Delay setup until the model's metrics are all built" — settled once, then kept.
+      this.direction = monitorDirection(this.monitor, this.mode, this.model, logs, 'ReduceLROnPlateau');
+      this.best = this.initialBest();
+    }
     const lr = this.rate();
     logs.learning_rate = lr;
     const current = ownValue(logs, this.monitor);
@@ -108,7 +118,7 @@ export class ReduceLROnPlateau extends Callback {
       this.cooldownCounter--;
       this.wait = 0;
     }
-    const improved = this.mode === 'min' ? current < this.best - this.minDelta : current > this.best + this.minDelta;
+    const improved = this.direction === 'min' ? current < this.best - this.minDelta : current > this.best + this.minDelta;
     if (improved) {
       this.best = current;
       this.wait = 0;
@@ -120,6 +130,11 @@ export class ReduceLROnPlateau extends Callback {
         this.wait = 0;
       }
     }
+  }
+
+  /** The best value before any: +Infinity to minimize (or while the direction is unknown), −Infinity to maximize. */
+  private initialBest(): number {
+    return this.direction === 'max' ? -Infinity : Infinity;
   }
 
   /** The optimizer's current rate; INVALID_ARGUMENT if it is a schedule. */

@@ -11,6 +11,12 @@ export interface Metric {
   readonly name: string;
   /** Writes the metric of each of `rows` samples (`cols` values each) of targets t and predictions p to `out`. */
   perSample(t: Float64Array, p: Float64Array, rows: number, cols: number, out: Float64Array): void;
+  /**
+   * Which way it improves, as Keras 3's metric `_direction`: 'up' (higher is better: accuracies) or
+   * 'down' (lower is better: errors). `mode: 'auto'` of EarlyStopping and ReduceLROnPlateau goes by
+   * it; a metric without one must be monitored with mode 'min' or 'max'.
+   */
+  readonly direction?: 'up' | 'down';
 }
 
 /** The index of the largest of `cols` values from `p[o]` (the first on ties). */
@@ -23,6 +29,7 @@ export function argmaxRow(p: Float64Array, o: number, cols: number): number {
 /** binaryAccuracy: the fraction of outputs with (ŷ > 0.5) = y, per sample over its outputs. */
 export const binaryAccuracy: Metric = {
   name: 'binaryAccuracy',
+  direction: 'up',
   perSample(t, p, rows, cols, out) {
     for (let i = 0; i < rows; i++) {
       let hits = 0;
@@ -35,6 +42,7 @@ export const binaryAccuracy: Metric = {
 /** categoricalAccuracy: 1 where argmax ŷ = argmax y. */
 export const categoricalAccuracy: Metric = {
   name: 'categoricalAccuracy',
+  direction: 'up',
   perSample(t, p, rows, cols, out) {
     for (let i = 0; i < rows; i++) out[i] = argmaxRow(p, i * cols, cols) === argmaxRow(t, i * cols, cols) ? 1 : 0;
   },
@@ -43,6 +51,7 @@ export const categoricalAccuracy: Metric = {
 /** sparseCategoricalAccuracy: 1 where argmax ŷ = the integer label. */
 export const sparseCategoricalAccuracy: Metric = {
   name: 'sparseCategoricalAccuracy',
+  direction: 'up',
   perSample(t, p, rows, cols, out) {
     for (let i = 0; i < rows; i++) out[i] = argmaxRow(p, i * cols, cols) === t[i] ? 1 : 0;
   },
@@ -51,6 +60,7 @@ export const sparseCategoricalAccuracy: Metric = {
 /** mse: mean (y − ŷ)² per sample. */
 export const mseMetric: Metric = {
   name: 'mse',
+  direction: 'down',
   perSample(t, p, rows, cols, out) {
     for (let i = 0; i < rows; i++) {
       let s = 0;
@@ -63,6 +73,7 @@ export const mseMetric: Metric = {
 /** mae: mean |y − ŷ| per sample. */
 export const maeMetric: Metric = {
   name: 'mae',
+  direction: 'down',
   perSample(t, p, rows, cols, out) {
     for (let i = 0; i < rows; i++) {
       let s = 0;
@@ -158,6 +169,9 @@ export function getMetric(name: string | Metric, loss: Loss, outputUnits: number
     if (typeof m.perSample !== 'function' || typeof m.name !== 'string' || m.name === '') {
       throw new NumnetError('INVALID_ARGUMENT', `a custom metric must be { name: string, perSample(yTrue, yPred, rows, cols, out) }, got ${describe(name)}`);
     }
+    if (m.direction !== undefined && m.direction !== 'up' && m.direction !== 'down') {
+      throw new NumnetError('INVALID_ARGUMENT', `metric ${JSON.stringify(m.name)}: direction must be 'up', 'down' or absent, got ${describe(m.direction)}`);
+    }
     return name;
   }
   if (typeof name === 'string' && (name === 'acc' || name === 'accuracy')) {
@@ -167,8 +181,18 @@ export function getMetric(name: string | Metric, loss: Loss, outputUnits: number
         : loss.sparse
           ? sparseCategoricalAccuracy
           : categoricalAccuracy;
-    return { name, perSample: base.perSample };
+    return { name, perSample: base.perSample, direction: base.direction };
   }
   const m = lookupName(METRICS, name, 'metric');
-  return { name: name as string, perSample: m.perSample };
+  return { name: name as string, perSample: m.perSample, direction: m.direction };
+}
+
+/**
+ * Which way a metric as given to `compile` improves (its `direction`): the built-in names' own
+ * ('up' for the accuracies, 'down' for mse and mae), a Metric object's `direction`, or undefined.
+ */
+export function metricDirection(metric: string | Metric): 'up' | 'down' | undefined {
+  if (typeof metric === 'string') return Object.prototype.hasOwnProperty.call(METRICS, metric) ? METRICS[metric]!.direction : undefined;
+  const d = metric !== null && typeof metric === 'object' ? metric.direction : undefined;
+  return d === 'up' || d === 'down' ? d : undefined;
 }

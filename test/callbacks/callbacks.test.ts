@@ -48,9 +48,9 @@ function snapshots() {
   return { at, cb };
 }
 
-/** A stand-in for the model, to drive a callback's hooks directly. */
-function fakeModel(learningRate: LearningRate = 1) {
-  return { stopTraining: false, optimizer: { learningRate } } as unknown as Sequential;
+/** A stand-in for the model, to drive a callback's hooks directly (compiled with `metrics`). */
+function fakeModel(learningRate: LearningRate = 1, metrics: string[] = []) {
+  return { stopTraining: false, optimizer: { learningRate }, getCompileConfig: () => ({ metrics }) } as unknown as Sequential;
 }
 
 /**
@@ -156,12 +156,16 @@ describe('EarlyStopping', () => {
     expect(drive(new EarlyStopping({ patience: 1, minDelta: 0.004 }), values).epochs).toEqual([0, 1, 2, 3, 4]);
   });
 
-  it('mode: auto maximizes accuracy keys and minimizes others; min/max override', () => {
+  it('mode: auto maximizes compiled accuracies and minimizes losses and errors; min/max override', () => {
     const acc = [0.5, 0.6, 0.55, 0.7];
-    expect(new EarlyStopping({ monitor: 'val_acc' }).mode).toBe('max');
-    expect(new EarlyStopping({ monitor: 'val_binaryAccuracy' }).mode).toBe('max');
-    expect(new EarlyStopping({ monitor: 'val_mae' }).mode).toBe('min');
-    expect(drive(new EarlyStopping({ monitor: 'val_acc' }), acc, 'val_acc').epochs).toEqual([0, 1, 2]);
+    const compiled = () => fakeModel(1, ['acc', 'binaryAccuracy', 'mae']);
+    for (const [monitor, direction] of [['val_acc', 'max'], ['val_binaryAccuracy', 'max'], ['val_mae', 'min'], ['loss', 'min']] as const) {
+      const es = new EarlyStopping({ monitor });
+      expect([es.mode, es.direction]).toEqual(['auto', undefined]); // settled at the first epoch end, as Keras
+      drive(es, [1], monitor, compiled());
+      expect(es.direction).toBe(direction);
+    }
+    expect(drive(new EarlyStopping({ monitor: 'val_acc' }), acc, 'val_acc', compiled()).epochs).toEqual([0, 1, 2]);
     expect(drive(new EarlyStopping({ monitor: 'val_acc', mode: 'min' }), acc, 'val_acc').epochs).toEqual([0, 1]);
     expect(drive(new EarlyStopping({ mode: 'max' }), [1, 2, 3, 2], 'val_loss').epochs).toEqual([0, 1, 2, 3]);
     expect(drive(new EarlyStopping({ mode: 'max', minDelta: 0.5 }), [1, 1.2, 3], 'val_loss').epochs).toEqual([0, 1]);
@@ -214,7 +218,8 @@ describe('EarlyStopping', () => {
     invalid(() => new EarlyStopping({ monitor: '' }), 'monitor');
     const d = new EarlyStopping();
     expect([d.monitor, d.minDelta, d.patience, d.mode, d.baseline, d.restoreBestWeights, d.startFromEpoch])
-      .toEqual(['val_loss', 0, 0, 'min', undefined, false, 0]);
+      .toEqual(['val_loss', 0, 0, 'auto', undefined, false, 0]);
+    expect([d.direction, new EarlyStopping({ mode: 'max' }).direction]).toEqual([undefined, 'max']);
   });
 });
 
@@ -229,7 +234,7 @@ describe('ReduceLROnPlateau', () => {
   it('honours minDelta (default 1e-4) and mode', () => {
     expect(drive(new ReduceLROnPlateau({ patience: 1 }), [1, 0.99995, 0.9998]).lrs).toEqual([1, 0.1, 0.1]);
     expect(drive(new ReduceLROnPlateau({ patience: 1, minDelta: 0 }), [1, 0.99995, 0.9998]).lrs).toEqual([1, 1, 1]);
-    expect(drive(new ReduceLROnPlateau({ patience: 1, monitor: 'val_acc' }), [0.5, 0.6, 0.6], 'val_acc').lrs).toEqual([1, 1, 0.1]);
+    expect(drive(new ReduceLROnPlateau({ patience: 1, monitor: 'val_acc' }), [0.5, 0.6, 0.6], 'val_acc', fakeModel(1, ['acc'])).lrs).toEqual([1, 1, 0.1]);
     expect(drive(new ReduceLROnPlateau({ patience: 1, monitor: 'val_acc', mode: 'min' }), [0.5, 0.6], 'val_acc').lrs)
       .toEqual([1, 0.1]);
   });
@@ -285,12 +290,13 @@ describe('ReduceLROnPlateau', () => {
     invalid(() => new ReduceLROnPlateau({ monitor: 3 as unknown as string }), 'monitor', '3');
     const d = new ReduceLROnPlateau();
     expect([d.monitor, d.factor, d.patience, d.mode, d.minDelta, d.cooldown, d.minLr])
-      .toEqual(['val_loss', 0.1, 10, 'min', 1e-4, 0, 0]);
+      .toEqual(['val_loss', 0.1, 10, 'auto', 1e-4, 0, 0]);
+    expect([d.direction, new ReduceLROnPlateau({ mode: 'max' }).direction]).toEqual([undefined, 'max']);
   });
 
   it('warns once about a missing key', () => {
     const cb = new ReduceLROnPlateau({ monitor: 'val_mae', patience: 0 });
-    expect(drive(cb, [1, 1, 1]).lrs).toEqual([1, 1, 1]);
+    expect(drive(cb, [1, 1, 1], 'val_loss', fakeModel(1, ['mae'])).lrs).toEqual([1, 1, 1]);
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0]![0])).toMatch(/val_mae.*loss,val_loss,learning_rate/);
   });

@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  Activation, Adadelta, Adagrad, Adam, AdamW, Adamax, BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, CosineSimilarity, Dense,
-  Dropout, ELU, EarlyStopping, EpochLogger, Flatten, Hinge, Huber, KLDivergence, LogCosh, Poisson, SquaredHinge, Layer, LeakyReLU, LearningRateScheduler, Loss, MeanAbsoluteError, MeanSquaredError, ModelCheckpoint, PReLU,
+  Activation, Adadelta, Adagrad, Adam, AdamW, Adamax, BinaryCrossentropy, CSVLogger, CategoricalCrossentropy, CategoricalHinge, CosineSimilarity,
+  Dense, Dropout, ELU, EarlyStopping, EpochLogger, Flatten, Hinge, Huber, KLDivergence, LambdaCallback, Layer, LeakyReLU, LearningRateScheduler,
+  LogCosh, Loss, MeanAbsoluteError, MeanSquaredError, ModelCheckpoint, PReLU, Poisson, SquaredHinge,
   Perceptron, ProgressBar, RMSprop, ReduceLROnPlateau, Regularizer, SGD, Sequential, SparseCategoricalCrossentropy, TerminateOnNaN,
   constant, cosineDecay, exponentialDecay, getActivation, getInitializer, getLoss, getMetric, getOptimizer, l1, l1l2, l2,
   piecewiseConstantDecay, randomNormalInitializer, randomUniformInitializer, scheduleFromConfig,
@@ -438,6 +439,8 @@ describe('fuzz: callbacks, progress and Perceptron', () => {
         outcome(() => new EpochLogger(a as never), codes, () => expect(a === undefined || typeof a === 'function').toBe(true));
         outcome(() => new ProgressBar(o as never), codes);
         outcome(() => new ModelCheckpoint((typeof a === 'string' ? join(dir, a.replace(/[/\\]/g, '')) : a) as never, o as never), codes);
+        outcome(() => new CSVLogger((typeof a === 'string' ? join(dir, a.replace(/[/\\]/g, '')) : a) as never, o as never), codes);
+        outcome(() => new LambdaCallback(o as never), codes);
         let p: Perceptron | undefined;
         outcome(() => (p = new Perceptron(o as never)), codes);
         const q = p ?? new Perceptron({ inputDim: 2 });
