@@ -26,7 +26,7 @@ export interface TFJSWriteContext {
   readonly where: string;
   /** The shape of one sample going into the layer. */
   readonly inputShape: readonly number[];
-  /** `{ name, trainable: true }`: the keys every Keras layer config ends with. */
+  /** `{ name, trainable }`: the keys every Keras layer config ends with. */
   readonly base: {
     /** The layer's name. */
     name: string;

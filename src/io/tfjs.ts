@@ -129,7 +129,7 @@ function toTFJSArtifacts(model: Sequential, registry: LayerRegistry): TFJSArtifa
       const exportable = registry.classes.filter((c) => c.spec.tfjs).map((c) => c.spec.className);
       throw new NumnetError('INVALID_ARGUMENT', `${where} is not a built-in layer class; TF.js export takes ${exportable.join(', ')}`);
     }
-    layers.push(...spec.tfjs.toConfig(layer, { where, inputShape: sample, base: { name: layer.name, trainable: true }, uniqueName }));
+    layers.push(...spec.tfjs.toConfig(layer, { where, inputShape: sample, base: { name: layer.name, trainable: layer.trainable }, uniqueName }));
     for (const w of layer.shapes(sample).weights) {
       const p = layer.params.find((q) => q.name === `${layer.name}/${w.name}`);
       if (!p) throw new NumnetError('INVALID_ARGUMENT', `${where} has no built weight ${w.name}`);
@@ -306,7 +306,11 @@ function readLayers(r: FormatReader, layerList: unknown[], path: string, registr
       const names = [...registry.classes.flatMap((c) => (c.spec.tfjs ? [c.spec.tfjs.className] : [])), 'InputLayer'];
       throw r.error(`${lp}.class_name`, `unknown layer class ${JSON.stringify(cls)}; numnet reads ${names.join(', ')}`);
     }
-    layers.push(r.wrap(lp, () => spec.fromConfig(new TFJSConfigReader(r, lc, `${lp}.config`, base))));
+    const trainable = field(lc, 'trainable') ?? true;
+    if (typeof trainable !== 'boolean') throw r.error(`${lp}.config.trainable`, `must be true or false, got ${describe(trainable)}`);
+    const layer = r.wrap(lp, () => spec.fromConfig(new TFJSConfigReader(r, lc, `${lp}.config`, base)));
+    layer.trainable = trainable;
+    layers.push(layer);
   });
   if (layers.length === 0) throw r.error(`${path}.layers`, 'the model has no layers');
   if (!inputShape) throw r.error(`${path}.layers[0].config`, 'batch_input_shape is missing: numnet needs the input shape to read the weights');

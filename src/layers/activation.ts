@@ -97,7 +97,7 @@ export class LeakyReLU extends Activation {
   constructor(config: LayerConfig & { alpha?: number } = {}) {
     const c = layerOptions(config, ['alpha'], 'LeakyReLU');
     const alpha = checkAlpha(c.alpha ?? 0.3, 'LeakyReLU');
-    super({ name: c.name, inputShape: c.inputShape, activation: makeLeakyRelu(alpha) });
+    super({ name: c.name, inputShape: c.inputShape, trainable: c.trainable, activation: makeLeakyRelu(alpha) });
     this.alpha = alpha;
   }
   override getConfig(): Record<string, unknown> {
@@ -132,7 +132,7 @@ export class ELU extends Activation {
   constructor(config: LayerConfig & { alpha?: number } = {}) {
     const c = layerOptions(config, ['alpha'], 'ELU');
     const alpha = checkAlpha(c.alpha ?? 1, 'ELU');
-    super({ name: c.name, inputShape: c.inputShape, activation: makeElu(alpha) });
+    super({ name: c.name, inputShape: c.inputShape, trainable: c.trainable, activation: makeElu(alpha) });
     this.alpha = alpha;
   }
   override getConfig(): Record<string, unknown> {

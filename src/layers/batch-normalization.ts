@@ -50,7 +50,7 @@ const TFJS_INITIALIZER_KEYS: Record<InitializerKey, string> = {
  * rank: [batch, features] after Dense, [batch, h, w, c] after Conv2D. Per channel c, over every
  * other axis (R = the number of values of channel c in the batch):
  *
- * - training (`fit`, `trainOnBatch`): μ = Σx/R, σ² = Σ(x − μ)²/R (biased), x̂ = (x − μ)/√(σ² + ε),
+ * - training (`fit`, `trainOnBatch`, unless the layer is frozen: then inference): μ = Σx/R, σ² = Σ(x − μ)²/R (biased), x̂ = (x − μ)/√(σ² + ε),
  *   y = γ·x̂ + β; then movingMean ← movingMean·momentum + μ·(1 − momentum), and likewise
  *   movingVariance with σ² (the step puts them back when the batch is refused);
  * - inference (`predict`, `evaluate`, validation): x̂ = (x − movingMean)/√(movingVariance + ε),
@@ -204,7 +204,9 @@ export class BatchNormalization extends Layer {
     this.scratch = new Float64Array(c);
   }
 
-  protected call(x: Tensor, training: boolean): Tensor {
+  protected call(x: Tensor, trainingCall: boolean): Tensor {
+    // A frozen layer (trainable false) runs in inference mode, as Keras 3's.
+    const training = trainingCall && this.trainable;
     const rows = x.shape[0]!;
     const xhat = this.batchBuffer('xhat', rows, this.outputShape);
     const y = this.batchBuffer('y', rows, this.outputShape);

@@ -47,6 +47,8 @@ export interface LayerConfig {
   name?: string;
   /** The shape of one sample (no batch axis), on the first layer of a model. */
   inputShape?: number[];
+  /** False freezes the layer, as Keras's `trainable` (see `Layer.trainable`); true when omitted. */
+  trainable?: boolean;
 }
 
 /** A layer's build, computed without changing the layer: `prepareBuild` makes it, `commitBuild` adopts it. */
@@ -93,6 +95,7 @@ export abstract class Layer {
   private buffers = new Map<string, Tensor>();
   /** The output of the last forward pass: what `backward`'s ∂L/∂y must match. */
   private lastOutput: Tensor | undefined;
+  private frozen = false;
 
   constructor(config: LayerConfig = {}) {
     if (config === null || typeof config !== 'object') {
@@ -103,6 +106,27 @@ export abstract class Layer {
     }
     this.name = config.name ?? '';
     if (config.inputShape != null) this.inputShape = checkSampleShape(config.inputShape, 'inputShape');
+    if (config.trainable !== undefined) this.trainable = config.trainable;
+  }
+
+  /**
+   * Keras's `layer.trainable`: false freezes the layer — its weights are left out of training (no
+   * gradient step, no regularization penalty; counted as non-trainable by `summary()`), and a
+   * BatchNormalization runs in inference mode; the gradient still flows through it to the layers
+   * before. Saved in both formats. As in Keras, call `compile()` again (with a new optimizer) after
+   * changing it once the model has trained.
+   */
+  get trainable(): boolean {
+    return !this.frozen;
+  }
+
+  set trainable(value: boolean) {
+    if (typeof value !== 'boolean') {
+      throw new NumnetError('INVALID_ARGUMENT', `layer ${this.name || this.className}: trainable must be true or false, got ${describe(value)}`);
+    }
+    if (this.frozen === !value) return;
+    this.frozen = !value;
+    trainableChanges++;
   }
 
   // ------------------------------------------------------------------ what a layer class states
@@ -252,6 +276,7 @@ export abstract class Layer {
   getConfig(): Record<string, unknown> {
     const c: Record<string, unknown> = { name: this.name };
     if (this.inputShape) c.inputShape = this.inputShape.slice();
+    if (this.frozen) c.trainable = false;
     return c;
   }
 
@@ -333,6 +358,14 @@ export abstract class Layer {
   }
 }
 
+/** Counts changes of any layer's `trainable`: a model recollects its trainable weights when it moved. */
+let trainableChanges = 0;
+
+/** The number of `trainable` changes so far (a model compares it with the count it collected at). */
+export function trainableVersion(): number {
+  return trainableChanges;
+}
+
 /** The builds `prepareBuild` made, with the layer that made each: `commitBuild` takes only its own. */
 const PREPARED = new WeakMap<PreparedBuild, Layer>();
 
@@ -366,7 +399,7 @@ export function layerOptions<T extends object>(config: T | undefined, keys: read
   if (!isPlainObject(config)) {
     throw new NumnetError('INVALID_ARGUMENT', `${className} options must be a plain object, got ${describe(config)}`);
   }
-  const allowed = ['name', 'inputShape', ...keys];
+  const allowed = ['name', 'inputShape', 'trainable', ...keys];
   for (const key of Object.keys(config)) {
     if (!allowed.includes(key)) {
       throw new NumnetError('INVALID_ARGUMENT', `${className} has no option ${JSON.stringify(key)}; its options are ${allowed.join(', ')}`);

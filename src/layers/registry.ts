@@ -71,7 +71,7 @@ export class LayerRegistry {
     if (config === null || typeof config !== 'object' || Array.isArray(config)) {
       throw new NumnetError('INVALID_ARGUMENT', `a ${String(className)} config must be an object, got ${describe(config)}`);
     }
-    const allowed = ['name', 'inputShape', ...spec.keys];
+    const allowed = ['name', 'inputShape', 'trainable', ...spec.keys];
     for (const key of Object.keys(config)) {
       if (!allowed.includes(key)) {
         throw new NumnetError('INVALID_ARGUMENT', `${String(className)} has no option ${JSON.stringify(key)}; its options are ${allowed.join(', ')}`);

@@ -1,5 +1,5 @@
 import { NumnetError, checkOptions, describe, fmtShape, withinLimits } from '../errors.js';
-import { Layer, Parameter, PreparedBuild } from '../layers/layer.js';
+import { Layer, Parameter, PreparedBuild, trainableVersion } from '../layers/layer.js';
 import { NumnetModelJSON, modelFromJSON, modelToJSON } from '../io/native.js';
 import { Random, RandomState, getGlobalRandom } from '../random.js';
 import { allFinite } from '../tensor/kernels.js';
@@ -26,6 +26,8 @@ export class Sequential extends Trainer {
   private weightList: Parameter[] = [];
   private params: Parameter[] = [];
   private stateList: Parameter[] = [];
+  /** `trainableVersion()` when the lists were collected. */
+  private collectedAt = trainableVersion();
   /** The layers' names, for O(1) uniqueness checks. */
   private readonly names = new Set<string>();
   private nameCounters = new Map<string, number>();
@@ -112,12 +114,27 @@ export class Sequential extends Trainer {
     layers.forEach((layer, k) => {
       const b = builds.builds[k];
       if (b) layer.commitBuild(b);
-      for (const p of layer.params) {
-        this.weightList.push(p);
-        (p.trainable === false ? this.stateList : this.params).push(p);
-      }
+      this.addWeights(layer);
     });
     this.rng.setState(builds.rng);
+  }
+
+  /** Adds a layer's weights to the lists: all, trainable (the optimizer's), and state (not trained by the optimizer). */
+  private addWeights(layer: Layer): void {
+    for (const p of layer.params) {
+      this.weightList.push(p);
+      if (p.trainable === false) this.stateList.push(p);
+      else if (layer.trainable) this.params.push(p);
+    }
+  }
+
+  /** The lists anew (a layer's `trainable` changed). */
+  private collectWeights(): void {
+    this.weightList = [];
+    this.params = [];
+    this.stateList = [];
+    if (this.inputShape) for (const layer of this.layers) this.addWeights(layer);
+    this.collectedAt = trainableVersion();
   }
 
   /** True once the model knows its input shape and has its weights (layers are built in order). */
@@ -139,10 +156,9 @@ export class Sequential extends Trainer {
   protected commitBuild(plan: BuildPlan): void {
     const p = plan as ModelBuildPlan;
     this.inputShape = p.inputShape;
-    this.weightList = [];
-    this.params = [];
-    this.stateList = [];
-    this.commitBuilds(this.layers, p.builds);
+    this.layers.forEach((layer, k) => p.builds.builds[k] && layer.commitBuild(p.builds.builds[k]!));
+    this.rng.setState(p.builds.rng);
+    this.collectWeights();
   }
 
   private requireBuilt(where: string): void {
@@ -195,8 +211,9 @@ export class Sequential extends Trainer {
     values.forEach((v, i) => this.weightList[i]!.value.data.set(v));
   }
 
-  /** The trainable weights (kernel, bias, … per layer) with their gradient buffers: what the optimizer updates. */
+  /** The trainable weights (kernel, bias, … per layer, frozen layers left out) with their gradient buffers: what the optimizer updates. */
   get parameters(): readonly Parameter[] {
+    if (this.collectedAt !== trainableVersion()) this.collectWeights();
     return this.params;
   }
 
@@ -233,7 +250,8 @@ export class Sequential extends Trainer {
     const opt = this.optimizer;
     // Keras counts the optimizer's variables once it is built: its slots, the step count and the learning rate.
     const optimizer = opt && opt.iterations > 0 ? 2 + opt.getState().slots.reduce((n, s) => n + Object.values(s).reduce((m, v) => m + v.length, 0), 0) : undefined;
-    const table = summaryText(this.name, rows, { trainable: size(this.params), nonTrainable: size(this.stateList), optimizer }, lineLength);
+    const trainable = size(this.parameters);
+    const table = summaryText(this.name, rows, { trainable, nonTrainable: size(this.weightList) - trainable, optimizer }, lineLength);
     printFn(table);
     return table;
   }

@@ -217,7 +217,7 @@ export abstract class Optimizer {
       throw new NumnetError('INVALID_ARGUMENT', `${this.name}.apply() takes the model's parameters (an array), got ${describe(params)}`);
     }
     if (this.slots.length > params.length) {
-      throw new NumnetError('INVALID_ARGUMENT', `${this.name}: this optimizer holds state for ${this.slots.length} weights but was given ${params.length}; use one optimizer per model`);
+      throw new NumnetError('INVALID_ARGUMENT', `${this.name}: this optimizer holds state for ${this.slots.length} weights but was given ${params.length}; use one optimizer per model (after changing a layer's trainable, compile again with a new optimizer, as in Keras)`);
     }
     for (let i = 0; i < params.length; i++) {
       const p = params[i] as Parameter | undefined;
@@ -229,7 +229,7 @@ export abstract class Optimizer {
       if (i < this.bound.length && this.bound[i] !== p.value) {
         throw new NumnetError(
           'INVALID_ARGUMENT',
-          `${this.name}: this optimizer was built for other weights (weight ${i}, ${describe(p.name)}, is not the one it updated before); an optimizer belongs to one model: create a new one for each model`,
+          `${this.name}: this optimizer was built for other weights (weight ${i}, ${describe(p.name)}, is not the one it updated before); an optimizer belongs to one model: create a new one for each model (after changing a layer's trainable, compile again with a new optimizer, as in Keras)`,
         );
       }
       const s = this.slots[i];

@@ -98,7 +98,7 @@ describe('Conv1D shapes and options', () => {
     expect(m.getWeights().map((w) => w.shape)).toEqual([[3, 2, 4], [4]]);
     expect(layer.outputShape).toEqual([5, 4]);
     expect(layer.getConfig()).toMatchObject({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', dilationRate: 1, activation: 'linear', useBias: true });
-    expect(m.summary({ printFn: () => {} })).toMatch(/conv1d \(Conv1D\)\s+\(None, 5, 4\)\s+28\n/);
+    expect(m.summary({ printFn: () => {} })).toMatch(/conv1d \(Conv1D\)\s+│ \(None, 5, 4\)\s+│\s+28 │\n/);
   });
 
   it('fans: fanIn = k·in, fanOut = k·filters', () => {

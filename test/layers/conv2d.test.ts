@@ -203,8 +203,8 @@ describe('Conv2D shapes, options and errors', () => {
     expect(m.getWeights().map((w) => w.shape)).toEqual([[3, 3, 1, 8], [8], [3, 2, 8, 16]]);
     expect(m.layers.map((l) => l.countParams())).toEqual([3 * 3 * 8 + 8, 3 * 2 * 8 * 16]);
     const table = m.summary({ printFn: () => {} });
-    expect(table).toMatch(/conv2d \(Conv2D\)\s+\(None, 26, 26, 8\)\s+80\n/);
-    expect(table).toMatch(/conv2d_1 \(Conv2D\)\s+\(None, 24, 25, 16\)\s+768\n/);
+    expect(table).toMatch(/conv2d \(Conv2D\)\s+│ \(None, 26, 26, 8\)\s+│\s+80 │\n/);
+    expect(table).toMatch(/conv2d_1 \(Conv2D\)\s+│ \(None, 24, 25, 16\)\s+│\s+768 │\n/);
     expect(table).toContain('Total params: 848');
   });
 

@@ -28,7 +28,7 @@ describe('Reshape', () => {
     const m = new Sequential([new Dense({ units: 12, inputShape: [4] }), new Reshape({ targetShape: [2, 3, 2] })]);
     expect(m.outputShape).toEqual([2, 3, 2]);
     expect(m.predict([[1, 2, 3, 4]]).shape).toEqual([1, 2, 3, 2]);
-    expect(m.summary({ printFn: () => {} })).toMatch(/reshape \(Reshape\)\s+\(None, 2, 3, 2\)\s+0\n/);
+    expect(m.summary({ printFn: () => {} })).toMatch(/reshape \(Reshape\)\s+│ \(None, 2, 3, 2\)\s+│\s+0 │\n/);
   });
 
   it('sizes that do not fit are SHAPE_MISMATCH naming the shapes; bad target shapes are INVALID_ARGUMENT', () => {
