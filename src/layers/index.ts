@@ -34,7 +34,7 @@ export type { ConvBase, ConvConfig } from './conv-base.js';
 export type { ZeroPadding2DConfig, ZeroPadding2DPadding } from './zero-padding2d.js';
 export type { ReshapeConfig } from './reshape.js';
 export type { LayerClass, LayerSpec } from './spec.js';
-export type { LayerShapes, PreparedBuild, WeightShape } from './layer.js';
+export type { LayerShapes, PreparedBuild, WeightShape } from './types.js';
 export type { TFJSConfig, TFJSLayerJSON, TFJSLayerSpec, TFJSWriteContext } from '../io/tfjs-config.js';
 
 /** Every layer class numnet saves and loads, in the order messages list them. */

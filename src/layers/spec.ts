@@ -2,7 +2,7 @@ import type { TFJSLayerSpec } from '../io/tfjs-config.js';
 import type { RandomState } from '../random.js';
 import type { Layer } from './layer.js';
 
-export type { LayerShapes, WeightShape } from './layer.js';
+export type { LayerShapes, WeightShape } from './types.js';
 
 /**
  * What a layer class declares about itself, as `static readonly spec` beside its code: how it is
