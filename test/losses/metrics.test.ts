@@ -9,11 +9,15 @@ import { describe, expect, it } from 'vitest';
 import { Dense, MeanSquaredError, Sequential, getMetric } from '../../src/index.js';
 import { codeOf, messageOf } from '../helpers/errors.js';
 
-/** A model whose output is its input (an identity kernel, no bias), compiled with `metrics`. */
+/**
+ * A model whose output is its input (an identity kernel, no bias), compiled with `metrics` as
+ * `weightedMetrics` — Keras's `update_state(y, ŷ, sample_weight)` is a weighted metric's update
+ * (compile metrics ignore sample weights, as Keras's CompileMetrics).
+ */
 function identity(metrics: string[]): Sequential {
   const m = new Sequential([new Dense({ units: 2, useBias: false, inputShape: [2] })]);
   m.setWeights([[[1, 0], [0, 1]]]);
-  m.compile({ optimizer: 'sgd', loss: 'mse', metrics });
+  m.compile({ optimizer: 'sgd', loss: 'mse', weightedMetrics: metrics });
   return m;
 }
 
@@ -69,7 +73,7 @@ describe("the Keras docstring examples through evaluate (update_state(y, ŷ) and
     const names = ['hinge', 'kl_divergence', 'LogCoshError', 'cosine_similarity'];
     const m = identity(names);
     const back = Sequential.fromJSON(JSON.stringify(m.toJSON()));
-    expect(back.getCompileConfig()!.metrics).toEqual(names);
+    expect(back.getCompileConfig()!.weightedMetrics).toEqual(names);
     const x = [[0.6, 0.4], [0.4, 0.6]];
     const y = [[0, 1], [1, 0]];
     expect(back.evaluate(x, y)).toEqual(m.evaluate(x, y));
