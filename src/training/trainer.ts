@@ -190,7 +190,7 @@ export abstract class Trainer {
   /**
    * One gradient step on the batch (x, y), synchronously. Returns `{ loss, …metrics }` computed
    * before the update (the loss includes regularization penalties). A rejected batch (bad data, a
-   * non-finite loss, gradient or update) leaves the model, even an unbuilt one, as it was.
+   * non-finite loss, gradient or update) changes no weight; bad data leaves an unbuilt model unbuilt.
    */
   trainOnBatch(x: TensorLike, y: TensorLike, options: { sampleWeight?: TensorLike; classWeight?: ClassWeight } = {}): Logs {
     this.refuseWhileFitting('trainOnBatch()');
