@@ -71,6 +71,7 @@ const load = () => os.loadavg().map((l) => l.toFixed(2)).join(', ');
 
 // ---------------------------------------------------------------- 1. the check against numnet
 interface Check {
+  net: Net;
   optimizer: OptimizerName;
   steps: number;
   weightDiff: number;
@@ -82,26 +83,27 @@ interface Check {
 
 /**
  * numnet's first steps (SGD: one, Adam: three, batch 32) from its seed-1 weights, written with those
- * weights and the digits to a temporary directory; the NumPy child repeats them and compares.
+ * weights and the digits to a temporary directory; the NumPy child repeats them and compares. The
+ * MNIST-MLP with SGD and Adam, and the first wider network (relu) with SGD.
  */
 async function checkSteps(child: NumpyChild, data: Data): Promise<Check[]> {
   const out: Check[] = [];
-  for (const [optimizer, steps] of [['sgd', 1], ['adam', 3]] as const) {
+  for (const [net, optimizer, steps] of [[MNIST_MLP, 'sgd', 1], [MNIST_MLP, 'adam', 3], [WIDE[0]!, 'sgd', 1]] as const) {
     const dir = tempDir('numnet-check-');
     try {
-      const model = numnetModel(MNIST_MLP, optimizer);
+      const model = numnetModel(net, optimizer);
       const x = rows(data.xTrain, 0, BATCH * steps), y = rows(data.yTrain, 0, BATCH * steps);
       writeFloats(join(dir.path, 'x.f64'), x.data);
       writeFloats(join(dir.path, 'y.f64'), y.data);
       model.getWeights().forEach((w, i) => writeFloats(join(dir.path, `w0_${i}.f64`), w.data));
       const losses = Array.from({ length: steps }, (_, s) => model.trainOnBatch(rows(x, s * BATCH, BATCH), rows(y, s * BATCH, BATCH)).loss!);
       model.getWeights().forEach((w, i) => writeFloats(join(dir.path, `w1_${i}.f64`), w.data));
-      const { sizes, hidden, lr } = MNIST_MLP;
+      const { sizes, hidden, lr } = net;
       const spec = { rows: BATCH * steps, sizes, hidden, optimizer, lr: optimizer === 'sgd' ? lr : 0.001, batch: BATCH, steps, losses, sgd_lr: lr };
       writeFileSync(join(dir.path, 'check.json'), JSON.stringify(spec));
-      const r = await child.request<Omit<Check, 'optimizer' | 'steps'>>({ op: 'check', dir: dir.path });
-      if (!r.ok) throw new Error(`bench/numpy_mlp.py does not repeat numnet's ${optimizer} step: ${JSON.stringify(r)}`);
-      out.push({ optimizer, steps, ...r });
+      const r = await child.request<Omit<Check, 'net' | 'optimizer' | 'steps'>>({ op: 'check', dir: dir.path });
+      if (!r.ok) throw new Error(`bench/numpy_mlp.py does not repeat numnet's ${optimizer} step on ${net.name}: ${JSON.stringify(r)}`);
+      out.push({ net, optimizer, steps, ...r });
     } finally {
       dir.remove();
     }
@@ -146,12 +148,14 @@ async function againstNumpy(child: NumpyChild | string, data: Data, o: Required<
 function checkLines(checks: Check[]): string[] {
   if (!checks.length) return [];
   const e = (v: number) => (v === 0 ? '0' : v.toExponential(1));
-  const [sgd, adam] = checks;
   return [
-    `The NumPy step is checked before it is timed: from numnet's initial weights (seed 1) on the same digits, bench/numpy_mlp.py`,
-    `repeats numnet's ${sgd!.steps} SGD step and ${adam!.steps} Adam steps (batch 32); the largest difference of a weight is ${e(sgd!.weightDiff)} (SGD) and`,
-    `${e(adam!.weightDiff)} (Adam), of the loss ${e(sgd!.lossDiff)} and ${e(adam!.lossDiff)} (tolerance 1e-12). Trained alone with SGD for 100 steps, its loss on`,
-    `those 3,200 digits falls from ${fmt(sgd!.lossBefore, 4)} to ${fmt(sgd!.lossAfter, 4)}.`,
+    'The NumPy step is checked before it is timed: from numnet\'s initial weights (seed 1) on the same digits, bench/numpy_mlp.py',
+    'repeats numnet\'s first steps (batch 32) and must agree to 1e-12; then, trained alone with SGD for 100 steps from those',
+    'weights, its loss on those 3,200 digits must fall.',
+    '',
+    '| network | optimizer, steps | largest weight difference | loss difference | NumPy\'s loss before → after 100 SGD steps |',
+    '|---|---|---:|---:|---|',
+    ...checks.map((c) => `| ${c.net.name} ${c.net.hidden} | ${c.optimizer === 'sgd' ? 'SGD' : 'Adam'}, ${c.steps} | ${e(c.weightDiff)} | ${e(c.lossDiff)} | ${fmt(c.lossBefore, 4)} → ${fmt(c.lossAfter, 4)} |`),
     '',
   ];
 }

@@ -139,7 +139,14 @@ function gflops(m: number, nn_: number, k: number): [number, number] {
 }
 // Named m×k×n (A is m×k, B is k×n). 1×784×100 is the first layer of `predict` on one sample.
 const shapes: [string, number, number, number][] = [['32×784×100', 32, 100, 784], ['1×784×100', 1, 100, 784], ['256³', 256, 256, 256], ['1024³', 1024, 1024, 1024]];
-const gemmRows: [string, ...[number, number][]][] = [];
+/** GFLOP/s [wall, CPU] of each kernel on one shape. */
+interface GemmRow {
+  name: string;
+  wasm: [number, number];
+  js: [number, number];
+  numpy?: [number, number];
+}
+const gemmRows: GemmRow[] = [];
 for (const [name, m, nn_, k] of shapes) {
   setKernelBackend('auto');
   const wasm = gflops(m, nn_, k);
@@ -147,7 +154,7 @@ for (const [name, m, nn_, k] of shapes) {
   const js = gflops(m, nn_, k);
   setKernelBackend('auto');
   const np = typeof numpy === 'string' ? undefined : await numpy.request<{ gflopWall: number; gflopCpu: number }>({ op: 'gemm', m, n: nn_, k, ms: 400 });
-  gemmRows.push([name, wasm, js, ...(np ? [[np.gflopWall, np.gflopCpu] as [number, number]] : [])]);
+  gemmRows.push({ name, wasm, js, ...(np ? { numpy: [np.gflopWall, np.gflopCpu] as [number, number] } : {}) });
 }
 
 // ---------------------------------------------------------------- memory over 10 epochs
@@ -211,10 +218,10 @@ const lines = [
   '',
   '| C = A·B, A m×k, B k×n | numnet (WebAssembly SIMD) GFLOP/s | JS fallback GFLOP/s | NumPy (OpenBLAS) GFLOP/s |',
   '|---|---:|---:|---:|',
-  ...gemmRows.map(([name, ...g]) => `| ${name} | ${g.map(([w, c]) => `${fmt(w, 2)} (${fmt(c, 2)})`).join(' | ')}${g.length < 3 ? ' | —' : ''} |`),
+  ...gemmRows.map((r) => `| ${r.name} | ${[r.wasm, r.js, r.numpy].map((g) => (g ? `${fmt(g[0], 2)} (${fmt(g[1], 2)})` : '—')).join(' | ')} |`),
   '',
   `Target: ≥ 4 GFLOP/s at 256³. At m = 1 (one sample through the first layer: \`predict\` at batch 1) numnet's kernel`,
-  `reaches ${fmt(gemmRows[1]![1][0], 2)} GFLOP/s against ${fmt(gemmRows[0]![1][0], 2)} at m = 32 (wall time), NumPy ${gemmRows[1]![3] ? fmt(gemmRows[1]![3][0], 2) : '—'}: see the latency above.`,
+  `reaches ${fmt(gemmRows[1]!.wasm[0], 2)} GFLOP/s against ${fmt(gemmRows[0]!.wasm[0], 2)} at m = 32 (wall time; NumPy ${gemmRows[1]!.numpy ? fmt(gemmRows[1]!.numpy[0], 2) : '—'}): see the latency above.`,
   '',
   '## Memory',
   '',
