@@ -140,7 +140,8 @@ async function againstNumpy(child: NumpyChild | string, data: Data, o: Required<
   lines.push(
     `Adam's step / SGD's step (time per step, wall (CPU)): numnet \`trainOnBatch\` ${adamOverSgd('numnet trainOnBatch')}, numnet \`fit\` ${adamOverSgd('numnet fit')}` +
       (typeof child === 'string' ? '.' : `, NumPy ${adamOverSgd('NumPy')}.`),
-    `(Adam touches each of the ${fmt(params(MNIST_MLP))} weights about 10 times per step where SGD touches it twice; the batch's GEMMs do ${fmt(3 * BATCH)} multiply-adds per weight.)`,
+    `(Per step, Adam updates two moments of each of the ${fmt(params(MNIST_MLP))} weights besides the weight, and numnet's update transaction copies`,
+    `them too; SGD updates the weight only. The batch's GEMMs do ${fmt(3 * BATCH)} multiply-adds per weight.)`,
   );
   return [...checkLines(checks), ...lines];
 }
@@ -274,16 +275,22 @@ async function latencyLines(child: NumpyChild | string, data: Data, o: Required<
 export async function mlpBench(child: NumpyChild | string, data: Data, options: MlpOptions = {}): Promise<string[]> {
   const o: Required<MlpOptions> = { rounds: 5, sweepRounds: 3, ms: 400, ...options };
   const loads = [load()];
+  const t0 = performance.now();
   const numpyNote = typeof child === 'string' ? `NumPy: skipped, ${child}.` : await numpyLine(child);
   console.log(`MLP sections: ${numpyNote}`);
   await tf.setBackend('wasm');
   const n = data.xTrain.shape[0]!;
   const t: TfData = { x: tf.tensor2d(Float32Array.from(data.xTrain.data), [n, 784]), y: tf.tensor2d(Float32Array.from(data.yTrain.data), [n, 10]) };
   try {
+    const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(0)} s`;
     const a = await againstNumpy(child, data, o);
+    console.log(`… ${elapsed()}`);
     const b = await sweep(child, data, t, o);
+    console.log(`… ${elapsed()}`);
     const c = await wide(child, data, t, o);
+    console.log(`… ${elapsed()}`);
     const d = await latencyLines(child, data, o);
+    console.log(`MLP sections: ${elapsed()}`);
     loads.push(load());
     return report(numpyNote, loads, o, a, b, c, d);
   } finally {
@@ -336,6 +343,7 @@ function report(numpyNote: string, loads: string[], o: Required<MlpOptions>, a: 
     'One sample through the network, µs per call: numnet `predict` (input checks included), TensorFlow.js WASM',
     '`predict` and `dataSync` (the result read back, as a caller must), and NumPy\'s forward pass for reference.',
     `Median of ${o.rounds} rounds of ~150 ms by wall time (by CPU time); untrained weights (the work is the same).`,
+    'Each layer is a GEMM with m = 1 here: compare the 1×784×100 row of the GEMM table below with the 32×784×100 row.',
     '',
     ...d,
   ];
