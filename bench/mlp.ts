@@ -1,0 +1,365 @@
+/**
+ * The multilayer-perceptron sections of `npm run bench` (bench/run.ts calls `mlpBench` and writes
+ * its lines into docs/benchmarks.md). Alone, printing the sections only:
+ *
+ *   node --expose-gc --import tsx bench/mlp.ts [--mlp-rounds N] [--sweep-rounds N] [--no-numpy]
+ *
+ * 1. Against NumPy: the MNIST-MLP (784 → 100 sigmoid → 10 softmax, categorical crossentropy, batch
+ *    32) trained with SGD (0.1) and with Adam (0.001) by numnet (`trainOnBatch` in a loop, and `fit`)
+ *    and by a float64 NumPy implementation of the same step (bench/numpy_mlp.py, in a child process
+ *    with one BLAS thread). Before timing, the NumPy script repeats numnet's first steps from numnet's
+ *    initial weights on the same digits and must agree to 1e-12 (weights and loss), and its loss
+ *    must fall over 100 steps. Then the ratios numnet/NumPy, and Adam's step against SGD's.
+ * 2. The batch-size sweep (1, 8, 32, 128, 512) of that network with SGD: numnet, NumPy, TF.js WASM.
+ * 3. Wider networks, 784-512-512-10 and 784-2048-10 (relu, SGD 0.01, batch 32): the same libraries.
+ * 4. `predict` on one sample: µs per call, numnet against TF.js WASM (and a NumPy forward pass).
+ *
+ * Every measurement is a round of about `ms` ms (its size calibrated by runs of growing size, which
+ * are also the warm-up); the runners alternate round by round; medians over the rounds, from wall
+ * time and from CPU time (process.cpuUsage for node, time.process_time for Python). Without python3
+ * or numpy, the NumPy parts are skipped and the report says why.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadMnist } from '../examples/lib/mnist.js';
+import type { Tensor } from '../src/index.js';
+import { NumpyChild, tempDir, writeFloats } from './numpy.js';
+import { type Net, type OptimizerName, type Runner, type Runs, alternate, median, numnetFit, numnetModel, numnetTrainOnBatch, numpyRunner, rows, tfFit, tfModel, tfTrainOnBatch } from './runners.js';
+
+export interface MlpOptions {
+  /** Rounds of the comparison with NumPy (default 5). */
+  rounds?: number;
+  /** Rounds of the batch-size sweep, the wider networks and the latency (default 3). */
+  sweepRounds?: number;
+  /** About how long one round of one runner takes, ms (default 400). */
+  ms?: number;
+}
+
+interface Data {
+  xTrain: Tensor;
+  yTrain: Tensor;
+}
+
+/** The training set on TF.js's WASM backend (float32), made once. */
+interface TfData {
+  x: tf.Tensor2D;
+  y: tf.Tensor2D;
+}
+
+export const MNIST_MLP: Net = { name: '784-100-10', sizes: [784, 100, 10], hidden: 'sigmoid', lr: 0.1 };
+const WIDE: Net[] = [
+  { name: '784-512-512-10', sizes: [784, 512, 512, 10], hidden: 'relu', lr: 0.01 },
+  { name: '784-2048-10', sizes: [784, 2048, 10], hidden: 'relu', lr: 0.01 },
+];
+const SWEEP = [1, 8, 32, 128, 512];
+const BATCH = 32;
+
+const fmt = (v: number, d = 0) => v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+/** "wall (CPU)" medians of samples/s. */
+const cell = (r: Runs | undefined) => (r ? `${fmt(median(r.wall))} (${fmt(median(r.cpu))})` : '—');
+/** a/b by wall and by CPU median, as "x× (y×)". */
+const ratio = (a: Runs | undefined, b: Runs | undefined) =>
+  a && b ? `${fmt(median(a.wall) / median(b.wall), 2)}× (${fmt(median(a.cpu) / median(b.cpu), 2)}×)` : '—';
+const find = (runs: Runs[], name: string) => runs.find((r) => r.name === name);
+const params = (net: Net) => net.sizes.slice(1).reduce((s, units, i) => s + (net.sizes[i]! + 1) * units, 0);
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(', ');
+
+// ---------------------------------------------------------------- 1. the check against numnet
+interface Check {
+  net: Net;
+  optimizer: OptimizerName;
+  steps: number;
+  weightDiff: number;
+  lossDiff: number;
+  lossBefore: number;
+  lossAfter: number;
+  ok: boolean;
+}
+
+/**
+ * numnet's first steps (SGD: one, Adam: three, batch 32) from its seed-1 weights, written with those
+ * weights and the digits to a temporary directory; the NumPy child repeats them and compares. The
+ * MNIST-MLP with SGD and Adam, and the first wider network (relu) with SGD.
+ */
+async function checkSteps(child: NumpyChild, data: Data): Promise<Check[]> {
+  const out: Check[] = [];
+  for (const [net, optimizer, steps] of [[MNIST_MLP, 'sgd', 1], [MNIST_MLP, 'adam', 3], [WIDE[0]!, 'sgd', 1]] as const) {
+    const dir = tempDir('numnet-check-');
+    try {
+      const model = numnetModel(net, optimizer);
+      const x = rows(data.xTrain, 0, BATCH * steps), y = rows(data.yTrain, 0, BATCH * steps);
+      writeFloats(join(dir.path, 'x.f64'), x.data);
+      writeFloats(join(dir.path, 'y.f64'), y.data);
+      model.getWeights().forEach((w, i) => writeFloats(join(dir.path, `w0_${i}.f64`), w.data));
+      const losses = Array.from({ length: steps }, (_, s) => model.trainOnBatch(rows(x, s * BATCH, BATCH), rows(y, s * BATCH, BATCH)).loss!);
+      model.getWeights().forEach((w, i) => writeFloats(join(dir.path, `w1_${i}.f64`), w.data));
+      const { sizes, hidden, lr } = net;
+      const spec = { rows: BATCH * steps, sizes, hidden, optimizer, lr: optimizer === 'sgd' ? lr : 0.001, batch: BATCH, steps, losses, sgd_lr: lr };
+      writeFileSync(join(dir.path, 'check.json'), JSON.stringify(spec));
+      const r = await child.request<Omit<Check, 'net' | 'optimizer' | 'steps'>>({ op: 'check', dir: dir.path });
+      if (!r.ok) throw new Error(`bench/numpy_mlp.py does not repeat numnet's ${optimizer} step on ${net.name}: ${JSON.stringify(r)}`);
+      out.push({ net, optimizer, steps, ...r });
+    } finally {
+      dir.remove();
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- 1. against NumPy, SGD and Adam
+async function againstNumpy(child: NumpyChild | string, data: Data, o: Required<MlpOptions>): Promise<string[]> {
+  const checks = typeof child === 'string' ? [] : await checkSteps(child, data);
+  const runners: Runner[] = [];
+  for (const opt of ['sgd', 'adam'] as const) {
+    const label = opt === 'sgd' ? 'SGD' : 'Adam';
+    runners.push(numnetTrainOnBatch(numnetModel(MNIST_MLP, opt), data.xTrain, data.yTrain, BATCH, `${label}: numnet trainOnBatch`));
+    runners.push(numnetFit(numnetModel(MNIST_MLP, opt), data.xTrain, data.yTrain, BATCH, `${label}: numnet fit`));
+    if (typeof child !== 'string') runners.push(numpyRunner(child, MNIST_MLP, opt, BATCH, `${label}: NumPy`));
+  }
+  const runs = await alternate(runners, o.rounds, o.ms, data.xTrain.shape[0]!, 'MNIST-MLP, SGD and Adam');
+  const g = (name: string) => find(runs, name);
+  const stepUs = (r: Runs, k: 'wall' | 'cpu') => (BATCH * 1e6) / median(r[k]);
+  const lines = [
+    '| step | samples per round | median samples/s (wall) | min–max (wall) | median samples/s (CPU time) | µs per step (CPU time) |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...runs.map((r) => `| ${r.name} | ${fmt(r.samples)} | ${fmt(median(r.wall))} | ${fmt(Math.min(...r.wall))}–${fmt(Math.max(...r.wall))} | ${fmt(median(r.cpu))} | ${fmt(stepUs(r, 'cpu'))} |`),
+    '',
+  ];
+  if (typeof child === 'string') lines.push(`**NumPy skipped**: ${child}. Only numnet's rows are measured.`, '');
+  for (const opt of ['SGD', 'Adam']) {
+    if (typeof child === 'string') break;
+    const np = g(`${opt}: NumPy`);
+    lines.push(`numnet / NumPy with ${opt} (samples/s, wall (CPU)): \`trainOnBatch\` **${ratio(g(`${opt}: numnet trainOnBatch`), np)}**, \`fit\` **${ratio(g(`${opt}: numnet fit`), np)}**.`);
+  }
+  const adamOverSgd = (who: string) => ratio(g(`SGD: ${who}`), g(`Adam: ${who}`));
+  lines.push(
+    `Adam's step / SGD's step (time per step, wall (CPU)): numnet \`trainOnBatch\` ${adamOverSgd('numnet trainOnBatch')}, numnet \`fit\` ${adamOverSgd('numnet fit')}` +
+      (typeof child === 'string' ? '.' : `, NumPy ${adamOverSgd('NumPy')}.`),
+    `(Per step, Adam updates two moments of each of the ${fmt(params(MNIST_MLP))} weights besides the weight, and numnet's update transaction copies`,
+    `them too; SGD updates the weight only. The batch's GEMMs do ${fmt(3 * BATCH)} multiply-adds per weight.)`,
+  );
+  return [...checkLines(checks), ...lines];
+}
+
+function checkLines(checks: Check[]): string[] {
+  if (!checks.length) return [];
+  const e = (v: number) => (v === 0 ? '0' : v.toExponential(1));
+  return [
+    'The NumPy step is checked before it is timed: from numnet\'s initial weights (seed 1) on the same digits, bench/numpy_mlp.py',
+    'repeats numnet\'s first steps (batch 32) and must agree to 1e-12; then, trained alone with SGD for 100 steps from those',
+    'weights, its loss on those 3,200 digits must fall.',
+    '',
+    '| network | optimizer, steps | largest weight difference | loss difference | NumPy\'s loss before → after 100 SGD steps |',
+    '|---|---|---:|---:|---|',
+    ...checks.map((c) => `| ${c.net.name} ${c.net.hidden} | ${c.optimizer === 'sgd' ? 'SGD' : 'Adam'}, ${c.steps} | ${e(c.weightDiff)} | ${e(c.lossDiff)} | ${fmt(c.lossBefore, 4)} → ${fmt(c.lossAfter, 4)} |`),
+    '',
+  ];
+}
+
+// ---------------------------------------------------------------- 2 and 3. numnet, NumPy, TF.js WASM
+/** One network at one batch size (SGD): numnet trainOnBatch and fit, NumPy, TF.js WASM trainOnBatch and fit, alternating. */
+async function threeLibraries(net: Net, batch: number, child: NumpyChild | string, data: Data, t: TfData, rounds: number, ms: number): Promise<Runs[]> {
+  await tf.setBackend('wasm');
+  const tfm = tfModel(net);
+  const tfTob = tfTrainOnBatch(tfm, t.x, t.y, batch);
+  const runners: Runner[] = [
+    numnetTrainOnBatch(numnetModel(net, 'sgd'), data.xTrain, data.yTrain, batch),
+    numnetFit(numnetModel(net, 'sgd'), data.xTrain, data.yTrain, batch),
+    ...(typeof child === 'string' ? [] : [numpyRunner(child, net, 'sgd', batch)]),
+    tfTob,
+    tfFit(tfm, t.x, t.y, batch),
+  ];
+  try {
+    return await alternate(runners, rounds, ms, data.xTrain.shape[0]!, `${net.name}, batch ${batch}`);
+  } finally {
+    tfTob.dispose();
+    tfm.dispose();
+  }
+}
+
+const LIBRARY_HEADER = 'numnet trainOnBatch | numnet fit | NumPy | tfjs-wasm trainOnBatch | tfjs-wasm fit | numnet fit / NumPy | numnet fit / tfjs-wasm fit |';
+const libraryCells = (runs: Runs[]) =>
+  ['numnet trainOnBatch', 'numnet fit', 'NumPy', 'tfjs-wasm trainOnBatch', 'tfjs-wasm fit'].map((k) => cell(find(runs, k))).join(' | ') +
+  ` | ${ratio(find(runs, 'numnet fit'), find(runs, 'NumPy'))} | ${ratio(find(runs, 'numnet fit'), find(runs, 'tfjs-wasm fit'))} |`;
+
+async function sweep(child: NumpyChild | string, data: Data, t: TfData, o: Required<MlpOptions>): Promise<string[]> {
+  const lines = [`| batch | ${LIBRARY_HEADER}`, '|---:|---:|---:|---:|---:|---:|---:|---:|'];
+  for (const batch of SWEEP) {
+    const runs = await threeLibraries(MNIST_MLP, batch, child, data, t, o.sweepRounds, o.ms);
+    lines.push(`| ${batch} | ${libraryCells(runs)}`);
+  }
+  return lines;
+}
+
+async function wide(child: NumpyChild | string, data: Data, t: TfData, o: Required<MlpOptions>): Promise<string[]> {
+  const lines = [`| network (parameters) | ${LIBRARY_HEADER}`, '|---|---:|---:|---:|---:|---:|---:|---:|'];
+  for (const net of WIDE) {
+    const runs = await threeLibraries(net, BATCH, child, data, t, o.sweepRounds, o.ms);
+    lines.push(`| ${net.name} (${fmt(params(net))}) | ${libraryCells(runs)}`);
+  }
+  return lines;
+}
+
+// ---------------------------------------------------------------- 4. predict at batch 1
+interface Calls {
+  wall: number;
+  cpu: number;
+  calls: number;
+}
+
+/** Calls f until `ms` ms have passed. */
+function callFor(f: () => unknown, ms: number): Calls {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  let calls = 0;
+  let wall = 0;
+  do {
+    f();
+    calls++;
+    wall = performance.now() - t0;
+  } while (wall < ms);
+  const c = process.cpuUsage(c0);
+  return { wall, cpu: (c.user + c.system) / 1000, calls };
+}
+
+/** µs per call (wall, CPU) of numnet `predict`, TF.js `predict` + `dataSync` and NumPy's forward pass, alternating. */
+async function latency(net: Net, child: NumpyChild | string, data: Data, rounds: number): Promise<Record<string, { wall: number[]; cpu: number[] }>> {
+  await tf.setBackend('wasm');
+  const model = numnetModel(net, 'sgd');
+  const tfm = tfModel(net);
+  const x1 = rows(data.xTrain, 0, 1);
+  const tx1 = tf.tensor2d(Float32Array.from(x1.data), [1, net.sizes[0]!]);
+  const probes: [string, (ms: number) => Promise<Calls>][] = [
+    ['numnet', async (ms) => callFor(() => model.predict(x1), ms)],
+    ['tfjs-wasm', async (ms) => callFor(() => tf.tidy(() => (tfm.predict(tx1) as tf.Tensor).dataSync()), ms)],
+  ];
+  if (typeof child !== 'string') {
+    const spec = numpyRunner(child, net, 'sgd', 1).spec;
+    probes.push(['NumPy', (ms) => child.request<Calls>({ op: 'predict', ...spec, ms })]);
+  }
+  const out: Record<string, { wall: number[]; cpu: number[] }> = {};
+  for (const [, probe] of probes) await probe(100); // warm-up
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, probe] of probes) {
+      const c = await probe(150);
+      (out[name] ??= { wall: [], cpu: [] }).wall.push((c.wall * 1000) / c.calls);
+      out[name].cpu.push((c.cpu * 1000) / c.calls);
+    }
+  }
+  tx1.dispose();
+  tfm.dispose();
+  return out;
+}
+
+async function latencyLines(child: NumpyChild | string, data: Data, o: Required<MlpOptions>): Promise<string[]> {
+  const us = (v: { wall: number[]; cpu: number[] } | undefined) => (v ? `${fmt(median(v.wall), 1)} (${fmt(median(v.cpu), 1)})` : '—');
+  const lines = [
+    '| network | numnet `predict` | tfjs-wasm `predict` + `dataSync` | NumPy forward | tfjs-wasm time / numnet time |',
+    '|---|---:|---:|---:|---:|',
+  ];
+  for (const net of [MNIST_MLP, ...WIDE]) {
+    const l = await latency(net, child, data, o.rounds);
+    const speedup = `${fmt(median(l['tfjs-wasm']!.wall) / median(l.numnet!.wall), 1)}× (${fmt(median(l['tfjs-wasm']!.cpu) / median(l.numnet!.cpu), 1)}×)`;
+    console.log(`predict latency ${net.name}: ${Object.entries(l).map(([k, v]) => `${k} ${fmt(median(v.wall), 1)} µs`).join(', ')}`);
+    lines.push(`| ${net.name} | ${us(l.numnet)} | ${us(l['tfjs-wasm'])} | ${us(l.NumPy)} | ${speedup} |`);
+  }
+  return lines;
+}
+
+// ---------------------------------------------------------------- the sections
+export async function mlpBench(child: NumpyChild | string, data: Data, options: MlpOptions = {}): Promise<string[]> {
+  const o: Required<MlpOptions> = { rounds: 5, sweepRounds: 3, ms: 400, ...options };
+  const loads = [load()];
+  const t0 = performance.now();
+  const numpyNote = typeof child === 'string' ? `NumPy: skipped, ${child}.` : await numpyLine(child);
+  console.log(`MLP sections: ${numpyNote}`);
+  await tf.setBackend('wasm');
+  const n = data.xTrain.shape[0]!;
+  const t: TfData = { x: tf.tensor2d(Float32Array.from(data.xTrain.data), [n, 784]), y: tf.tensor2d(Float32Array.from(data.yTrain.data), [n, 10]) };
+  try {
+    const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(0)} s`;
+    const a = await againstNumpy(child, data, o);
+    console.log(`… ${elapsed()}`);
+    const b = await sweep(child, data, t, o);
+    console.log(`… ${elapsed()}`);
+    const c = await wide(child, data, t, o);
+    console.log(`… ${elapsed()}`);
+    const d = await latencyLines(child, data, o);
+    console.log(`MLP sections: ${elapsed()}`);
+    loads.push(load());
+    return report(numpyNote, loads, o, a, b, c, d);
+  } finally {
+    tf.dispose([t.x, t.y]);
+  }
+}
+
+async function numpyLine(child: NumpyChild): Promise<string> {
+  const i = await child.info();
+  const blas = i.blas ? `${i.blas.config.split(' ').slice(0, 2).join(' ')}, which reports ${i.blas.threads} thread${i.blas.threads === 1 ? '' : 's'}` : 'BLAS thread count not readable';
+  return `NumPy ${i.numpy} (Python ${i.python}; ${blas}), in a child process started with OPENBLAS_NUM_THREADS=1, OMP_NUM_THREADS=1, MKL_NUM_THREADS=1 and the like.`;
+}
+
+function report(numpyNote: string, loads: string[], o: Required<MlpOptions>, a: string[], b: string[], c: string[], d: string[]): string[] {
+  const skipped = numpyNote.startsWith('NumPy: skipped');
+  return [
+    '## Against NumPy: MNIST-MLP, SGD and Adam',
+    '',
+    'The MNIST-MLP above (784 → 100 sigmoid → 10 softmax, categorical crossentropy, batch 32, shuffle off), trained',
+    'with SGD 0.1 and with Adam 0.001 by numnet (`trainOnBatch` in a loop over the batches, and `fit`) and by',
+    'bench/numpy_mlp.py: the same forward pass, loss (Keras\'s clipping), fused softmax-crossentropy gradient,',
+    'backward pass and update, written with NumPy in float64. Both libraries compute in float64 on one thread.',
+    numpyNote,
+    `Loaded machine: load average (1, 5, 15 min) ${loads[0]} at the start of these sections, ${loads[1]} at their end.`,
+    `Each runner's round is about ${o.ms} ms (its size found by runs of growing size, which are its warm-up); the`,
+    `runners alternate round by round; medians of ${o.rounds} rounds (${o.sweepRounds} in the sections after this one), from wall`,
+    'time and from CPU time (`process.cpuUsage` for node, `time.process_time` for Python: the child times its own loop).',
+    '',
+    ...a,
+    '',
+    '## Batch-size sweep: MNIST-MLP, SGD',
+    '',
+    'The same network and SGD 0.1 at batch sizes 1 to 512: median samples/s by wall time (by CPU time in',
+    'parentheses); the ratios are numnet `fit`\'s samples/s over the other library\'s. TensorFlow.js runs on its',
+    'WASM backend (float32, one thread, as in the MNIST-MLP section). numnet and NumPy step through the training',
+    'digits batch after batch; TF.js `trainOnBatch` cycles through up to 64 batches sliced beforehand.',
+    ...(skipped ? ['NumPy: skipped (see above).'] : []),
+    '',
+    ...b,
+    '',
+    '## Wider networks',
+    '',
+    '784-512-512-10 and 784-2048-10, relu hidden layers, softmax output, categorical crossentropy, SGD 0.01,',
+    'batch 32; the same runners as the sweep. Median samples/s by wall time (by CPU time).',
+    '',
+    ...c,
+    '',
+    '## Prediction latency at batch 1',
+    '',
+    'One sample through the network, µs per call: numnet `predict` (input checks included), TensorFlow.js WASM',
+    '`predict` and `dataSync` (the result read back, as a caller must), and NumPy\'s forward pass for reference.',
+    `Median of ${o.rounds} rounds of ~150 ms by wall time (by CPU time); untrained weights (the work is the same).`,
+    'Each layer is a GEMM with m = 1 here: compare the 1×784×100 row of the GEMM table below with the 32×784×100 row.',
+    '',
+    ...d,
+  ];
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const args = process.argv.slice(2);
+  const opt = (name: string) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) || undefined : undefined);
+  const require = createRequire(import.meta.url);
+  setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + '/');
+  const data = loadMnist(1);
+  const child = args.includes('--no-numpy') ? 'turned off by --no-numpy' : await NumpyChild.start(data.xTrain, data.yTrain);
+  try {
+    const o = { ...(opt('--mlp-rounds') ? { rounds: opt('--mlp-rounds') } : {}), ...(opt('--sweep-rounds') ? { sweepRounds: opt('--sweep-rounds') } : {}), ...(opt('--ms') ? { ms: opt('--ms') } : {}) };
+    console.log('\n' + (await mlpBench(child, data, o)).join('\n'));
+  } finally {
+    if (typeof child !== 'string') await child.close();
+  }
+}
