@@ -8,13 +8,18 @@
  * built state: helpers/fuzz.ts `snapshot`).
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   Activation, Adam, Dense, Dropout, Huber, Loss, NumnetError, SGD, Sequential, Tensor, binaryAccuracy, gradCheck, tensor, zeros,
 } from '../../src/index.js';
 import type { NumnetErrorCode } from '../../src/index.js';
 import { outcome, outcomeAsync, snapshot, weird, weirdArray, weirdScalar } from '../helpers/fuzz.js';
 import { plan } from '../helpers/fuzz-plan.js';
+
+// summary() called with no printFn prints its table with console.log, thousands of times here: kept
+// quiet (the test checks what it returns; the stream of logs to the runner only slowed it down).
+beforeAll(() => void vi.spyOn(console, 'log').mockImplementation(() => {}));
+afterAll(() => vi.restoreAllMocks());
 
 const opts = (key: string) => ({ seed: plan(key).seed, numRuns: plan(key).runs });
 const canonical = (s: string) => s.replace(/_/g, '').toLowerCase();
