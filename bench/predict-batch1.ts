@@ -1,14 +1,14 @@
 /**
  * `predict` at batch 1 on the MNIST MLP (784 → Dense 100 sigmoid → Dense 10 softmax), issue 13
  * item 4c: µs per call, wall time and CPU time (process.cpuUsage, user + system) side by side.
- * Inputs: one sample as number[][] ([[…784]]) and as a Tensor [1, 784]; also the `predictOnBatch`-
- * free floor (the layers' forward on a Tensor, no door) for reference.
+ * Inputs: one sample as number[][] ([[…784]]) and as a Tensor [1, 784].
  *
  * A/B in one run: `--base <dir>` imports a second copy of numnet's sources (e.g. the previous
  * commit, `git archive <commit> src | tar -x -C <dir>`) and alternates the two round by round,
- * so both see the same machine load. Reports the median over rounds.
+ * so both see the same machine load. Reports the median over rounds. `--js` runs both on the JS
+ * GEMM (setKernelBackend('js')).
  *
- *   node --import tsx bench/predict-batch1.ts [--base /tmp/base] [--rounds 15] [--calls 4000]
+ *   node --import tsx bench/predict-batch1.ts [--base /tmp/base] [--js] [--rounds 15] [--calls 4000]
  */
 import * as current from '../src/index.js';
 
@@ -17,11 +17,14 @@ const opt = (name: string, d: string) => (args.includes(name) ? args[args.indexO
 const rounds = Number(opt('--rounds', '15'));
 const calls = Number(opt('--calls', '4000'));
 const baseDir = args.includes('--base') ? opt('--base', '') : undefined;
+// --js: both copies on the plain JS GEMM (setKernelBackend('js'), as where WebAssembly SIMD is missing).
+const jsOnly = args.includes('--js');
 type Lib = typeof current;
 const libs: [string, Lib][] = [['current', current]];
 if (baseDir) libs.unshift(['base', (await import(`${baseDir}/src/index.ts`)) as Lib]);
 
 function setup(lib: Lib) {
+  if (jsOnly) lib.setKernelBackend('js');
   const m = new lib.Sequential(
     [new lib.Dense({ units: 100, activation: 'sigmoid', inputShape: [784] }), new lib.Dense({ units: 10, activation: 'softmax' })],
     { seed: 1 },
