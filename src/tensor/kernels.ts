@@ -127,12 +127,62 @@ function gemmStrided(
     }
   }
   // The edges: the last m % 4 rows (every column) and the last n % 4 columns of the other rows.
-  for (let i = 0; i < m; i++) {
-    for (let j = i < m4 ? n4 : 0; j < n; j++) {
+  for (let i = m4; i < m; i++) gemmRow(i, n, k, A, rsA, csA, B, rsB, csB, C, acc);
+  for (let i = 0; i < m4; i++) {
+    for (let j = n4; j < n; j++) {
       let s = acc ? C[i * n + j]! : 0;
       for (let p = 0; p < k; p++) s += A[i * rsA + p * csA]! * B[p * rsB + j * csB]!;
       C[i * n + j] = s;
     }
+  }
+}
+
+/**
+ * Row i of C, for the m % 4 rows outside the 4×4 tiles (all of a product of 1 to 3 rows, such as
+ * `predict` at batch 1 on the JS backend): four columns at a time in four running sums, each
+ * started at C(i, j) or +0 and summed in p order (the contract), then the last n % 4 columns one at
+ * a time.
+ */
+function gemmRow(
+  i: number,
+  n: number,
+  k: number,
+  A: Float64Array,
+  rsA: number,
+  csA: number,
+  B: Float64Array,
+  rsB: number,
+  csB: number,
+  C: Float64Array,
+  acc: boolean,
+): void {
+  const a0 = i * rsA;
+  const c = i * n;
+  const n4 = n - (n % 4);
+  for (let j = 0; j < n4; j += 4) {
+    let s0 = acc ? C[c + j]! : 0;
+    let s1 = acc ? C[c + j + 1]! : 0;
+    let s2 = acc ? C[c + j + 2]! : 0;
+    let s3 = acc ? C[c + j + 3]! : 0;
+    const b1 = csB;
+    const b2 = 2 * csB;
+    const b3 = 3 * csB;
+    for (let p = 0, pb = j * csB; p < k; p++, pb += rsB) {
+      const a = A[a0 + p * csA]!;
+      s0 += a * B[pb]!;
+      s1 += a * B[pb + b1]!;
+      s2 += a * B[pb + b2]!;
+      s3 += a * B[pb + b3]!;
+    }
+    C[c + j] = s0;
+    C[c + j + 1] = s1;
+    C[c + j + 2] = s2;
+    C[c + j + 3] = s3;
+  }
+  for (let j = n4; j < n; j++) {
+    let s = acc ? C[c + j]! : 0;
+    for (let p = 0; p < k; p++) s += A[a0 + p * csA]! * B[p * rsB + j * csB]!;
+    C[c + j] = s;
   }
 }
 

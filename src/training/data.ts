@@ -76,14 +76,33 @@ export function checkSteps(v: unknown, name: string, where: string): number | un
   return v;
 }
 
-/** NON_FINITE_INPUT naming the first row with NaN or ±Infinity. */
+/**
+ * NON_FINITE_INPUT naming the first row with NaN or ±Infinity. One tight pass without a branch per
+ * value: v·0 is ±0 for every finite v and NaN for NaN and ±Infinity, so the sums of v·0 (four, to
+ * break the dependency chain) are 0 exactly when every value is finite. Only on failure is the data
+ * walked again to find the first such value and its row.
+ */
 export function checkFiniteRows(t: Tensor, what: string): void {
   const d = t.data;
-  for (let i = 0; i < d.length; i++) {
+  const len = d.length;
+  const len4 = len - (len % 4);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  for (let i = 0; i < len4; i += 4) {
+    s0 += d[i]! * 0;
+    s1 += d[i + 1]! * 0;
+    s2 += d[i + 2]! * 0;
+    s3 += d[i + 3]! * 0;
+  }
+  for (let i = len4; i < len; i++) s0 += d[i]! * 0;
+  if (s0 + s1 + s2 + s3 === 0) return;
+  for (let i = 0; i < len; i++) {
     const v = d[i]!;
     if (v - v !== 0) {
       const n = t.shape[0] || 1;
-      const row = Math.floor(i / (d.length / n));
+      const row = Math.floor(i / (len / n));
       throw new NumnetError('NON_FINITE_INPUT', `${what} holds ${v} in row ${row} (shape ${fmtShape(t.shape)})`);
     }
   }

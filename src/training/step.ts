@@ -66,6 +66,20 @@ export interface BatchBuffers {
 /** Buffers by batch size (a few sizes at most: the full batches and the last partial one). */
 export class BufferCache {
   private readonly byRows = new Map<number, BatchBuffers>();
+  /** `predict`'s input buffer: one batch, reallocated when the batch's shape changes. */
+  private input: Tensor | undefined;
+
+  /**
+   * A buffer for `rows` samples of `inShape` (predict copies each batch into it, so that the layers,
+   * which keep their last input, never hold the caller's data or a view of it).
+   */
+  inputs(rows: number, inShape: readonly number[]): Tensor {
+    const b = this.input;
+    if (b && b.shape[0] === rows && b.shape.length === inShape.length + 1 && inShape.every((n, i) => b.shape[i + 1] === n)) return b;
+    const shape = [rows, ...inShape];
+    this.input = new Tensor(allocate(checkShape(shape, `a batch of ${rows}: reduce batchSize; the buffer`), 'batch'), shape);
+    return this.input;
+  }
 
   /** The buffers for `rows` samples of these shapes, made once. */
   get(rows: number, inShape: readonly number[], outShape: readonly number[], sparse: boolean): BatchBuffers {
@@ -97,7 +111,18 @@ export class BufferCache {
   /** Forgets every buffer (the model's shapes changed). */
   clear(): void {
     this.byRows.clear();
+    this.input = undefined;
   }
+}
+
+/**
+ * x copied into the model's batch buffer (x itself when it is that buffer). The layers keep their
+ * last input for the backward pass; handing them the model's buffer instead of the caller's data
+ * leaves that data (or the float64 copy the door made of nested arrays) collectable after the call.
+ */
+export function intoBuffer(x: Tensor, buffer: Tensor): Tensor {
+  if (x !== buffer) buffer.data.set(x.data);
+  return buffer;
 }
 
 /** ŷ for a batch: each layer's forward in turn (`training` turns on dropout and the like). */

@@ -15,7 +15,7 @@ import {
 } from './data.js';
 import { FitRun, Validation } from './loop.js';
 import { CompileConfig, MetricNames, compileMetrics, resolveCompile } from './compile.js';
-import { BatchBuffers, BufferCache, Compiled, CompiledMetric, Totals, backprop, forward, logsOf, newTotals, penalty, score, trainStep } from './step.js';
+import { BatchBuffers, BufferCache, Compiled, CompiledMetric, Totals, backprop, forward, intoBuffer, logsOf, newTotals, penalty, score, trainStep } from './step.js';
 
 /** A build a model planned from the first data it saw (the model adds what it needs to commit it). */
 export interface BuildPlan {
@@ -184,7 +184,8 @@ export abstract class Trainer {
 
   /** One step on checked data; adds to `totals`, returns the loss. */
   trainData(d: Data, totals: Totals): number {
-    return trainStep(this, this.compiled!, d.x, d.y, d.w, this.batchBuffers(d.x.shape[0]!), totals, this.savedState);
+    const b = this.batchBuffers(d.x.shape[0]!);
+    return trainStep(this, this.compiled!, intoBuffer(d.x, b.x), d.y, d.w, b, totals, this.savedState);
   }
 
   /**
@@ -353,10 +354,12 @@ export abstract class Trainer {
     });
     const n = xt.shape[0]!;
     const outSize = out.size / n;
+    const inShape = xt.shape.slice(1);
     for (let start = 0; start < n; start += batchSize) {
       const rows = Math.min(batchSize, n - start);
-      const yHat = forward(this, rows === n ? xt : rowRange(xt, start, start + rows), false);
-      out.data.set(yHat.data, start * outSize);
+      const b = this.buffers.inputs(rows, inShape);
+      copyRows(xt, start, rows, b);
+      out.data.set(forward(this, b, false).data, start * outSize);
     }
     return out;
   }
@@ -377,7 +380,7 @@ export abstract class Trainer {
     const c = this.requireCompiled('computeGradients()');
     const d = this.atTheDoor(() => this.data(x, y, undefined, undefined, 'computeGradients()', true));
     const b = this.batchBuffers(d.x.shape[0]!);
-    const yHat = forward(this, d.x, false);
+    const yHat = forward(this, intoBuffer(d.x, b.x), false);
     const total = score(c, yHat, d.y, undefined, b, newTotals()) + penalty(this);
     backprop(this, c.loss, yHat, d.y, undefined, b.grad);
     return { loss: total, gradients: this.parameters.map((p) => new Tensor(p.grad.slice(), p.value.shape)) };
