@@ -1,9 +1,8 @@
 import { Activation, getActivation, linear, relu } from '../activations/activations.js';
 import { NumnetError, describe, fmtShape } from '../errors.js';
 import { Random } from '../random.js';
-import {
-  ConvGeometry, chunkRows, convAxis, convBackward, convBackwardStaged, convForward, convForwardStaged, fillBias, isPointwise, patchSize, reluBackwardSum,
-} from '../tensor/conv.js';
+import { ConvGeometry, chunkRows, convAxis, convBackward, convForward, fillBias, isPointwise, patchSize } from '../tensor/conv.js';
+import { convBackwardStaged, convForwardStaged, reluBackwardSum, reluCopy } from '../tensor/conv-fused.js';
 import { sumRows } from '../tensor/kernels.js';
 import { MAX_SIZE, Tensor } from '../tensor/tensor.js';
 import { Initializer, InitializerSpec, getInitializer } from './initializers.js';
@@ -230,14 +229,7 @@ export abstract class ConvBase extends Layer {
 
   /** z = zs and y = φ(z) (y is z for linear), relu in one loop. */
   private activate(zs: Float64Array, z: Float64Array, y: Float64Array): void {
-    if (this.activation === relu) {
-      for (let i = 0, n = zs.length; i < n; i++) {
-        const v = zs[i]!;
-        z[i] = v;
-        y[i] = v > 0 ? v : 0;
-      }
-      return;
-    }
+    if (this.activation === relu) return reluCopy(zs, z, y);
     z.set(zs);
     if (this.activation !== linear) this.activation.forward(z, y, this.filters);
   }

@@ -1,4 +1,4 @@
-import { gemm, stage, staged, unstage } from './kernels.js';
+import { gemm } from './kernels.js';
 
 /**
  * Convolution kernels on flat channels-last buffers (no validation: the layers check shapes at
@@ -64,16 +64,52 @@ export const isPointwise = (g: ConvGeometry): boolean =>
 
 /**
  * cols[r − r0, :] for the output positions r ∈ [r0, r1) (r = (n·outH + i)·outW + j): each row the
- * patch under output (n, i, j) in (a, b, c) order, zeros where it leaves the image.
+ * patch under output (n, i, j) in (a, b, c) order, zeros where it leaves the image. Whole output
+ * rows whose patches all lie inside the image are copied a kernel row at a time along j (the same
+ * values, fewer steps); the other positions one by one.
  */
 export function im2col(x: Float64Array, g: ConvGeometry, r0: number, r1: number, cols: Float64Array): void {
+  const { inH, inW, inC, outH, outW, kh, kw, sh, sw, dh, dw, padTop, padLeft } = g;
+  const across = dw === 1 && padLeft === 0 && (outW - 1) * sw + kw <= inW;
+  if (!across || r0 % outW !== 0 || r1 % outW !== 0) return im2colPositions(x, g, r0, r1, cols, 0);
+  const P = patchSize(g);
+  for (let r = r0; r < r1; r += outW) {
+    const y0 = (Math.floor(r / outW) % outH) * sh - padTop;
+    if (y0 < 0 || y0 + (kh - 1) * dh >= inH) im2colPositions(x, g, r, r + outW, cols, (r - r0) * P);
+    else im2colRow(x, g, (Math.floor(r / (outW * outH)) * inH + y0) * inW * inC, cols, (r - r0) * P);
+  }
+}
+
+/** The patches of one output row inside the image (its first input value at x[src]) into cols from o. */
+function im2colRow(x: Float64Array, g: ConvGeometry, src: number, cols: Float64Array, o: number): void {
+  const kwc = g.kw * g.inC;
+  const P = g.kh * kwc;
+  const step = g.sw * g.inC;
+  const outW = g.outW;
+  for (let a = 0; a < g.kh; a++) {
+    const s0 = src + a * g.dh * g.inW * g.inC;
+    if (kwc === 3) {
+      for (let j = 0, s = s0, d = o + a * 3; j < outW; j++, s += step, d += P) {
+        cols[d] = x[s]!;
+        cols[d + 1] = x[s + 1]!;
+        cols[d + 2] = x[s + 2]!;
+      }
+    } else {
+      for (let j = 0, s = s0, d = o + a * kwc; j < outW; j++, s += step, d += P) {
+        for (let t = 0; t < kwc; t++) cols[d + t] = x[s + t]!;
+      }
+    }
+  }
+}
+
+/** im2col position by position, writing cols from index o. */
+function im2colPositions(x: Float64Array, g: ConvGeometry, r0: number, r1: number, cols: Float64Array, o: number): void {
   const { inH, inW, inC, outH, outW, kh, kw, sh, sw, dh, dw, padTop, padLeft } = g;
   const rowW = inW * inC;
   const kwc = kw * inC;
   let j = r0 % outW;
   let i = Math.floor(r0 / outW) % outH;
   let n = Math.floor(r0 / (outW * outH));
-  let o = 0;
   for (let r = r0; r < r1; r++) {
     const sample = n * inH * rowW;
     const x0 = j * sw - padLeft;
@@ -249,93 +285,4 @@ export function convBackward(
     }
   }
   return colsKept;
-}
-
-/** Doubles rounded up to an even count (16-byte aligned regions in a stage). */
-const even = (doubles: number): number => doubles + (doubles & 1);
-
-/**
- * convForward for a batch of one chunk (not pointwise), staged (see `stage` in kernels.ts): im2col
- * writes the patches and the bias fills z where the GEMM reads and writes them, so neither is
- * copied in; the patches are then copied into `cols` (kept for the backward pass) and `out`
- * receives z where it lies (valid during the call only). The same products as convForward, so the
- * same bits. Returns false, doing nothing, when no stage is available (the JS kernel in use).
- */
-export function convForwardStaged(
-  x: Float64Array, K: Float64Array, bias: Float64Array | undefined, g: ConvGeometry, rows: number, cols: Float64Array,
-  out: (z: Float64Array) => void,
-): boolean {
-  const F = g.filters;
-  const size = rows * patchSize(g);
-  const ws = stage(even(size) + rows * F);
-  if (!ws) return false;
-  try {
-    const c = ws.subarray(0, size);
-    const z = ws.subarray(even(size), even(size) + rows * F);
-    im2col(x, g, 0, rows, c);
-    if (bias) fillBias(z, bias, rows, F);
-    gemm(false, false, rows, F, patchSize(g), c, K, z, bias !== undefined);
-    const now = staged();
-    cols.set(now.subarray(0, size));
-    out(now.subarray(even(size), even(size) + rows * F));
-  } finally {
-    unstage();
-  }
-  return true;
-}
-
-/**
- * convBackward for a batch of one chunk whose patches `cols` holds (not pointwise), staged:
- * `writeDz` writes dz = ∂L/∂z into the stage, where both GEMMs read it (∂L/∂K = colsᵀ·dz, then
- * ∂L/∂cols = dz·Kᵀ written over the staged patches), and col2im reads ∂L/∂cols where it lies.
- * The same products as convBackward. Returns false, doing nothing, when no stage is available.
- */
-export function convBackwardStaged(
-  K: Float64Array, g: ConvGeometry, rows: number, writeDz: (dz: Float64Array) => void, dK: Float64Array,
-  dx: Float64Array | undefined, cols: Float64Array,
-): boolean {
-  const F = g.filters;
-  const P = patchSize(g);
-  const size = rows * P;
-  const ws = stage(even(size) + rows * F);
-  if (!ws) return false;
-  try {
-    writeDz(ws.subarray(even(size), even(size) + rows * F));
-    ws.set(cols.length === size ? cols : cols.subarray(0, size));
-    gemm(true, false, P, F, rows, ws.subarray(0, size), ws.subarray(even(size), even(size) + rows * F), dK);
-    if (dx) {
-      let now = staged();
-      gemm(false, true, rows, P, F, now.subarray(even(size), even(size) + rows * F), K, now.subarray(0, size));
-      now = staged();
-      dx.fill(0);
-      col2im(now, g, 0, rows, dx);
-    }
-  } finally {
-    unstage();
-  }
-  return true;
-}
-
-/**
- * relu's backward and the bias gradient in one pass over an m×n dz: dz = dy where z > 0, else
- * dy·0 (as relu.backward), and, when `db` is given, db[j] = Σ_i dz[i, j] summed in i order from 0
- * (as sumRows).
- */
-export function reluBackwardSum(z: Float64Array, dy: Float64Array, dz: Float64Array, m: number, n: number, db?: Float64Array): void {
-  if (!db) {
-    for (let i = 0, end = m * n; i < end; i++) {
-      const d = dy[i]!;
-      dz[i] = z[i]! > 0 ? d : d * 0;
-    }
-    return;
-  }
-  db.fill(0, 0, n);
-  for (let o = 0, end = m * n; o < end; o += n) {
-    for (let j = 0; j < n; j++) {
-      const d = dy[o + j]!;
-      const v = z[o + j]! > 0 ? d : d * 0;
-      dz[o + j] = v;
-      db[j] += v;
-    }
-  }
 }
