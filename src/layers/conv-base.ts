@@ -2,7 +2,7 @@ import { Activation, getActivation, linear, relu } from '../activations/activati
 import { NumnetError, describe, fmtShape } from '../errors.js';
 import { Random } from '../random.js';
 import { ConvGeometry, chunkRows, convAxis, convBackward, convForward, fillBias, isPointwise, patchSize } from '../tensor/conv.js';
-import { convBackwardStaged, convForwardStaged, reluBackwardSum, reluCopy } from '../tensor/conv-fused.js';
+import { convBackwardStaged, convForwardStaged, reluBackwardSum, reluOut } from '../tensor/conv-fused.js';
 import { sumRows } from '../tensor/kernels.js';
 import { MAX_SIZE, Tensor } from '../tensor/tensor.js';
 import { Initializer, InitializerSpec, getInitializer } from './initializers.js';
@@ -227,9 +227,9 @@ export abstract class ConvBase extends Layer {
     return y;
   }
 
-  /** z = zs and y = φ(z) (y is z for linear), relu in one loop. */
+  /** z = zs and y = φ(z) (y is z for linear); for relu y only (its backward reads y > 0, which is z > 0). */
   private activate(zs: Float64Array, z: Float64Array, y: Float64Array): void {
-    if (this.activation === relu) return reluCopy(zs, z, y);
+    if (this.activation === relu) return reluOut(zs, y);
     z.set(zs);
     if (this.activation !== linear) this.activation.forward(z, y, this.filters);
   }
@@ -240,16 +240,16 @@ export abstract class ConvBase extends Layer {
     const n = z.shape[0]!;
     const rows = n * this.geometry!.outH * this.geometry!.outW;
     const db = this.bias?.grad;
+    const y = this.batchBuffer('y', n, this.outputShape);
     if (this.activation === relu) {
-      // relu's derivative and the bias gradient in one pass, into the GEMM's memory when staged.
-      const dx = this.backwardStaged(n, needInputGradient, (dz) => reluBackwardSum(z.data, dy.data, dz, rows, this.filters, db));
+      // relu's derivative (y > 0 exactly where z > 0) and the bias gradient in one pass, into the GEMM's memory when staged.
+      const dx = this.backwardStaged(n, needInputGradient, (dz) => reluBackwardSum(y.data, dy.data, dz, rows, this.filters, db));
       if (dx !== false) return dx;
       const dz = this.batchBuffer('dz', n, this.outputShape);
-      reluBackwardSum(z.data, dy.data, dz.data, rows, this.filters, db);
+      reluBackwardSum(y.data, dy.data, dz.data, rows, this.filters, db);
       return this.backwardFrom(dz, needInputGradient);
     }
     const dz = this.batchBuffer('dz', n, this.outputShape);
-    const y = this.batchBuffer('y', n, this.outputShape);
     this.activation.backward(z.data, y.data, dy.data, dz.data, this.filters);
     return this.callBackwardFromPreActivation(dz, needInputGradient);
   }

@@ -75,8 +75,9 @@ export function convBackwardStaged(
 
 /**
  * relu's backward and the bias gradient in one pass over an m×n dz: dz = dy where z > 0, else
- * dy·0 (as relu.backward; written dy·1 or dy·0, the same bits without a branch), and, when `db` is given, db[j] = Σ_i dz[i, j] summed in i order from 0
- * (as sumRows).
+ * dy·0 (as relu.backward; written dy·1 or dy·0, the same bits without a branch), and, when `db`
+ * is given, db[j] = Σ_i dz[i, j] summed in i order from 0 (as sumRows). `z` may be y = relu(z)
+ * as well: y > 0 exactly where z > 0 (NaN gives y = 0).
  */
 export function reluBackwardSum(z: Float64Array, dy: Float64Array, dz: Float64Array, m: number, n: number, db?: Float64Array): void {
   if (!db) {
@@ -112,16 +113,15 @@ export function reluBackwardSum(z: Float64Array, dy: Float64Array, dz: Float64Ar
 }
 
 /**
- * z = zs and y = relu(z) = z where z > 0, else 0 (as relu.forward), in one pass. Without a branch:
+ * y = relu(z) = z where z > 0, else 0 (as relu.forward), from z = zs. Without a branch:
  * y = z·[z > 0] + 0 (+0 for z ≤ 0, z itself above), which differs from relu only for z = NaN or
  * −∞: when the pass meets a value that is not finite, it runs relu's own loop again.
  */
-export function reluCopy(zs: Float64Array, z: Float64Array, y: Float64Array): void {
+export function reluOut(zs: Float64Array, y: Float64Array): void {
   let bad = 0;
   const n = zs.length;
   for (let i = 0; i < n; i++) {
     const v = zs[i]!;
-    z[i] = v;
     y[i] = v * +(v > 0) + 0;
     bad += v - v; // 0 while every value is finite, NaN from the first one that is not
   }
