@@ -1,7 +1,8 @@
-import { Activation, getActivation, linear } from '../activations/activations.js';
+import { Activation, getActivation, linear, relu } from '../activations/activations.js';
 import { NumnetError, describe, fmtShape } from '../errors.js';
 import { Random } from '../random.js';
 import { ConvGeometry, chunkRows, convAxis, convBackward, convForward, fillBias, isPointwise, patchSize } from '../tensor/conv.js';
+import { convBackwardStaged, convForwardStaged, reluBackwardSum, reluOut } from '../tensor/conv-fused.js';
 import { sumRows } from '../tensor/kernels.js';
 import { MAX_SIZE, Tensor } from '../tensor/tensor.js';
 import { Initializer, InitializerSpec, getInitializer } from './initializers.js';
@@ -202,40 +203,81 @@ export abstract class ConvBase extends Layer {
     return this.activation;
   }
 
+  /** True when the batch's patches fit one chunk (the forward keeps them for the backward). */
+  private oneChunk(rows: number): boolean {
+    return !isPointwise(this.geometry!) && rows <= chunkRows(this.geometry!);
+  }
+
   protected call(x: Tensor, _training: boolean): Tensor {
     const g = this.geometry!;
     const rows = x.shape[0]! * g.outH * g.outW;
     const z = this.batchBuffer('z', x.shape[0]!, this.outputShape);
-    if (this.bias) fillBias(z.data, this.bias.value.data, rows, this.filters);
-    const pointwise = isPointwise(g);
+    const y = this.activation === linear ? z : this.batchBuffer('y', x.shape[0]!, this.outputShape);
     const chunk = Math.min(rows, chunkRows(g));
-    if (!pointwise && this.cols.length < chunk * patchSize(g)) this.cols = new Float64Array(chunk * patchSize(g));
-    convForward(x.data, this.kernel.value.data, g, rows, z.data, this.cols, this.bias !== undefined);
-    this.colsKept = !pointwise && rows <= chunk;
+    if (!isPointwise(g) && this.cols.length < chunk * patchSize(g)) this.cols = new Float64Array(chunk * patchSize(g));
+    this.colsKept = this.oneChunk(rows);
     this.x = x;
     this.z = z;
-    if (this.activation === linear) return z;
-    const y = this.batchBuffer('y', x.shape[0]!, this.outputShape);
-    this.activation.forward(z.data, y.data, this.filters);
+    // One chunk: z is computed in the GEMM's memory and read out once, with relu in the same pass.
+    const K = this.kernel.value.data;
+    if (this.colsKept && convForwardStaged(x.data, K, this.bias?.value.data, g, rows, this.cols, (zs) => this.activate(zs, z.data, y.data))) return y;
+    if (this.bias) fillBias(z.data, this.bias.value.data, rows, this.filters);
+    convForward(x.data, K, g, rows, z.data, this.cols, this.bias !== undefined);
+    if (this.activation !== linear) this.activation.forward(z.data, y.data, this.filters);
     return y;
+  }
+
+  /** z = zs and y = φ(z) (y is z for linear); for relu y only (its backward reads y > 0, which is z > 0). */
+  private activate(zs: Float64Array, z: Float64Array, y: Float64Array): void {
+    if (this.activation === relu) return reluOut(zs, y);
+    z.set(zs);
+    if (this.activation !== linear) this.activation.forward(z, y, this.filters);
   }
 
   protected callBackward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
     const z = this.z!;
     if (this.activation === linear) return this.callBackwardFromPreActivation(dy, needInputGradient);
-    const dz = this.batchBuffer('dz', z.shape[0]!, this.outputShape);
-    const y = this.batchBuffer('y', z.shape[0]!, this.outputShape);
+    const n = z.shape[0]!;
+    const rows = n * this.geometry!.outH * this.geometry!.outW;
+    const db = this.bias?.grad;
+    const y = this.batchBuffer('y', n, this.outputShape);
+    if (this.activation === relu) {
+      // relu's derivative (y > 0 exactly where z > 0) and the bias gradient in one pass, into the GEMM's memory when staged.
+      const dx = this.backwardStaged(n, needInputGradient, (dz) => reluBackwardSum(y.data, dy.data, dz, rows, this.filters, db));
+      if (dx !== false) return dx;
+      const dz = this.batchBuffer('dz', n, this.outputShape);
+      reluBackwardSum(y.data, dy.data, dz.data, rows, this.filters, db);
+      return this.backwardFrom(dz, needInputGradient);
+    }
+    const dz = this.batchBuffer('dz', n, this.outputShape);
     this.activation.backward(z.data, y.data, dy.data, dz.data, this.filters);
     return this.callBackwardFromPreActivation(dz, needInputGradient);
   }
 
   protected override callBackwardFromPreActivation(dz: Tensor, needInputGradient: boolean): Tensor | undefined {
+    const rows = dz.shape[0]! * this.geometry!.outH * this.geometry!.outW;
+    if (this.bias) sumRows(dz.data, this.bias.grad, rows, this.filters);
+    const dx = this.backwardStaged(dz.shape[0]!, needInputGradient, (dzs) => dzs.set(dz.data));
+    return dx !== false ? dx : this.backwardFrom(dz, needInputGradient);
+  }
+
+  /** ∂L/∂K and ∂L/∂x with dz staged by `writeDz` (see convBackwardStaged), or false when not staged. */
+  private backwardStaged(n: number, needInputGradient: boolean, writeDz: (dz: Float64Array) => void): Tensor | undefined | false {
+    const x = this.x!;
+    const rows = n * this.geometry!.outH * this.geometry!.outW;
+    if (!this.colsKept || !this.oneChunk(rows)) return false;
+    const dx = needInputGradient ? this.batchBuffer('dx', n, x.shape, 1) : undefined;
+    // ∂L/∂cols is written over the staged copy only: `cols` keeps the patches.
+    return convBackwardStaged(this.kernel.value.data, this.geometry!, rows, writeDz, this.kernel.grad, dx?.data, this.cols) && dx;
+  }
+
+  /** ∂L/∂K and ∂L/∂x from dz in a JS buffer (the bias gradient is already summed). */
+  private backwardFrom(dz: Tensor, needInputGradient: boolean): Tensor | undefined {
     const x = this.x!;
     const g = this.geometry!;
     const rows = x.shape[0]! * g.outH * g.outW;
     const dx = needInputGradient ? this.batchBuffer('dx', x.shape[0]!, x.shape, 1) : undefined;
     this.colsKept = convBackward(x.data, this.kernel.value.data, g, rows, dz.data, this.kernel.grad, dx?.data, this.cols, this.colsKept);
-    if (this.bias) sumRows(dz.data, this.bias.grad, rows, this.filters);
     return dx;
   }
 

@@ -1,5 +1,5 @@
 import { NumnetError, describe } from '../errors.js';
-import { wasmAvailable, wasmGemm } from './wasm/gemm.js';
+import { wasmAvailable, wasmGemm, wasmStage, wasmStaged, wasmUnstage } from './wasm/gemm.js';
 
 /**
  * Raw float64 kernels on flat row-major buffers. They write into a given output buffer so that
@@ -64,6 +64,24 @@ export function gemm(
   }
   gemmStrided(m, n, k, A, transA ? 1 : k, transA ? m : 1, B, transB ? 1 : n, transB ? k : 1, C, accumulate);
 }
+
+/**
+ * Work space for operands and results of several `gemm` calls, in WebAssembly memory when the
+ * WebAssembly kernel is in use (`gemm` then reads and writes it in place, without copying it in or
+ * out), else undefined (the caller uses its own arrays). `doubles` values, held until `unstage()`;
+ * after a `gemm`, `staged()` gives the current view (a product may grow the memory and detach the
+ * earlier one). Where the data lies changes no result: the same kernel sums in the same order.
+ */
+export function stage(doubles: number): Float64Array | undefined {
+  if (getKernelBackend() !== 'wasm' || doubles > WASM_MAX_DOUBLES / 2) return undefined;
+  return wasmStage(doubles);
+}
+
+/** The open stage's values as a view of the memory as it is now (after `stage`, before `unstage`). */
+export const staged = (): Float64Array => wasmStaged();
+
+/** Closes the stage opened by `stage`. */
+export const unstage = (): void => wasmUnstage();
 
 /**
  * The JS GEMM: C[i, j] = (C[i, j] if accumulate, else 0) + Σₚ A(i, p)·B(p, j), summed in p order,

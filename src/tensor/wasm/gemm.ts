@@ -25,6 +25,8 @@ const NC = 2048;
 
 let instance: GemmExports | null | undefined;
 let heap: Float64Array | undefined;
+/** Doubles at the bottom of the memory that an open stage holds (0 when none is open): see `wasmStage`. */
+let staged = 0;
 /** The compiled module, kept: a fresh instance (with fresh, small memory) is cheap to make from it. */
 let module: WebAssembly.Module | undefined;
 
@@ -105,34 +107,68 @@ export function wasmGemm(
     if (!accumulate) C.fill(0, 0, sizeC);
     return;
   }
-  const sizeA = m * k;
-  const sizeB = k * n;
   const kcb = blockSize(k, KC, 1);
   const mcb = blockSize(m, MC, 4);
   const ncb = blockSize(n, NC, 4);
-  // heap layout (doubles): A | B | C | packed A block | packed B block | 4×4 scratch tile
-  const offB = even(sizeA);
-  const offC = offB + even(sizeB);
-  const offPackA = offC + even(sizeC);
+  // Operands that are views of the module's memory (a stage, see wasmStage) are used where they lie;
+  // the others are copied in above the stage. Offsets are taken before the memory may grow.
+  const mem = instance!.memory.buffer;
+  const aStaged = A.buffer === mem;
+  const bStaged = B.buffer === mem;
+  const cStaged = C.buffer === mem;
+  const place = (X: Float64Array, inStage: boolean, size: number, at: number): [number, number] =>
+    inStage ? [X.byteOffset / 8, at] : [at, at + even(size)];
+  const [offA, afterA] = place(A, aStaged, m * k, even(staged));
+  const [offB, afterB] = place(B, bStaged, k * n, afterA);
+  const [offC, offPackA] = place(C, cStaged, sizeC, afterB);
+  // heap layout above the stage (doubles): A | B | C (those not staged) | packed A block | packed B block | 4×4 tile
   const offPackB = offPackA + even(mcb * kcb);
   const offTile = offPackB + even(kcb * ncb);
   const h = memoryFor(offTile + 16);
-  h.set(A.length === sizeA ? A : A.subarray(0, sizeA), 0);
-  h.set(B.length === sizeB ? B : B.subarray(0, sizeB), offB);
-  if (accumulate) h.set(C.length === sizeC ? C : C.subarray(0, sizeC), offC);
+  if (!aStaged) h.set(A.length === m * k ? A : A.subarray(0, m * k), offA);
+  if (!bStaged) h.set(B.length === k * n ? B : B.subarray(0, k * n), offB);
+  if (accumulate && !cStaged) h.set(C.length === sizeC ? C : C.subarray(0, sizeC), offC);
   instance!.gemm(
     m, n, k,
-    0, transA ? 8 : 8 * k, transA ? 8 * m : 8,
+    offA * 8, transA ? 8 : 8 * k, transA ? 8 * m : 8,
     offB * 8, transB ? 8 : 8 * n, transB ? 8 * k : 8,
     offC * 8, accumulate ? 1 : 0,
     mcb, kcb, ncb,
     offPackA * 8, offPackB * 8, offTile * 8,
   );
-  C.set(h.subarray(offC, offC + sizeC));
-  if (h.byteLength > WASM_KEEP_BYTES) {
+  if (!cStaged) C.set(h.subarray(offC, offC + sizeC));
+  if (staged === 0) giveBack();
+}
+
+/** Drops the instance after a product that needed more than WASM_KEEP_BYTES (see there). */
+function giveBack(): void {
+  if (heap && heap.byteLength > WASM_KEEP_BYTES) {
     instance = undefined;
     heap = undefined;
   }
+}
+
+/**
+ * Opens a stage: the first `doubles` values of the module's memory, returned as a view, hold
+ * operands that the caller writes in place (say im2col's patches) and results it reads in place;
+ * `wasmGemm` uses views of the stage without copying them. The stage lasts until `wasmUnstage`;
+ * a product may grow the memory meanwhile, which detaches the views: `wasmStaged()` gives the
+ * current one (same values). One stage at a time; the caller checks `wasmAvailable()` first.
+ */
+export function wasmStage(doubles: number): Float64Array {
+  staged = even(doubles);
+  return memoryFor(staged).subarray(0, doubles);
+}
+
+/** The open stage's values, as a view of the memory as it is now. */
+export function wasmStaged(): Float64Array {
+  return memoryFor(staged).subarray(0, staged);
+}
+
+/** Closes the stage (its values are then free work space again) and gives a large memory back. */
+export function wasmUnstage(): void {
+  staged = 0;
+  giveBack();
 }
 
 /** Bytes of WebAssembly memory the GEMM holds now (0 before its first use or after it gave memory back). */

@@ -1,0 +1,133 @@
+import { ConvGeometry, col2im, fillBias, im2col, patchSize } from './conv.js';
+import { gemm, stage, staged, unstage } from './kernels.js';
+
+/**
+ * The convolution of a batch that fits one im2col chunk, staged in the GEMM's memory (`stage` in
+ * kernels.ts: WebAssembly memory when that kernel runs), and the passes of relu fused with their
+ * neighbours. The same products and sums in the same order as convForward / convBackward and the
+ * separate relu and bias passes, so the same bits; what changes is how often the data is copied.
+ */
+
+/** Doubles rounded up to an even count (16-byte aligned regions in a stage). */
+const even = (doubles: number): number => doubles + (doubles & 1);
+
+/**
+ * convForward for a batch of one chunk (not pointwise), staged (see `stage` in kernels.ts): im2col
+ * writes the patches and the bias fills z where the GEMM reads and writes them, so neither is
+ * copied in; the patches are then copied into `cols` (kept for the backward pass) and `out`
+ * receives z where it lies (valid during the call only). The same products as convForward, so the
+ * same bits. Returns false, doing nothing, when no stage is available (the JS kernel in use).
+ */
+export function convForwardStaged(
+  x: Float64Array, K: Float64Array, bias: Float64Array | undefined, g: ConvGeometry, rows: number, cols: Float64Array,
+  out: (z: Float64Array) => void,
+): boolean {
+  const F = g.filters;
+  const size = rows * patchSize(g);
+  const ws = stage(even(size) + rows * F);
+  if (!ws) return false;
+  try {
+    const c = ws.subarray(0, size);
+    const z = ws.subarray(even(size), even(size) + rows * F);
+    im2col(x, g, 0, rows, c);
+    if (bias) fillBias(z, bias, rows, F);
+    gemm(false, false, rows, F, patchSize(g), c, K, z, bias !== undefined);
+    const now = staged();
+    cols.set(now.subarray(0, size));
+    out(now.subarray(even(size), even(size) + rows * F));
+  } finally {
+    unstage();
+  }
+  return true;
+}
+
+/**
+ * convBackward for a batch of one chunk whose patches `cols` holds (not pointwise), staged:
+ * `writeDz` writes dz = ∂L/∂z into the stage, where both GEMMs read it (∂L/∂K = colsᵀ·dz, then
+ * ∂L/∂cols = dz·Kᵀ written over the staged patches), and col2im reads ∂L/∂cols where it lies.
+ * The same products as convBackward. Returns false, doing nothing, when no stage is available.
+ */
+export function convBackwardStaged(
+  K: Float64Array, g: ConvGeometry, rows: number, writeDz: (dz: Float64Array) => void, dK: Float64Array,
+  dx: Float64Array | undefined, cols: Float64Array,
+): boolean {
+  const F = g.filters;
+  const P = patchSize(g);
+  const size = rows * P;
+  const ws = stage(even(size) + rows * F);
+  if (!ws) return false;
+  try {
+    writeDz(ws.subarray(even(size), even(size) + rows * F));
+    ws.set(cols.length === size ? cols : cols.subarray(0, size));
+    gemm(true, false, P, F, rows, ws.subarray(0, size), ws.subarray(even(size), even(size) + rows * F), dK);
+    if (dx) {
+      let now = staged();
+      gemm(false, true, rows, P, F, now.subarray(even(size), even(size) + rows * F), K, now.subarray(0, size));
+      now = staged();
+      dx.fill(0);
+      col2im(now, g, 0, rows, dx);
+    }
+  } finally {
+    unstage();
+  }
+  return true;
+}
+
+/**
+ * relu's backward and the bias gradient in one pass over an m×n dz: dz = dy where z > 0, else
+ * dy·0 (as relu.backward; written dy·1 or dy·0, the same bits without a branch), and, when `db`
+ * is given, db[j] = Σ_i dz[i, j] summed in i order from 0 (as sumRows). `z` may be y = relu(z)
+ * as well: y > 0 exactly where z > 0 (NaN gives y = 0).
+ */
+export function reluBackwardSum(z: Float64Array, dy: Float64Array, dz: Float64Array, m: number, n: number, db?: Float64Array): void {
+  if (!db) {
+    for (let i = 0, end = m * n; i < end; i++) {
+      dz[i] = dy[i]! * +(z[i]! > 0);
+    }
+    return;
+  }
+  // Four columns at a time in local sums (as sumRows), each over i in order.
+  const end = m * n;
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let o = j; o < end; o += n) {
+      const v0 = dy[o]! * +(z[o]! > 0);
+      const v1 = dy[o + 1]! * +(z[o + 1]! > 0);
+      const v2 = dy[o + 2]! * +(z[o + 2]! > 0);
+      const v3 = dy[o + 3]! * +(z[o + 3]! > 0);
+      dz[o] = v0; dz[o + 1] = v1; dz[o + 2] = v2; dz[o + 3] = v3;
+      s0 += v0; s1 += v1; s2 += v2; s3 += v3;
+    }
+    db[j] = s0; db[j + 1] = s1; db[j + 2] = s2; db[j + 3] = s3;
+  }
+  for (; j < n; j++) {
+    let s = 0;
+    for (let o = j; o < end; o += n) {
+      const v = dy[o]! * +(z[o]! > 0);
+      dz[o] = v;
+      s += v;
+    }
+    db[j] = s;
+  }
+}
+
+/**
+ * y = relu(z) = z where z > 0, else 0 (as relu.forward), from z = zs. Without a branch:
+ * y = z·[z > 0] + 0 (+0 for z ≤ 0, z itself above), which differs from relu only for z = NaN or
+ * −∞: when the pass meets a value that is not finite, it runs relu's own loop again.
+ */
+export function reluOut(zs: Float64Array, y: Float64Array): void {
+  let bad = 0;
+  const n = zs.length;
+  for (let i = 0; i < n; i++) {
+    const v = zs[i]!;
+    y[i] = v * +(v > 0) + 0;
+    bad += v - v; // 0 while every value is finite, NaN from the first one that is not
+  }
+  if (bad === 0) return;
+  for (let i = 0; i < n; i++) {
+    const v = zs[i]!;
+    y[i] = v > 0 ? v : 0;
+  }
+}

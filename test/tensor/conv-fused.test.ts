@@ -1,0 +1,156 @@
+/**
+ * The staged convolution and the fused relu passes (src/tensor/conv-fused.ts) give the bits of the
+ * separate passes they replace: relu y = max(z, 0) as the loop of its equation (Keras 3,
+ * keras/src/activations/activations.py `relu`; numnet's documented choice NaN → 0 kept), relu's
+ * derivative dz = dy·[z > 0] and the bias gradient Σ_i dz[i, :] summed in row order (sumRows);
+ * the staged forward and backward equal convForward / convBackward bit for bit with the WebAssembly
+ * kernel (geometries with padding, strides and dilation; fast-check, fixed seeds); a GEMM on staged
+ * operands equals the same GEMM on plain arrays, also when a product grows the memory meanwhile.
+ */
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConvGeometry, convAxis, convBackward, convForward, fillBias, patchSize } from '../../src/tensor/conv.js';
+import { convBackwardStaged, convForwardStaged, reluBackwardSum, reluOut } from '../../src/tensor/conv-fused.js';
+import { gemm, setKernelBackend, stage, staged, unstage } from '../../src/tensor/kernels.js';
+import { wasmAvailable } from '../../src/tensor/wasm/gemm.js';
+
+afterEach(() => setKernelBackend('auto'));
+
+const SPECIAL = [0, -0, 1, -1, 1e-310, -1e-310, 1e308, -1e308, Infinity, -Infinity, NaN];
+const sameBits = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  expect(a.length).toBe(b.length);
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) expect([i, a[i]], 'same bits').toEqual([i, b[i]]);
+};
+const values = (special: boolean) =>
+  fc.oneof(fc.double({ min: -10, max: 10, noNaN: true }), ...(special ? [fc.constantFrom(...SPECIAL)] : []));
+
+describe('fused relu passes', () => {
+  it('reluOut is y = (z > 0 ? z : 0), bit for bit, with and without non-finite values (seed 1401)', () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.integer({ min: 0, max: 60 }), fc.integer(), (special, n, s) => {
+        const z = Float64Array.from(fc.sample(values(special), { numRuns: n, seed: s }));
+        const y = new Float64Array(n).fill(7);
+        reluOut(z, y);
+        sameBits(y, Array.from(z, (v) => (v > 0 ? v : 0)));
+      }),
+      { seed: 1401, numRuns: 300 },
+    );
+  });
+
+  it('reluBackwardSum is dz = (z > 0 ? dy : dy·0) and db[j] = 0 + dz[0, j] + dz[1, j] + … (seed 1402)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 1, max: 11 }), fc.boolean(), fc.boolean(), fc.integer(), (m, n, special, bias, s) => {
+        const z = Float64Array.from(fc.sample(values(special), { numRuns: m * n, seed: s }));
+        const dy = Float64Array.from(fc.sample(values(special), { numRuns: m * n, seed: s + 1 }));
+        const dz = new Float64Array(m * n).fill(7);
+        const db = bias ? new Float64Array(n).fill(7) : undefined;
+        reluBackwardSum(z, dy, dz, m, n, db);
+        const want = Array.from(dy, (d, i) => (z[i]! > 0 ? d : d * 0));
+        sameBits(dz, want);
+        if (db) {
+          const sums = new Array<number>(n).fill(0);
+          for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) sums[j]! += want[i * n + j]!;
+          sameBits(db, sums);
+        }
+      }),
+      { seed: 1402, numRuns: 300 },
+    );
+  });
+});
+
+/** A random convolution geometry: kernel 1–3, stride 1–2 or dilation 1–2, valid or same. */
+const geometryArb = fc
+  .record({
+    n: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 3, max: 9 }), w: fc.integer({ min: 3, max: 9 }), c: fc.integer({ min: 1, max: 5 }),
+    f: fc.integer({ min: 1, max: 9 }), kh: fc.integer({ min: 1, max: 3 }), kw: fc.integer({ min: 1, max: 3 }),
+    s: fc.integer({ min: 1, max: 2 }), d: fc.integer({ min: 1, max: 2 }), same: fc.boolean(),
+  })
+  .map((p) => {
+    const d = p.s > 1 ? 1 : p.d;
+    const pad = p.same ? 'same' : 'valid';
+    const y = convAxis(p.h, p.kh, p.s, d, pad);
+    const x = convAxis(p.w, p.kw, p.s, d, pad);
+    const g: ConvGeometry = {
+      inH: p.h, inW: p.w, inC: p.c, outH: y.out, outW: x.out, filters: p.f, kh: p.kh, kw: p.kw, sh: p.s, sw: p.s, dh: d, dw: d,
+      padTop: y.padBefore, padLeft: x.padBefore,
+    };
+    return { n: p.n, g };
+  })
+  .filter(({ g }) => g.outH >= 1 && g.outW >= 1 && !(g.kh === 1 && g.kw === 1 && g.sh === 1 && g.padTop === 0 && g.padLeft === 0));
+
+const random = (len: number, seed: number) => Float64Array.from({ length: len }, (_, i) => Math.sin(seed * 7919 + i * 104729) * 3);
+
+describe.skipIf(!wasmAvailable())('staged convolution (WebAssembly kernel)', () => {
+  it('forward and backward give the bits of convForward / convBackward (seed 1403)', () => {
+    setKernelBackend('wasm');
+    fc.assert(
+      fc.property(geometryArb, fc.boolean(), fc.boolean(), fc.integer({ min: 1, max: 1e6 }), ({ n, g }, bias, needDx, seed) => {
+        const rows = n * g.outH * g.outW;
+        const P = patchSize(g);
+        const x = random(n * g.inH * g.inW * g.inC, seed);
+        const K = random(P * g.filters, seed + 1);
+        const b = bias ? random(g.filters, seed + 2) : undefined;
+        const dz = random(rows * g.filters, seed + 3);
+        // The separate passes.
+        const z1 = new Float64Array(rows * g.filters);
+        if (b) fillBias(z1, b, rows, g.filters);
+        const cols1 = new Float64Array(rows * P);
+        convForward(x, K, g, rows, z1, cols1, b !== undefined);
+        const dK1 = new Float64Array(P * g.filters);
+        const dx1 = needDx ? new Float64Array(x.length) : undefined;
+        convBackward(x, K, g, rows, dz, dK1, dx1, cols1, true);
+        // Staged.
+        const cols2 = new Float64Array(rows * P);
+        let z2 = new Float64Array(0);
+        expect(convForwardStaged(x, K, b, g, rows, cols2, (zs) => (z2 = zs.slice()))).toBe(true);
+        sameBits(z2, z1);
+        const dK2 = new Float64Array(P * g.filters).fill(5);
+        const dx2 = needDx ? new Float64Array(x.length).fill(5) : undefined;
+        expect(convBackwardStaged(K, g, rows, (d) => d.set(dz), dK2, dx2, cols2)).toBe(true);
+        sameBits(dK2, dK1);
+        if (dx1) sameBits(dx2!, dx1);
+      }),
+      { seed: 1403, numRuns: 150 },
+    );
+  });
+
+  it('with the JS kernel nothing is staged: the staged functions return false and write nothing', () => {
+    setKernelBackend('js');
+    const g: ConvGeometry = { inH: 4, inW: 4, inC: 1, outH: 2, outW: 2, filters: 2, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padTop: 0, padLeft: 0 };
+    const cols = new Float64Array(4 * 9).fill(3);
+    let called = false;
+    expect(convForwardStaged(random(16, 1), random(18, 2), undefined, g, 4, cols, () => (called = true))).toBe(false);
+    expect(convBackwardStaged(random(18, 2), g, 4, () => (called = true), new Float64Array(18), undefined, cols)).toBe(false);
+    expect(called).toBe(false);
+    expect(cols.every((v) => v === 3)).toBe(true);
+    expect(stage(10)).toBeUndefined();
+  });
+
+  it('a GEMM on staged operands equals the GEMM on plain arrays, also after a product grew the memory', () => {
+    setKernelBackend('wasm');
+    const [m, n, k] = [37, 9, 21];
+    const A = random(m * k, 4);
+    const B = random(k * n, 5);
+    const C0 = random(m * n, 6);
+    const want = C0.slice();
+    gemm(false, false, m, n, k, A, B, want, true);
+    const ws = stage(m * k + k * n + m * n)!;
+    try {
+      ws.set(A, 0);
+      ws.set(B, m * k);
+      ws.set(C0, m * k + k * n);
+      // A product of 2,000 × 600 × 300 (9.6 MB of operands, copied in above the stage) grows the memory.
+      const big = (len: number) => new Float64Array(len).fill(0.5);
+      const Cbig = new Float64Array(2000 * 600);
+      gemm(false, false, 2000, 600, 300, big(2000 * 300), big(300 * 600), Cbig);
+      expect(Cbig[0]).toBe(75);
+      const now = staged();
+      expect(ws.length).toBe(0); // the first view was detached by the growth; staged() gives the values
+      gemm(false, false, m, n, k, now.subarray(0, m * k), now.subarray(m * k, m * k + k * n), now.subarray(m * k + k * n, m * k + k * n + m * n), true);
+      sameBits(staged().subarray(m * k + k * n, m * k + k * n + m * n), want);
+      sameBits(staged().subarray(0, m * k), A); // the operands are left as they were
+    } finally {
+      unstage();
+    }
+  });
+});
