@@ -19,7 +19,7 @@ export { checkedGemm as gemm, setKernelBackend, getKernelBackend } from './tenso
 export type { KernelBackend } from './tensor/kernels.js';
 export { erf, erfc } from './math/special.js';
 
-export { ACTIVATIONS, getActivation, activate, activationGradient } from './activations/activations.js';
+export { ACTIVATIONS, getActivation, activate, activationGradient, makeGelu } from './activations/activations.js';
 export type { Activation as ActivationFunction } from './activations/activations.js';
 
 export { Layer } from './layers/layer.js';

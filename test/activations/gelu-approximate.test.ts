@@ -122,4 +122,14 @@ describe("TF.js: its gelu_new is this function; numnet reads it, and refuses to 
     expect((e as NumnetError).code).toBe('INVALID_ARGUMENT');
     expect((e as NumnetError).message).toMatch(/activation 'geluApproximate' cannot be expressed in TF\.js \(TF\.js's gelu_new is this function, but tfjs-layers 4\.22 cannot load it/);
   });
+
+  it('is reachable from the package root as Keras writes it: makeGelu(true) (gelu(x, approximate=True)) in a Dense layer', async () => {
+    const { Dense, Sequential, makeGelu: fromRoot } = await import('../../src/index.js');
+    expect(fromRoot).toBe(makeGelu);
+    const m = new Sequential([new Dense({ units: 1, inputShape: [1], activation: fromRoot(true), kernelInitializer: 'ones' })]);
+    const x = 0.7;
+    const want = 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
+    expect(m.predict([[x]]).data[0]).toBeCloseTo(want, 15);
+    expect(m.toJSON().modelConfig.layers[0]!.config.activation).toBe('geluApproximate');
+  });
 });
