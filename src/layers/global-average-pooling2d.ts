@@ -1,7 +1,7 @@
-import { PoolGeometry, avgPoolBackward, avgPoolForward } from '../tensor/pool.js';
+import { avgPoolBackward, avgPoolForward } from '../tensor/pool.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Layer, LayerConfig, LayerShapes, PreparedBuild, layerOptions } from './layer.js';
-import { checkGlobalPooling, globalGeometry } from './pooling.js';
+import { GlobalPooling2D, globalPooling2DSpec } from './global-pooling2d.js';
+import type { LayerConfig } from './layer.js';
 import type { LayerSpec } from './spec.js';
 
 /**
@@ -10,36 +10,14 @@ import type { LayerSpec } from './spec.js';
  *
  * Backward: ∂L/∂x[n,i,j,c] = ∂L/∂y[n,c] / (h·w).
  */
-export class GlobalAveragePooling2D extends Layer {
+export class GlobalAveragePooling2D extends GlobalPooling2D {
   /** How GlobalAveragePooling2D is saved, rebuilt and mapped to TF.js (see LayerSpec). */
-  static readonly spec: LayerSpec<GlobalAveragePooling2D> = {
-    className: 'GlobalAveragePooling2D',
-    keys: [],
-    fromConfig: (c) => new GlobalAveragePooling2D(c),
-    toConfig: (l) => l.getConfig(),
-    tfjs: {
-      className: 'GlobalAveragePooling2D',
-      toConfig: (_l, { base }) => [{ class_name: 'GlobalAveragePooling2D', config: { data_format: 'channels_last', ...base } }],
-      fromConfig(c) {
-        checkGlobalPooling(c);
-        return new GlobalAveragePooling2D(c.base);
-      },
-    },
-  };
+  static readonly spec: LayerSpec<GlobalAveragePooling2D> = globalPooling2DSpec('GlobalAveragePooling2D', (c) => new GlobalAveragePooling2D(c));
 
   readonly className = 'GlobalAveragePooling2D';
-  private g: PoolGeometry | undefined;
 
   constructor(config: LayerConfig = {}) {
-    super(layerOptions(config, [], 'GlobalAveragePooling2D'));
-  }
-
-  protected override computeShapes(inputShape: readonly number[]): LayerShapes {
-    return { outputShape: [globalGeometry(this, inputShape).channels], weights: [] };
-  }
-
-  protected override adopt(build: PreparedBuild): void {
-    this.g = globalGeometry(this, build.inputShape);
+    super(config, 'GlobalAveragePooling2D');
   }
 
   protected call(x: Tensor, _training: boolean): Tensor {

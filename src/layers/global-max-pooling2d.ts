@@ -1,7 +1,8 @@
-import { PoolGeometry, maxPoolBackward, maxPoolForward } from '../tensor/pool.js';
+import { maxPoolBackward, maxPoolForward } from '../tensor/pool.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Layer, LayerConfig, LayerShapes, PreparedBuild, layerOptions } from './layer.js';
-import { checkGlobalPooling, globalGeometry, indexBuffer } from './pooling.js';
+import { GlobalPooling2D, globalPooling2DSpec } from './global-pooling2d.js';
+import type { LayerConfig } from './layer.js';
+import { indexBuffer } from './pooling.js';
 import type { LayerSpec } from './spec.js';
 
 /**
@@ -11,37 +12,15 @@ import type { LayerSpec } from './spec.js';
  * Backward: ∂L/∂y[n,c] goes to the input the maximum came from — the first maximum in row-major
  * (i, j) order when several are equal — and nothing to the others.
  */
-export class GlobalMaxPooling2D extends Layer {
+export class GlobalMaxPooling2D extends GlobalPooling2D {
   /** How GlobalMaxPooling2D is saved, rebuilt and mapped to TF.js (see LayerSpec). */
-  static readonly spec: LayerSpec<GlobalMaxPooling2D> = {
-    className: 'GlobalMaxPooling2D',
-    keys: [],
-    fromConfig: (c) => new GlobalMaxPooling2D(c),
-    toConfig: (l) => l.getConfig(),
-    tfjs: {
-      className: 'GlobalMaxPooling2D',
-      toConfig: (_l, { base }) => [{ class_name: 'GlobalMaxPooling2D', config: { data_format: 'channels_last', ...base } }],
-      fromConfig(c) {
-        checkGlobalPooling(c);
-        return new GlobalMaxPooling2D(c.base);
-      },
-    },
-  };
+  static readonly spec: LayerSpec<GlobalMaxPooling2D> = globalPooling2DSpec('GlobalMaxPooling2D', (c) => new GlobalMaxPooling2D(c));
 
   readonly className = 'GlobalMaxPooling2D';
-  private g: PoolGeometry | undefined;
   private argmax: Int32Array = new Int32Array(0);
 
   constructor(config: LayerConfig = {}) {
-    super(layerOptions(config, [], 'GlobalMaxPooling2D'));
-  }
-
-  protected override computeShapes(inputShape: readonly number[]): LayerShapes {
-    return { outputShape: [globalGeometry(this, inputShape).channels], weights: [] };
-  }
-
-  protected override adopt(build: PreparedBuild): void {
-    this.g = globalGeometry(this, build.inputShape);
+    super(config, 'GlobalMaxPooling2D');
   }
 
   protected call(x: Tensor, _training: boolean): Tensor {
