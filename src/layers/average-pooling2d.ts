@@ -1,5 +1,3 @@
-import { avgPoolBackward, avgPoolForward } from '../tensor/pool.js';
-import type { Tensor } from '../tensor/tensor.js';
 import type { Pooling2DConfig } from './pooling.js';
 import { Pooling2D, pooling2DSpec } from './pooling2d.js';
 import type { LayerSpec } from './spec.js';
@@ -17,23 +15,9 @@ export class AveragePooling2D extends Pooling2D {
   static readonly spec: LayerSpec<AveragePooling2D> = pooling2DSpec('AveragePooling2D', (c) => new AveragePooling2D(c));
 
   readonly className = 'AveragePooling2D';
+  protected readonly reduce = 'average';
 
   constructor(config: Pooling2DConfig = {}) {
     super(config, 'AveragePooling2D');
-  }
-
-  protected call(x: Tensor, _training: boolean): Tensor {
-    const rows = x.shape[0]!;
-    const y = this.batchBuffer('y', rows, this.outputShape);
-    avgPoolForward(x.data, y.data, rows, this.g!);
-    return y;
-  }
-
-  protected callBackward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
-    if (!needInputGradient) return undefined;
-    const rows = dy.shape[0]!;
-    const dx = this.batchBuffer('dx', rows, this.inputSample);
-    avgPoolBackward(dy.data, dx.data, rows, this.g!);
-    return dx;
   }
 }

@@ -1,5 +1,3 @@
-import { avgPoolBackward, avgPoolForward } from '../tensor/pool.js';
-import type { Tensor } from '../tensor/tensor.js';
 import { GlobalPooling2D, globalPooling2DSpec } from './global-pooling2d.js';
 import type { LayerConfig } from './layer.js';
 import type { LayerSpec } from './spec.js';
@@ -15,23 +13,9 @@ export class GlobalAveragePooling2D extends GlobalPooling2D {
   static readonly spec: LayerSpec<GlobalAveragePooling2D> = globalPooling2DSpec('GlobalAveragePooling2D', (c) => new GlobalAveragePooling2D(c));
 
   readonly className = 'GlobalAveragePooling2D';
+  protected readonly reduce = 'average';
 
   constructor(config: LayerConfig = {}) {
     super(config, 'GlobalAveragePooling2D');
-  }
-
-  protected call(x: Tensor, _training: boolean): Tensor {
-    const rows = x.shape[0]!;
-    const y = this.batchBuffer('y', rows, this.outputShape);
-    avgPoolForward(x.data, y.data, rows, this.g!);
-    return y;
-  }
-
-  protected callBackward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
-    if (!needInputGradient) return undefined;
-    const rows = dy.shape[0]!;
-    const dx = this.batchBuffer('dx', rows, this.inputSample);
-    avgPoolBackward(dy.data, dx.data, rows, this.g!);
-    return dx;
   }
 }

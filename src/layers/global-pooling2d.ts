@@ -1,26 +1,25 @@
 import type { PoolGeometry } from '../tensor/pool.js';
-import { Layer, LayerConfig, LayerShapes, PreparedBuild, layerOptions } from './layer.js';
+import { LayerConfig, layerOptions } from './layer.js';
+import { PoolingLayer } from './pooling-layer.js';
 import { checkGlobalPooling, globalGeometry } from './pooling.js';
 import type { LayerSpec } from './spec.js';
 
 /**
  * What GlobalAveragePooling2D and GlobalMaxPooling2D share: no options, samples [h, w, c] (channels
- * last) pooled over the whole image to [c], the geometry made at build. Each class is its forward
- * and backward.
+ * last) pooled over the whole image to [c]. Each class says whether it takes the maximum or the
+ * mean (the passes are PoolingLayer's).
  */
-export abstract class GlobalPooling2D extends Layer {
-  protected g: PoolGeometry | undefined;
-
+export abstract class GlobalPooling2D extends PoolingLayer {
   constructor(config: LayerConfig, className: string) {
     super(layerOptions(config, [], className));
   }
 
-  protected override computeShapes(inputShape: readonly number[]): LayerShapes {
-    return { outputShape: [globalGeometry(this, inputShape).channels], weights: [] };
+  protected geometry(inputShape: readonly number[]): PoolGeometry {
+    return globalGeometry(this, inputShape);
   }
 
-  protected override adopt(build: PreparedBuild): void {
-    this.g = globalGeometry(this, build.inputShape);
+  protected outputSample(g: PoolGeometry): number[] {
+    return [g.channels];
   }
 }
 

@@ -1,10 +1,8 @@
-import { PoolGeometry, PoolPadding, maxPoolBackward, maxPoolForward } from '../tensor/pool.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { Layer, LayerShapes, PreparedBuild, layerOptions } from './layer.js';
-import { POOLING_KEYS, Pooling1DConfig, checkChannelsLast, indexBuffer, paddingOption, sequenceGeometry, sizeOne } from './pooling.js';
+import type { PoolGeometry, PoolPadding } from '../tensor/pool.js';
+import { layerOptions } from './layer.js';
+import { PoolingLayer } from './pooling-layer.js';
+import { POOLING_KEYS, Pooling1DConfig, checkChannelsLast, paddingOption, sequenceGeometry, sizeOne } from './pooling.js';
 import type { LayerSpec } from './spec.js';
-
-const geometry = (l: MaxPooling1D, s: readonly number[]): PoolGeometry => sequenceGeometry(l, s, l.poolSize, l.strides, l.padding);
 
 /**
  * Max pooling of sequences [batch, steps, c]: y[n,i,c] = max over a < k of x[n, i·s + a − padLeft, c],
@@ -14,7 +12,7 @@ const geometry = (l: MaxPooling1D, s: readonly number[]): PoolGeometry => sequen
  * Backward: each ∂L/∂y goes to the input its window's maximum came from — the first (earliest) one
  * when several are equal — and nothing to the others.
  */
-export class MaxPooling1D extends Layer {
+export class MaxPooling1D extends PoolingLayer {
   /** How MaxPooling1D is saved, rebuilt and mapped to TF.js (see LayerSpec). */
   static readonly spec: LayerSpec<MaxPooling1D> = {
     className: 'MaxPooling1D',
@@ -32,14 +30,13 @@ export class MaxPooling1D extends Layer {
   };
 
   readonly className = 'MaxPooling1D';
+  protected readonly reduce = 'max';
   /** The window length. */
   readonly poolSize: number;
   /** The step between windows. */
   readonly strides: number;
   /** 'valid' or 'same'. */
   readonly padding: PoolPadding;
-  private g: PoolGeometry | undefined;
-  private argmax: Int32Array = new Int32Array(0);
 
   constructor(config: Pooling1DConfig = {}) {
     super(layerOptions(config, POOLING_KEYS, 'MaxPooling1D'));
@@ -48,28 +45,12 @@ export class MaxPooling1D extends Layer {
     this.padding = paddingOption(config.padding, 'MaxPooling1D: padding');
   }
 
-  protected override computeShapes(inputShape: readonly number[]): LayerShapes {
-    const g = geometry(this, inputShape);
-    return { outputShape: [g.outH, g.channels], weights: [] };
+  protected geometry(inputShape: readonly number[]): PoolGeometry {
+    return sequenceGeometry(this, inputShape, this.poolSize, this.strides, this.padding);
   }
 
-  protected override adopt(build: PreparedBuild): void {
-    this.g = geometry(this, build.inputShape);
-  }
-
-  protected call(x: Tensor, _training: boolean): Tensor {
-    const rows = x.shape[0]!;
-    const y = this.batchBuffer('y', rows, this.outputShape);
-    this.argmax = indexBuffer(this.argmax, y.size);
-    maxPoolForward(x.data, y.data, this.argmax, rows, this.g!);
-    return y;
-  }
-
-  protected callBackward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
-    if (!needInputGradient) return undefined;
-    const dx = this.batchBuffer('dx', dy.shape[0]!, this.inputSample);
-    maxPoolBackward(dy.data, dx.data, this.argmax, dy.size);
-    return dx;
+  protected outputSample(g: PoolGeometry): number[] {
+    return [g.outH, g.channels];
   }
 
   override getConfig(): Record<string, unknown> {

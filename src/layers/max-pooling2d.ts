@@ -1,6 +1,3 @@
-import { maxPoolBackward, maxPoolForward } from '../tensor/pool.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { indexBuffer } from './pooling.js';
 import type { Pooling2DConfig } from './pooling.js';
 import { Pooling2D, pooling2DSpec } from './pooling2d.js';
 import type { LayerSpec } from './spec.js';
@@ -19,24 +16,9 @@ export class MaxPooling2D extends Pooling2D {
   static readonly spec: LayerSpec<MaxPooling2D> = pooling2DSpec('MaxPooling2D', (c) => new MaxPooling2D(c));
 
   readonly className = 'MaxPooling2D';
-  private argmax: Int32Array = new Int32Array(0);
+  protected readonly reduce = 'max';
 
   constructor(config: Pooling2DConfig = {}) {
     super(config, 'MaxPooling2D');
-  }
-
-  protected call(x: Tensor, _training: boolean): Tensor {
-    const rows = x.shape[0]!;
-    const y = this.batchBuffer('y', rows, this.outputShape);
-    this.argmax = indexBuffer(this.argmax, y.size);
-    maxPoolForward(x.data, y.data, this.argmax, rows, this.g!);
-    return y;
-  }
-
-  protected callBackward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
-    if (!needInputGradient) return undefined;
-    const dx = this.batchBuffer('dx', dy.shape[0]!, this.inputSample);
-    maxPoolBackward(dy.data, dx.data, this.argmax, dy.size);
-    return dx;
   }
 }

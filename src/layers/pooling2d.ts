@@ -1,22 +1,21 @@
 import type { PoolGeometry, PoolPadding } from '../tensor/pool.js';
-import { Layer, LayerShapes, PreparedBuild, layerOptions } from './layer.js';
+import { layerOptions } from './layer.js';
+import { PoolingLayer } from './pooling-layer.js';
 import { POOLING_KEYS, Pooling2DConfig, checkChannelsLast, imageGeometry, paddingOption, sizePair } from './pooling.js';
 import type { LayerSpec } from './spec.js';
 
 /**
  * What MaxPooling2D and AveragePooling2D share: the options (poolSize, strides = poolSize,
- * padding), the geometry built from the input shape, the config and the spec. Each subclass is its
- * forward and backward only.
+ * padding), the image geometry, the config and the spec. Each subclass says whether it takes the
+ * maximum or the mean (the passes are PoolingLayer's).
  */
-export abstract class Pooling2D extends Layer {
+export abstract class Pooling2D extends PoolingLayer {
   /** The window [height, width]. */
   readonly poolSize: [number, number];
   /** The step between windows [down, across]. */
   readonly strides: [number, number];
   /** 'valid' or 'same'. */
   readonly padding: PoolPadding;
-  protected g: PoolGeometry | undefined;
-
   constructor(config: Pooling2DConfig, className: string) {
     super(layerOptions(config, POOLING_KEYS, className));
     this.poolSize = sizePair(config.poolSize ?? 2, `${className}: poolSize`);
@@ -24,13 +23,12 @@ export abstract class Pooling2D extends Layer {
     this.padding = paddingOption(config.padding, `${className}: padding`);
   }
 
-  protected override computeShapes(inputShape: readonly number[]): LayerShapes {
-    const g = imageGeometry(this, inputShape, this.poolSize, this.strides, this.padding);
-    return { outputShape: [g.outH, g.outW, g.channels], weights: [] };
+  protected geometry(inputShape: readonly number[]): PoolGeometry {
+    return imageGeometry(this, inputShape, this.poolSize, this.strides, this.padding);
   }
 
-  protected override adopt(build: PreparedBuild): void {
-    this.g = imageGeometry(this, build.inputShape, this.poolSize, this.strides, this.padding);
+  protected outputSample(g: PoolGeometry): number[] {
+    return [g.outH, g.outW, g.channels];
   }
 
   override getConfig(): Record<string, unknown> {
