@@ -1,6 +1,6 @@
 import type { Activation as ActivationFn } from '../activations/activations.js';
 import { NumnetError, canonicalName, describe } from '../errors.js';
-import { activationName } from '../layers/config.js';
+import { KernelLayer, activationName } from '../layers/config.js';
 import type { Initializer } from '../layers/initializers.js';
 import type { Layer } from '../layers/layer.js';
 import { Regularizer } from '../layers/regularizers.js';
@@ -264,4 +264,54 @@ function varianceScalingFromTFJS(scale: number, c: Record<string, unknown>, fall
   if (scale === 2 && mode === 'fanin' && normal) return 'heNormal';
   if (scale === 1 && mode === 'fanin' && normal) return 'lecunNormal';
   return fallback;
+}
+
+/**
+ * The Keras config of a layer with a kernel and a bias (Dense, Conv2D, Conv1D): its `own` fields,
+ * then activation, use_bias, initializers, regularizers, null constraints and `base`. TF.js has no
+ * leakyRelu activation string: such a layer is followed by a LeakyReLU layer of slope 0.01.
+ */
+export function kernelLayerToTFJS(l: KernelLayer & { readonly useBias: boolean; readonly className: string }, own: Record<string, unknown>, ctx: TFJSWriteContext): TFJSLayerJSON[] {
+  const { where, base, uniqueName } = ctx;
+  const act = activationToTFJS(l.activation, where);
+  const config: Record<string, unknown> = {
+    ...own,
+    activation: act ?? 'linear',
+    use_bias: l.useBias,
+    kernel_initializer: initializerToTFJS(l.kernelInitializer, `${where}: kernelInitializer`),
+    bias_initializer: initializerToTFJS(l.biasInitializer, `${where}: biasInitializer`),
+    kernel_regularizer: regularizerToTFJS(l.kernelRegularizer, `${where}: kernelRegularizer`),
+    bias_regularizer: regularizerToTFJS(l.biasRegularizer, `${where}: biasRegularizer`),
+    activity_regularizer: null,
+    kernel_constraint: null,
+    bias_constraint: null,
+    ...base,
+  };
+  const layer = { class_name: l.className, config };
+  if (act !== undefined) return [layer];
+  return [layer, { class_name: 'LeakyReLU', config: { alpha: 0.01, name: uniqueName(`${l.name}_leaky_re_lu`), trainable: true } }];
+}
+
+/** The options a kernel layer's Keras config gives besides its own: activation, useBias, initializers, regularizers (no constraints). */
+export function kernelLayerFromTFJS(c: TFJSConfig): {
+  activation: string;
+  useBias: boolean;
+  kernelInitializer: string | Initializer['config'];
+  biasInitializer: string | Initializer['config'];
+  kernelRegularizer?: Regularizer;
+  biasRegularizer?: Regularizer;
+} {
+  for (const k of ['activity_regularizer', 'kernel_constraint', 'bias_constraint']) c.mustBeNull(k, k.replace('_', ' ') + 's');
+  const useBias = c.get('use_bias') ?? true;
+  if (typeof useBias !== 'boolean') throw c.error('use_bias', `must be true or false, got ${describe(useBias)}`);
+  const kernelRegularizer = c.regularizer('kernel_regularizer');
+  const biasRegularizer = c.regularizer('bias_regularizer');
+  return {
+    activation: c.activation('activation'),
+    useBias,
+    kernelInitializer: c.initializer('kernel_initializer', 'glorotUniform'),
+    biasInitializer: c.initializer('bias_initializer', 'zeros'),
+    ...(kernelRegularizer ? { kernelRegularizer } : {}),
+    ...(biasRegularizer ? { biasRegularizer } : {}),
+  };
 }

@@ -82,3 +82,40 @@ export function activationName(act: ActivationFn, what: string): string {
     `${what} is a custom activation (${describe(act.name)}); only the built-in activations can be saved (${Object.keys(ACTIVATIONS).join(', ')})`,
   );
 }
+
+/** What a layer with a kernel and a bias (Dense, Conv2D, Conv1D) saves beyond its own options. */
+export interface KernelLayer {
+  readonly name: string;
+  readonly activation: ActivationFn;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  readonly kernelRegularizer: Regularizer | undefined;
+  readonly biasRegularizer: Regularizer | undefined;
+  getConfig(): Record<string, unknown>;
+}
+
+/**
+ * A kernel layer's `getConfig()` with its activation, initializers and regularizers in their saved
+ * forms (INVALID_ARGUMENT for a custom one).
+ */
+export function kernelLayerConfig(l: KernelLayer): Record<string, unknown> {
+  const c = l.getConfig();
+  c.activation = activationName(l.activation, `layer ${l.name}: activation`);
+  c.kernelInitializer = initializerConfig(l.kernelInitializer, `layer ${l.name}: kernelInitializer`);
+  c.biasInitializer = initializerConfig(l.biasInitializer, `layer ${l.name}: biasInitializer`);
+  if (l.kernelRegularizer) c.kernelRegularizer = regularizerConfig(l.kernelRegularizer, `layer ${l.name}: kernelRegularizer`);
+  if (l.biasRegularizer) c.biasRegularizer = regularizerConfig(l.biasRegularizer, `layer ${l.name}: biasRegularizer`);
+  return c;
+}
+
+/** A kernel layer's saved options with its initializers and regularizers rebuilt from their saved forms. */
+export function kernelLayerOptions(c: Record<string, unknown>): Record<string, unknown> {
+  const { kernelInitializer: ki, biasInitializer: bi, kernelRegularizer: kr, biasRegularizer: br, ...rest } = c;
+  return {
+    ...rest,
+    ...(ki !== undefined ? { kernelInitializer: initializerFromConfig(ki, 'kernelInitializer') } : {}),
+    ...(bi !== undefined ? { biasInitializer: initializerFromConfig(bi, 'biasInitializer') } : {}),
+    ...(kr !== undefined ? { kernelRegularizer: regularizerFromConfig(kr, 'kernelRegularizer') } : {}),
+    ...(br !== undefined ? { biasRegularizer: regularizerFromConfig(br, 'biasRegularizer') } : {}),
+  };
+}

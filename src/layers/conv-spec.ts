@@ -1,6 +1,6 @@
 import { canonicalName, describe } from '../errors.js';
-import { TFJSConfig, TFJSLayerJSON, activationToTFJS, initializerToTFJS, nullish, regularizerToTFJS } from '../io/tfjs-config.js';
-import { activationName, initializerConfig, initializerFromConfig, regularizerConfig, regularizerFromConfig } from './config.js';
+import { TFJSConfig, TFJSLayerJSON, TFJSWriteContext, kernelLayerFromTFJS, kernelLayerToTFJS, nullish } from '../io/tfjs-config.js';
+import { kernelLayerConfig, kernelLayerOptions } from './config.js';
 import { CONV_KEYS, ConvBase, ConvConfig } from './conv-base.js';
 import type { LayerSpec } from './spec.js';
 
@@ -32,34 +32,24 @@ function tfjsSizes(c: TFJSConfig, key: string, rank: number, fallback?: number):
 }
 
 /** The Keras config of a convolution layer (plus a LeakyReLU layer for a leakyRelu activation, as Dense). */
-function toTFJS(l: ConvBase, where: string, base: { name: string; trainable: boolean }, uniqueName: (b: string) => string): TFJSLayerJSON[] {
-  const act = activationToTFJS(l.activation, where);
-  const config: Record<string, unknown> = {
-    filters: l.filters,
-    kernel_size: l.kernelSize.slice(),
-    strides: l.strides.slice(),
-    padding: l.padding,
-    ...(l.rank === 2 ? { data_format: 'channels_last' } : {}),
-    dilation_rate: l.dilationRate.slice(),
-    activation: act ?? 'linear',
-    use_bias: l.useBias,
-    kernel_initializer: initializerToTFJS(l.kernelInitializer, `${where}: kernelInitializer`),
-    bias_initializer: initializerToTFJS(l.biasInitializer, `${where}: biasInitializer`),
-    kernel_regularizer: regularizerToTFJS(l.kernelRegularizer, `${where}: kernelRegularizer`),
-    bias_regularizer: regularizerToTFJS(l.biasRegularizer, `${where}: biasRegularizer`),
-    activity_regularizer: null,
-    kernel_constraint: null,
-    bias_constraint: null,
-    ...base,
-  };
-  const layer = { class_name: l.className, config };
-  if (act !== undefined) return [layer];
-  return [layer, { class_name: 'LeakyReLU', config: { alpha: 0.01, name: uniqueName(`${l.name}_leaky_re_lu`), trainable: true } }];
+function toTFJS(l: ConvBase, ctx: TFJSWriteContext): TFJSLayerJSON[] {
+  return kernelLayerToTFJS(
+    l,
+    {
+      filters: l.filters,
+      kernel_size: l.kernelSize.slice(),
+      strides: l.strides.slice(),
+      padding: l.padding,
+      ...(l.rank === 2 ? { data_format: 'channels_last' } : {}),
+      dilation_rate: l.dilationRate.slice(),
+    },
+    ctx,
+  );
 }
 
 /** The options of a convolution layer from its Keras config (INVALID_FORMAT naming the field). */
 function fromTFJS(c: TFJSConfig, rank: 1 | 2): ConvConfig {
-  for (const k of ['activity_regularizer', 'kernel_constraint', 'bias_constraint']) c.mustBeNull(k, k.replace('_', ' ') + 's');
+  const shared = kernelLayerFromTFJS(c);
   checkChannelsLast(c);
   const groups = c.get('groups');
   if (!nullish(groups) && groups !== 1) throw c.error('groups', `is ${describe(groups)}; numnet has no grouped convolutions`);
@@ -67,10 +57,6 @@ function fromTFJS(c: TFJSConfig, rank: 1 | 2): ConvConfig {
   if (padding !== 'valid' && padding !== 'same') {
     throw c.error('padding', `is ${describe(padding)}; numnet reads 'valid' and 'same'${padding === 'causal' ? ' (no causal padding)' : ''}`);
   }
-  const useBias = c.get('use_bias') ?? true;
-  if (typeof useBias !== 'boolean') throw c.error('use_bias', `must be true or false, got ${describe(useBias)}`);
-  const kernelRegularizer = c.regularizer('kernel_regularizer');
-  const biasRegularizer = c.regularizer('bias_regularizer');
   const one = (v: number[]) => (rank === 1 ? v[0]! : v);
   return {
     ...c.base,
@@ -79,12 +65,7 @@ function fromTFJS(c: TFJSConfig, rank: 1 | 2): ConvConfig {
     strides: one(tfjsSizes(c, 'strides', rank, 1)),
     padding,
     dilationRate: one(tfjsSizes(c, 'dilation_rate', rank, 1)),
-    activation: c.activation('activation'),
-    useBias,
-    kernelInitializer: c.initializer('kernel_initializer', 'glorotUniform'),
-    biasInitializer: c.initializer('bias_initializer', 'zeros'),
-    ...(kernelRegularizer ? { kernelRegularizer } : {}),
-    ...(biasRegularizer ? { biasRegularizer } : {}),
+    ...shared,
   };
 }
 
@@ -93,28 +74,11 @@ export function convSpec<L extends ConvBase>(className: string, rank: 1 | 2, mak
   return {
     className,
     keys: CONV_KEYS,
-    fromConfig(c) {
-      const { kernelInitializer: ki, biasInitializer: bi, kernelRegularizer: kr, biasRegularizer: br, ...rest } = c;
-      return make({
-        ...(rest as unknown as ConvConfig),
-        ...(ki !== undefined ? { kernelInitializer: initializerFromConfig(ki, 'kernelInitializer') } : {}),
-        ...(bi !== undefined ? { biasInitializer: initializerFromConfig(bi, 'biasInitializer') } : {}),
-        ...(kr !== undefined ? { kernelRegularizer: regularizerFromConfig(kr, 'kernelRegularizer') } : {}),
-        ...(br !== undefined ? { biasRegularizer: regularizerFromConfig(br, 'biasRegularizer') } : {}),
-      });
-    },
-    toConfig(l) {
-      const c = l.getConfig();
-      c.activation = activationName(l.activation, `layer ${l.name}: activation`);
-      c.kernelInitializer = initializerConfig(l.kernelInitializer, `layer ${l.name}: kernelInitializer`);
-      c.biasInitializer = initializerConfig(l.biasInitializer, `layer ${l.name}: biasInitializer`);
-      if (l.kernelRegularizer) c.kernelRegularizer = regularizerConfig(l.kernelRegularizer, `layer ${l.name}: kernelRegularizer`);
-      if (l.biasRegularizer) c.biasRegularizer = regularizerConfig(l.biasRegularizer, `layer ${l.name}: biasRegularizer`);
-      return c;
-    },
+    fromConfig: (c) => make(kernelLayerOptions(c) as unknown as ConvConfig),
+    toConfig: (l) => kernelLayerConfig(l),
     tfjs: {
       className,
-      toConfig: (l, { where, base, uniqueName }) => toTFJS(l, where, base, uniqueName),
+      toConfig: (l, ctx) => toTFJS(l, ctx),
       fromConfig: (c) => make(fromTFJS(c, rank)),
     },
   };

@@ -1,11 +1,11 @@
 import { Activation, getActivation, linear } from '../activations/activations.js';
 import { NumnetError, describe, fmtShape } from '../errors.js';
-import { activationToTFJS, initializerToTFJS, regularizerToTFJS } from '../io/tfjs-config.js';
+import { kernelLayerFromTFJS, kernelLayerToTFJS } from '../io/tfjs-config.js';
 import { Random } from '../random.js';
 import { fillRows, gemm, sumRows } from '../tensor/kernels.js';
 import { MAX_SIZE, Tensor } from '../tensor/tensor.js';
 import { Initializer, InitializerSpec, getInitializer } from './initializers.js';
-import { activationName, initializerConfig, initializerFromConfig, regularizerConfig, regularizerFromConfig } from './config.js';
+import { kernelLayerConfig, kernelLayerOptions } from './config.js';
 import { Layer, LayerConfig, LayerShapes, Parameter, WeightShape, layerOptions } from './layer.js';
 import { Regularizer } from './regularizers.js';
 import type { LayerSpec } from './spec.js';
@@ -40,64 +40,12 @@ export class Dense extends Layer {
   static readonly spec: LayerSpec<Dense> = {
     className: 'Dense',
     keys: DENSE_KEYS,
-    fromConfig(c) {
-      const { kernelInitializer: ki, biasInitializer: bi, kernelRegularizer: kr, biasRegularizer: br, ...rest } = c;
-      return new Dense({
-        ...(rest as unknown as DenseConfig),
-        ...(ki !== undefined ? { kernelInitializer: initializerFromConfig(ki, 'kernelInitializer') } : {}),
-        ...(bi !== undefined ? { biasInitializer: initializerFromConfig(bi, 'biasInitializer') } : {}),
-        ...(kr !== undefined ? { kernelRegularizer: regularizerFromConfig(kr, 'kernelRegularizer') } : {}),
-        ...(br !== undefined ? { biasRegularizer: regularizerFromConfig(br, 'biasRegularizer') } : {}),
-      });
-    },
-    toConfig(d) {
-      const c = d.getConfig();
-      c.activation = activationName(d.activation, `layer ${d.name}: activation`);
-      c.kernelInitializer = initializerConfig(d.kernelInitializer, `layer ${d.name}: kernelInitializer`);
-      c.biasInitializer = initializerConfig(d.biasInitializer, `layer ${d.name}: biasInitializer`);
-      if (d.kernelRegularizer) c.kernelRegularizer = regularizerConfig(d.kernelRegularizer, `layer ${d.name}: kernelRegularizer`);
-      if (d.biasRegularizer) c.biasRegularizer = regularizerConfig(d.biasRegularizer, `layer ${d.name}: biasRegularizer`);
-      return c;
-    },
+    fromConfig: (c) => new Dense(kernelLayerOptions(c) as unknown as DenseConfig),
+    toConfig: (d) => kernelLayerConfig(d),
     tfjs: {
       className: 'Dense',
-      // TF.js has no leakyRelu activation string: a Dense with it is followed by a LeakyReLU layer.
-      toConfig(d, { where, base, uniqueName }) {
-        const act = activationToTFJS(d.activation, where);
-        const config = {
-          units: d.units,
-          activation: act ?? 'linear',
-          use_bias: d.useBias,
-          kernel_initializer: initializerToTFJS(d.kernelInitializer, `${where}: kernelInitializer`),
-          bias_initializer: initializerToTFJS(d.biasInitializer, `${where}: biasInitializer`),
-          kernel_regularizer: regularizerToTFJS(d.kernelRegularizer, `${where}: kernelRegularizer`),
-          bias_regularizer: regularizerToTFJS(d.biasRegularizer, `${where}: biasRegularizer`),
-          activity_regularizer: null,
-          kernel_constraint: null,
-          bias_constraint: null,
-          ...base,
-        };
-        if (act !== undefined) return [{ class_name: 'Dense', config }];
-        return [{ class_name: 'Dense', config }, { class_name: 'LeakyReLU', config: { alpha: 0.01, name: uniqueName(`${d.name}_leaky_re_lu`), trainable: true } }];
-      },
-      fromConfig(c) {
-        for (const k of ['activity_regularizer', 'kernel_constraint', 'bias_constraint']) c.mustBeNull(k, k.replace('_', ' ') + 's');
-        const units = c.integer('units', 1);
-        const useBias = c.get('use_bias') ?? true;
-        if (typeof useBias !== 'boolean') throw c.error('use_bias', `must be true or false, got ${describe(useBias)}`);
-        const kernelRegularizer = c.regularizer('kernel_regularizer');
-        const biasRegularizer = c.regularizer('bias_regularizer');
-        return new Dense({
-          ...c.base,
-          units,
-          activation: c.activation('activation'),
-          useBias,
-          kernelInitializer: c.initializer('kernel_initializer', 'glorotUniform'),
-          biasInitializer: c.initializer('bias_initializer', 'zeros'),
-          ...(kernelRegularizer ? { kernelRegularizer } : {}),
-          ...(biasRegularizer ? { biasRegularizer } : {}),
-        });
-      },
+      toConfig: (d, ctx) => kernelLayerToTFJS(d, { units: d.units }, ctx),
+      fromConfig: (c) => new Dense({ ...c.base, units: c.integer('units', 1), ...kernelLayerFromTFJS(c) }),
     },
   };
 
