@@ -1,6 +1,7 @@
 /**
  * What the TF.js interop tests share: the real @tensorflow/tfjs on its pure-JS CPU backend, without
- * its one-time Node greeting on stderr, and float32 agreement |a − b| ≤ 1e-5·max(|a|, |b|) + 1e-6.
+ * its one-time Node greeting on stderr, float32 agreement |a − b| ≤ 1e-5·max(|a|, |b|) + 1e-6, and
+ * what tfjs's own `model.save` writes.
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, expect, vi } from 'vitest';
@@ -29,4 +30,16 @@ export function expectFloat32Close(actual: ArrayLike<number>, expected: ArrayLik
     if (!(Math.abs(a - b) <= 1e-5 * Math.max(Math.abs(a), Math.abs(b)) + 1e-6)) bad.push(`[${i}] ${a} vs ${b}`);
   }
   expect(bad).toEqual([]);
+}
+
+/** What tfjs's own `model.save` hands to a save handler. */
+export async function tfjsArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  return artifacts!;
 }

@@ -13,7 +13,7 @@ import {
 } from '../../src/node/index.js';
 import type { TFJSArtifacts, TFJSArtifactsLike, Tensor } from '../../src/node/index.js';
 import { codeOf } from '../helpers/errors.js';
-import { expectFloat32Close } from '../helpers/tfjs.js';
+import { expectFloat32Close, tfjsArtifacts } from '../helpers/tfjs.js';
 
 let warn: ReturnType<typeof vi.spyOn>;
 const dirs: string[] = [];
@@ -55,18 +55,6 @@ async function tfjsPredict(artifacts: TFJSArtifacts, x: number[][], shape: numbe
   const data = out.dataSync() as Float32Array;
   model.dispose();
   return data;
-}
-
-/** What tfjs's own `model.save` hands to a save handler. */
-async function tfjsArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return artifacts!;
 }
 
 const unflatten = (x: number[][], shape: number[]) => (shape.length === 2 ? x.map((r) => [r.slice(0, shape[1]), r.slice(shape[1])]) : x);

@@ -15,7 +15,7 @@ import {
   Random, Reshape, Sequential, ZeroPadding2D, fromTFJS, tensor, toTFJS,
 } from '../../src/index.js';
 import type { Tensor, TFJSArtifacts } from '../../src/index.js';
-import { useTfjsCpu, expectFloat32Close } from '../helpers/tfjs.js';
+import { expectFloat32Close, tfjsArtifacts, useTfjsCpu } from '../helpers/tfjs.js';
 
 useTfjsCpu();
 
@@ -143,16 +143,6 @@ function expectMovedStatistics([, , mean, variance]: number[][]) {
 
 /** Loads numnet's artifacts into tfjs. */
 const tfjsLoad = (artifacts: TFJSArtifacts) => tf.loadLayersModel(tf.io.fromMemory(artifacts as unknown as tf.io.ModelArtifacts));
-
-/** What tfjs's own `model.save` hands to a save handler. */
-async function tfjsArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    artifacts = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
-  return artifacts!;
-}
 
 describe('together the two architectures hold every convolution-family layer', () => {
   it('every class appears, and numnet and tfjs-layers infer the same shapes', () => {

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { BatchNormalization, Dense, Flatten, Random, Sequential, constant, fromTFJS, toTFJS } from '../../src/index.js';
 import type { TFJSArtifacts } from '../../src/index.js';
 import { codeOf } from '../helpers/errors.js';
-import { useTfjsCpu, expectFloat32Close } from '../helpers/tfjs.js';
+import { expectFloat32Close, tfjsArtifacts, useTfjsCpu } from '../helpers/tfjs.js';
 
 useTfjsCpu();
 
@@ -102,18 +102,6 @@ async function tfjsPredict(artifacts: TFJSArtifacts, data: number[], shape: numb
   const result = out.dataSync() as Float32Array;
   model.dispose();
   return result;
-}
-
-/** What tfjs's own `model.save` hands to a save handler. */
-async function tfjsArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return artifacts!;
 }
 
 describe('BatchNormalization in the TF.js layers format', () => {

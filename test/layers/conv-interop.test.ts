@@ -11,7 +11,7 @@ import {
 } from '../../src/index.js';
 import type { Tensor, TFJSArtifacts } from '../../src/index.js';
 import { codeOf, messageOf } from '../helpers/errors.js';
-import { useTfjsCpu, expectFloat32Close } from '../helpers/tfjs.js';
+import { expectFloat32Close, tfjsArtifacts, useTfjsCpu } from '../helpers/tfjs.js';
 
 useTfjsCpu();
 
@@ -82,16 +82,6 @@ async function tfjsPredict(artifacts: TFJSArtifacts, x: Tensor): Promise<Float32
   const values = out.dataSync() as Float32Array;
   model.dispose();
   return values;
-}
-
-/** What tfjs's own `model.save` hands to a save handler. */
-async function tfjsArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    artifacts = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
-  return artifacts!;
 }
 
 describe('numnet → TF.js: tf.loadLayersModel predicts the same to float32 precision', () => {

@@ -13,7 +13,7 @@ import {
 } from '../../src/index.js';
 import type { TFJSArtifacts } from '../../src/index.js';
 import { codeOf } from '../helpers/errors.js';
-import { useTfjsCpu, expectFloat32Close } from '../helpers/tfjs.js';
+import { expectFloat32Close, tfjsArtifacts, useTfjsCpu } from '../helpers/tfjs.js';
 
 useTfjsCpu();
 
@@ -120,18 +120,6 @@ describe('TF.js format: numnet → numnet, and numnet → tf.loadLayersModel', (
     tm.dispose();
   });
 });
-
-/** What tfjs's own `model.save` hands to a save handler. */
-async function tfjsArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return artifacts!;
-}
 
 describe('TF.js → numnet: models built and saved by tfjs-layers import and predict the same', () => {
   const tfModels: Record<string, { input: number[]; make: () => tf.Sequential; classes: string[] }> = {
