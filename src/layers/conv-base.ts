@@ -2,8 +2,8 @@ import { Activation, getActivation, linear, relu } from '../activations/activati
 import { NumnetError, describe, fmtShape } from '../errors.js';
 import { Random } from '../random.js';
 import { ConvGeometry, chunkRows, convAxis, convBackward, convForward, fillBias, isPointwise, patchSize } from '../tensor/conv.js';
-import { convBackwardStaged, convForwardStaged, reluBackwardSum, reluOut } from '../tensor/conv-fused.js';
-import { sumRows } from '../tensor/kernels.js';
+import { Patches, convBackwardStaged, convForwardStaged, reluBackwardSum, reluOut } from '../tensor/conv-fused.js';
+import { Kept, keep, sumRows } from '../tensor/kernels.js';
 import { MAX_SIZE, Tensor } from '../tensor/tensor.js';
 import { Initializer, InitializerSpec, getInitializer } from './initializers.js';
 import { Layer, LayerConfig, LayerShapes, Parameter, PreparedBuild, WeightShape, checkSampleShape, layerOptions } from './layer.js';
@@ -95,7 +95,10 @@ export abstract class ConvBase extends Layer {
   private geometry: ConvGeometry | undefined;
   private x: Tensor | undefined;
   private z: Tensor | undefined;
-  private colsKept = false;
+  /** Where the forward kept the batch's patches for the backward (one chunk only), or undefined. */
+  private patches: Patches | undefined;
+  /** The patches in the GEMM's memory (kept there from forward to backward), when it has room. */
+  private region: Kept | undefined;
   /** im2col work space of one chunk (patches in forward, ∂L/∂cols in backward); grows, never shrinks. */
   private cols = new Float64Array(0);
 
@@ -213,18 +216,34 @@ export abstract class ConvBase extends Layer {
     const rows = x.shape[0]! * g.outH * g.outW;
     const z = this.batchBuffer('z', x.shape[0]!, this.outputShape);
     const y = this.activation === linear ? z : this.batchBuffer('y', x.shape[0]!, this.outputShape);
-    const chunk = Math.min(rows, chunkRows(g));
-    if (!isPointwise(g) && this.cols.length < chunk * patchSize(g)) this.cols = new Float64Array(chunk * patchSize(g));
-    this.colsKept = this.oneChunk(rows);
     this.x = x;
     this.z = z;
-    // One chunk: z is computed in the GEMM's memory and read out once, with relu in the same pass.
+    this.patches = undefined;
     const K = this.kernel.value.data;
-    if (this.colsKept && convForwardStaged(x.data, K, this.bias?.value.data, g, rows, this.cols, (zs) => this.activate(zs, z.data, y.data))) return y;
+    if (this.oneChunk(rows)) {
+      // One chunk: the patches stay in the GEMM's memory when it has room (else in `cols`), and z is
+      // computed there and read out once, with relu in the same pass.
+      this.region = keep(rows * patchSize(g), this, this.region);
+      const patches = this.region ?? this.workspace(rows);
+      if (convForwardStaged(x.data, K, this.bias?.value.data, g, rows, patches, (zs) => this.activate(zs, z.data, y.data))) {
+        this.patches = patches;
+        return y;
+      }
+    }
     if (this.bias) fillBias(z.data, this.bias.value.data, rows, this.filters);
-    convForward(x.data, K, g, rows, z.data, this.cols, this.bias !== undefined);
+    const cols = this.workspace(rows);
+    convForward(x.data, K, g, rows, z.data, cols, this.bias !== undefined);
+    if (this.oneChunk(rows)) this.patches = cols;
     if (this.activation !== linear) this.activation.forward(z.data, y.data, this.filters);
     return y;
+  }
+
+  /** `cols`, large enough for one chunk of a batch of `rows` output positions (pointwise: not needed). */
+  private workspace(rows: number): Float64Array {
+    const g = this.geometry!;
+    const need = isPointwise(g) ? 0 : Math.min(rows, chunkRows(g)) * patchSize(g);
+    if (this.cols.length < need) this.cols = new Float64Array(need);
+    return this.cols;
   }
 
   /** z = zs and y = φ(z) (y is z for linear); for relu y only (its backward reads y > 0, which is z > 0). */
@@ -265,10 +284,12 @@ export abstract class ConvBase extends Layer {
   private backwardStaged(n: number, needInputGradient: boolean, writeDz: (dz: Float64Array) => void): Tensor | undefined | false {
     const x = this.x!;
     const rows = n * this.geometry!.outH * this.geometry!.outW;
-    if (!this.colsKept || !this.oneChunk(rows)) return false;
+    if (!this.oneChunk(rows)) return false;
     const dx = needInputGradient ? this.batchBuffer('dx', n, x.shape, 1) : undefined;
-    // ∂L/∂cols is written over the staged copy only: `cols` keeps the patches.
-    return convBackwardStaged(this.kernel.value.data, this.geometry!, rows, writeDz, this.kernel.grad, dx?.data, this.cols) && dx;
+    const done = convBackwardStaged(x.data, this.kernel.value.data, this.geometry!, rows, writeDz, this.kernel.grad, dx?.data, this.patches);
+    if (done === false) return false;
+    if (!done.kept) this.patches = undefined;
+    return dx;
   }
 
   /** ∂L/∂K and ∂L/∂x from dz in a JS buffer (the bias gradient is already summed). */
@@ -277,7 +298,9 @@ export abstract class ConvBase extends Layer {
     const g = this.geometry!;
     const rows = x.shape[0]! * g.outH * g.outW;
     const dx = needInputGradient ? this.batchBuffer('dx', x.shape[0]!, x.shape, 1) : undefined;
-    this.colsKept = convBackward(x.data, this.kernel.value.data, g, rows, dz.data, this.kernel.grad, dx?.data, this.cols, this.colsKept);
+    const cols = this.workspace(rows);
+    const kept = convBackward(x.data, this.kernel.value.data, g, rows, dz.data, this.kernel.grad, dx?.data, cols, this.patches === cols);
+    this.patches = kept ? cols : undefined;
     return dx;
   }
 

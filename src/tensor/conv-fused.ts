@@ -1,5 +1,5 @@
 import { ConvGeometry, col2im, fillBias, im2col, patchSize } from './conv.js';
-import { gemm, stage, staged, unstage } from './kernels.js';
+import { Kept, gemm, kept, stage, staged, unstage } from './kernels.js';
 
 /**
  * The convolution of a batch that fits one im2col chunk, staged in the GEMM's memory (`stage` in
@@ -12,29 +12,38 @@ import { gemm, stage, staged, unstage } from './kernels.js';
 const even = (doubles: number): number => doubles + (doubles & 1);
 
 /**
+ * Where a layer keeps its forward's patches for the backward pass: a region of the GEMM's memory
+ * (`keep` in kernels.ts: read and written there in place, never copied), or a JS array (copied out
+ * of the stage in the forward and back in for the backward).
+ */
+export type Patches = Kept | Float64Array;
+
+/**
  * convForward for a batch of one chunk (not pointwise), staged (see `stage` in kernels.ts): im2col
- * writes the patches and the bias fills z where the GEMM reads and writes them, so neither is
- * copied in; the patches are then copied into `cols` (kept for the backward pass) and `out`
+ * writes the patches into `patches` (a kept region, where the GEMM reads them in place) or into the
+ * stage (then copied into the array `patches`), the bias fills z where the GEMM writes it, and `out`
  * receives z where it lies (valid during the call only). The same products as convForward, so the
  * same bits. Returns false, doing nothing, when no stage is available (the JS kernel in use).
  */
 export function convForwardStaged(
-  x: Float64Array, K: Float64Array, bias: Float64Array | undefined, g: ConvGeometry, rows: number, cols: Float64Array,
+  x: Float64Array, K: Float64Array, bias: Float64Array | undefined, g: ConvGeometry, rows: number, patches: Patches,
   out: (z: Float64Array) => void,
 ): boolean {
   const F = g.filters;
   const size = rows * patchSize(g);
-  const ws = stage(even(size) + rows * F);
+  const inStage = patches instanceof Float64Array;
+  const zAt = inStage ? even(size) : 0;
+  const ws = stage(zAt + rows * F);
   if (!ws) return false;
   try {
-    const c = ws.subarray(0, size);
-    const z = ws.subarray(even(size), even(size) + rows * F);
+    const c = inStage ? ws.subarray(0, size) : kept(patches)!.subarray(0, size);
+    const z = ws.subarray(zAt, zAt + rows * F);
     im2col(x, g, 0, rows, c);
     if (bias) fillBias(z, bias, rows, F);
     gemm(false, false, rows, F, patchSize(g), c, K, z, bias !== undefined);
     const now = staged();
-    cols.set(now.subarray(0, size));
-    out(now.subarray(even(size), even(size) + rows * F));
+    if (inStage) patches.set(now.subarray(0, size));
+    out(now.subarray(zAt, zAt + rows * F));
   } finally {
     unstage();
   }
@@ -42,35 +51,44 @@ export function convForwardStaged(
 }
 
 /**
- * convBackward for a batch of one chunk whose patches `cols` holds (not pointwise), staged:
- * `writeDz` writes dz = ∂L/∂z into the stage, where both GEMMs read it (∂L/∂K = colsᵀ·dz, then
- * ∂L/∂cols = dz·Kᵀ written over the staged patches), and col2im reads ∂L/∂cols where it lies.
- * The same products as convBackward. Returns false, doing nothing, when no stage is available.
+ * convBackward for a batch of one chunk (not pointwise), staged: `writeDz` writes dz = ∂L/∂z into
+ * the stage, where both GEMMs read it: ∂L/∂K = colsᵀ·dz, then (when `dx` is given) ∂L/∂cols = dz·Kᵀ
+ * written over the patches, which col2im reads where they lie. The patches are the forward's:
+ * in place in a kept region, copied in from an array, or — when the region was lost or overwritten
+ * (`patches` undefined) — made again from x by im2col. The same products as convBackward. Returns
+ * false, doing nothing, when no stage is available; else whether `patches` still holds the patches
+ * (a region is overwritten when ∂L/∂x is computed; an array never is).
  */
 export function convBackwardStaged(
-  K: Float64Array, g: ConvGeometry, rows: number, writeDz: (dz: Float64Array) => void, dK: Float64Array,
-  dx: Float64Array | undefined, cols: Float64Array,
-): boolean {
+  x: Float64Array, K: Float64Array, g: ConvGeometry, rows: number, writeDz: (dz: Float64Array) => void, dK: Float64Array,
+  dx: Float64Array | undefined, patches: Patches | undefined,
+): { kept: boolean } | false {
   const F = g.filters;
   const P = patchSize(g);
   const size = rows * P;
-  const ws = stage(even(size) + rows * F);
+  const resident = patches !== undefined && !(patches instanceof Float64Array) && kept(patches) !== undefined;
+  const inStage = !resident;
+  const colsAt = even(rows * F);
+  const ws = stage(colsAt + (inStage ? size : 0));
   if (!ws) return false;
   try {
-    writeDz(ws.subarray(even(size), even(size) + rows * F));
-    ws.set(cols.length === size ? cols : cols.subarray(0, size));
-    gemm(true, false, P, F, rows, ws.subarray(0, size), ws.subarray(even(size), even(size) + rows * F), dK);
-    if (dx) {
-      let now = staged();
-      gemm(false, true, rows, P, F, now.subarray(even(size), even(size) + rows * F), K, now.subarray(0, size));
-      now = staged();
-      dx.fill(0);
-      col2im(now, g, 0, rows, dx);
+    writeDz(ws.subarray(0, rows * F));
+    const region = resident ? kept(patches as Kept) : undefined;
+    const c = region ? region.subarray(0, size) : ws.subarray(colsAt, colsAt + size);
+    if (!region) {
+      if (patches instanceof Float64Array) c.set(patches.length === size ? patches : patches.subarray(0, size));
+      else im2col(x, g, 0, rows, c);
     }
+    gemm(true, false, P, F, rows, c, ws.subarray(0, rows * F), dK);
+    if (!dx) return { kept: region !== undefined || patches instanceof Float64Array };
+    const place = () => (region ? kept(patches as Kept)! : staged().subarray(colsAt)).subarray(0, size);
+    gemm(false, true, rows, P, F, staged().subarray(0, rows * F), K, place());
+    dx.fill(0);
+    col2im(place(), g, 0, rows, dx);
+    return { kept: patches instanceof Float64Array };
   } finally {
     unstage();
   }
-  return true;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { NumnetError, describe } from '../errors.js';
-import { wasmAvailable, wasmGemm, wasmStage, wasmStaged, wasmUnstage } from './wasm/gemm.js';
+import { WasmKept, wasmAvailable, wasmGemm, wasmKeep, wasmKept, wasmRelease, wasmStage, wasmStaged, wasmUnstage } from './wasm/gemm.js';
 
 /**
  * Raw float64 kernels on flat row-major buffers. They write into a given output buffer so that
@@ -82,6 +82,27 @@ export const staged = (): Float64Array => wasmStaged();
 
 /** Closes the stage opened by `stage`. */
 export const unstage = (): void => wasmUnstage();
+
+/** A region kept between `gemm` calls (see `keep`). */
+export type Kept = WasmKept;
+
+/**
+ * Work space that keeps its values between `gemm` calls, in WebAssembly memory where `gemm` reads and
+ * writes it in place (say a convolution's patches, from its forward to its backward pass), held for
+ * `holder` (freed when it is garbage-collected): `previous` when still there and large enough, else a
+ * new region; undefined when the JS kernel is in use, a stage is open or the kept regions are full.
+ * Call before `stage`. The values can be lost (see `kept`): the holder must be able to recompute them.
+ */
+export function keep(doubles: number, holder: object, previous?: Kept): Kept | undefined {
+  if (getKernelBackend() !== 'wasm') {
+    if (previous) wasmRelease(previous);
+    return undefined;
+  }
+  return wasmKeep(doubles, holder, previous);
+}
+
+/** The kept region's values as a view of the memory as it is now, or undefined when they were lost. */
+export const kept = (region: Kept): Float64Array | undefined => (getKernelBackend() === 'wasm' ? wasmKept(region) : undefined);
 
 /**
  * The JS GEMM: C[i, j] = (C[i, j] if accumulate, else 0) + Σₚ A(i, p)·B(p, j), summed in p order,

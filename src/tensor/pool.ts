@@ -100,27 +100,27 @@ export function maxPoolForward(x: Float64Array, y: Float64Array, arg: Int32Array
   }
 }
 
-/** maxPoolForward of one 2×2 window (cells p0, p1, p2, p3 in row-major order) for every channel: the same comparisons. */
+/**
+ * maxPoolForward of one 2×2 window (cells p0, p1, p2, p3 in row-major order) for every channel: the
+ * same comparisons, without branches (the index taken moves by t·(q − at), t = 0 or 1, and the value
+ * is read back from it), as a 2×2 window of relu outputs makes the comparisons unpredictable.
+ */
 function max2x2(x: Float64Array, y: Float64Array, arg: Int32Array, p0: number, p1: number, p2: number, p3: number, o: number, C: number): void {
   for (let c = 0; c < C; c++) {
-    let best = x[p0 + c]!;
     let at = p0 + c;
-    let v = x[p1 + c]!;
-    if (v > best || (v !== v && best === best)) {
-      best = v;
-      at = p1 + c;
-    }
-    v = x[p2 + c]!;
-    if (v > best || (v !== v && best === best)) {
-      best = v;
-      at = p2 + c;
-    }
-    v = x[p3 + c]!;
-    if (v > best || (v !== v && best === best)) {
-      best = v;
-      at = p3 + c;
-    }
-    y[o + c] = best;
+    let best = x[at]!;
+    let q = p1 + c;
+    let v = x[q]!;
+    at += (+(v > best) | (+(v !== v) & +(best === best))) * (q - at);
+    best = x[at]!;
+    q = p2 + c;
+    v = x[q]!;
+    at += (+(v > best) | (+(v !== v) & +(best === best))) * (q - at);
+    best = x[at]!;
+    q = p3 + c;
+    v = x[q]!;
+    at += (+(v > best) | (+(v !== v) & +(best === best))) * (q - at);
+    y[o + c] = x[at]!;
     arg[o + c] = at;
   }
 }

@@ -344,3 +344,35 @@ describe('buffers are reused: no allocation per batch in steady state', () => {
     expect(loss[loss.length - 1]!).toBeLessThan(loss[0]!);
   });
 });
+
+describe('MaxPooling2D with 2×2 windows (its branch-free path) keeps the first maximum', () => {
+  it('ties, ±0, ±∞ and NaN: y and the cell the gradient goes to are those of the window walk (seed 2911)', () => {
+    // The rule of src/tensor/pool.ts: walk the window in row-major order and take a value when it is
+    // greater than the best so far, or when it is NaN and the best is not (the first NaN wins).
+    const special = fc.constantFrom(0, -0, 1, -1, 2, Infinity, -Infinity, NaN);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 3 }), fc.integer(), (h, w, c, seed) => {
+        const [H, W] = [2 * h + (seed & 1), 2 * w];
+        const x = new Tensor(Float64Array.from(fc.sample(special, { numRuns: H * W * c, seed })), [1, H, W, c]);
+        const layer = built(new MaxPooling2D({ poolSize: 2 }), [H, W, c]);
+        const y = layer.forward(x, true);
+        const dy = new Tensor(Float64Array.from({ length: h * w * c }, (_, i) => i + 1), [1, h, w, c]);
+        const dx = layer.backward(dy)!;
+        const wantDx = new Float64Array(H * W * c);
+        for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) for (let k = 0; k < c; k++) {
+          const cells = [[2 * i, 2 * j], [2 * i, 2 * j + 1], [2 * i + 1, 2 * j], [2 * i + 1, 2 * j + 1]].map(([a, b]) => (a! * W + b!) * c + k);
+          let at = cells[0]!;
+          for (const q of cells.slice(1)) {
+            const v = x.data[q]!, best = x.data[at]!;
+            if (v > best || (Number.isNaN(v) && !Number.isNaN(best))) at = q;
+          }
+          const o = (i * w + j) * c + k;
+          expect(Object.is(y.data[o], x.data[at]), `y[${o}]`).toBe(true);
+          wantDx[at] = dy.data[o]!;
+        }
+        expect(Array.from(dx.data)).toEqual(Array.from(wantDx));
+      }),
+      { seed: 2911, numRuns: 300 },
+    );
+  });
+});

@@ -10,9 +10,9 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConvGeometry, convAxis, convBackward, convForward, fillBias, patchSize } from '../../src/tensor/conv.js';
-import { convBackwardStaged, convForwardStaged, reluBackwardSum, reluOut } from '../../src/tensor/conv-fused.js';
-import { gemm, setKernelBackend, stage, staged, unstage } from '../../src/tensor/kernels.js';
-import { wasmAvailable } from '../../src/tensor/wasm/gemm.js';
+import { Patches, convBackwardStaged, convForwardStaged, reluBackwardSum, reluOut } from '../../src/tensor/conv-fused.js';
+import { Kept, gemm, keep, kept as keptValues, setKernelBackend, stage, staged, unstage } from '../../src/tensor/kernels.js';
+import { wasmAvailable, wasmRelease as release } from '../../src/tensor/wasm/gemm.js';
 
 afterEach(() => setKernelBackend('auto'));
 
@@ -81,10 +81,11 @@ const geometryArb = fc
 const random = (len: number, seed: number) => Float64Array.from({ length: len }, (_, i) => Math.sin(seed * 7919 + i * 104729) * 3);
 
 describe.skipIf(!wasmAvailable())('staged convolution (WebAssembly kernel)', () => {
-  it('forward and backward give the bits of convForward / convBackward (seed 1403)', () => {
+  it('forward and backward give the bits of convForward / convBackward, with the patches in an array, in a kept region or lost (seed 1403)', () => {
     setKernelBackend('wasm');
+    const where = fc.constantFrom('array', 'region', 'lost', 'overwritten');
     fc.assert(
-      fc.property(geometryArb, fc.boolean(), fc.boolean(), fc.integer({ min: 1, max: 1e6 }), ({ n, g }, bias, needDx, seed) => {
+      fc.property(geometryArb, fc.boolean(), fc.boolean(), where, fc.integer({ min: 1, max: 1e6 }), ({ n, g }, bias, needDx, kept, seed) => {
         const rows = n * g.outH * g.outW;
         const P = patchSize(g);
         const x = random(n * g.inH * g.inW * g.inC, seed);
@@ -96,19 +97,28 @@ describe.skipIf(!wasmAvailable())('staged convolution (WebAssembly kernel)', () 
         if (b) fillBias(z1, b, rows, g.filters);
         const cols1 = new Float64Array(rows * P);
         convForward(x, K, g, rows, z1, cols1, b !== undefined);
+        const patches1 = cols1.slice(0, rows * P);
         const dK1 = new Float64Array(P * g.filters);
         const dx1 = needDx ? new Float64Array(x.length) : undefined;
         convBackward(x, K, g, rows, dz, dK1, dx1, cols1, true);
         // Staged.
-        const cols2 = new Float64Array(rows * P);
+        const holder = {};
+        const patches: Patches = kept === 'array' ? new Float64Array(rows * P) : keep(rows * P, holder)!;
+        expect(patches).toBeDefined();
         let z2 = new Float64Array(0);
-        expect(convForwardStaged(x, K, b, g, rows, cols2, (zs) => (z2 = zs.slice()))).toBe(true);
+        expect(convForwardStaged(x, K, b, g, rows, patches, (zs) => (z2 = zs.slice()))).toBe(true);
         sameBits(z2, z1);
+        if (kept === 'overwritten') keptValues(patches as Kept)!.fill(NaN); // the backward must not read them
         const dK2 = new Float64Array(P * g.filters).fill(5);
         const dx2 = needDx ? new Float64Array(x.length).fill(5) : undefined;
-        expect(convBackwardStaged(K, g, rows, (d) => d.set(dz), dK2, dx2, cols2)).toBe(true);
+        const from = kept === 'lost' || kept === 'overwritten' ? undefined : patches;
+        const done = convBackwardStaged(x, K, g, rows, (d) => d.set(dz), dK2, dx2, from);
+        expect(done).toEqual({ kept: kept === 'array' || (kept === 'region' && !needDx) });
         sameBits(dK2, dK1);
         if (dx1) sameBits(dx2!, dx1);
+        if (kept === 'array') sameBits(patches as Float64Array, patches1); // never overwritten
+        if (kept === 'region' && !needDx) sameBits(keptValues(patches as Kept)!.subarray(0, rows * P), patches1);
+        if (!(patches instanceof Float64Array)) release(patches);
       }),
       { seed: 1403, numRuns: 150 },
     );
@@ -120,7 +130,8 @@ describe.skipIf(!wasmAvailable())('staged convolution (WebAssembly kernel)', () 
     const cols = new Float64Array(4 * 9).fill(3);
     let called = false;
     expect(convForwardStaged(random(16, 1), random(18, 2), undefined, g, 4, cols, () => (called = true))).toBe(false);
-    expect(convBackwardStaged(random(18, 2), g, 4, () => (called = true), new Float64Array(18), undefined, cols)).toBe(false);
+    expect(convBackwardStaged(random(16, 1), random(18, 2), g, 4, () => (called = true), new Float64Array(18), undefined, cols)).toBe(false);
+    expect(keep(36, {})).toBeUndefined();
     expect(called).toBe(false);
     expect(cols.every((v) => v === 3)).toBe(true);
     expect(stage(10)).toBeUndefined();

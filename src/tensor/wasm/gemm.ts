@@ -25,8 +25,16 @@ const NC = 2048;
 
 let instance: GemmExports | null | undefined;
 let heap: Float64Array | undefined;
-/** Doubles at the bottom of the memory that an open stage holds (0 when none is open): see `wasmStage`. */
+/** Doubles that an open stage holds, just above the kept regions (0 when none is open): see `wasmStage`. */
 let staged = 0;
+/**
+ * Kept regions (see `wasmKeep`) lie at the bottom of the memory, [0, keptTop) doubles, as a list sorted
+ * by offset; a stage and the operands of a product go above them. `generation` counts the instances:
+ * a region belongs to the instance of its generation and is lost with it.
+ */
+let keptTop = 0;
+let regions: WasmKept[] = [];
+let generation = 0;
 /** The compiled module, kept: a fresh instance (with fresh, small memory) is cheap to make from it. */
 let module: WebAssembly.Module | undefined;
 
@@ -54,6 +62,9 @@ function load(): GemmExports | null {
       module = new WebAssembly.Module(bytes);
     }
     const inst = new WebAssembly.Instance(module, {});
+    generation++;
+    regions = [];
+    keptTop = 0;
     return inst.exports as unknown as GemmExports;
   } catch {
     return null;
@@ -118,7 +129,7 @@ export function wasmGemm(
   const cStaged = C.buffer === mem;
   const place = (X: Float64Array, inStage: boolean, size: number, at: number): [number, number] =>
     inStage ? [X.byteOffset / 8, at] : [at, at + even(size)];
-  const [offA, afterA] = place(A, aStaged, m * k, even(staged));
+  const [offA, afterA] = place(A, aStaged, m * k, keptTop + even(staged));
   const [offB, afterB] = place(B, bStaged, k * n, afterA);
   const [offC, offPackA] = place(C, cStaged, sizeC, afterB);
   // heap layout above the stage (doubles): A | B | C (those not staged) | packed A block | packed B block | 4×4 tile
@@ -149,7 +160,7 @@ function giveBack(): void {
 }
 
 /**
- * Opens a stage: the first `doubles` values of the module's memory, returned as a view, hold
+ * Opens a stage: `doubles` values of the module's memory (above the kept regions), returned as a view, hold
  * operands that the caller writes in place (say im2col's patches) and results it reads in place;
  * `wasmGemm` uses views of the stage without copying them. The stage lasts until `wasmUnstage`;
  * a product may grow the memory meanwhile, which detaches the views: `wasmStaged()` gives the
@@ -157,18 +168,73 @@ function giveBack(): void {
  */
 export function wasmStage(doubles: number): Float64Array {
   staged = even(doubles);
-  return memoryFor(staged).subarray(0, doubles);
+  return memoryFor(keptTop + staged).subarray(keptTop, keptTop + doubles);
 }
 
 /** The open stage's values, as a view of the memory as it is now. */
 export function wasmStaged(): Float64Array {
-  return memoryFor(staged).subarray(0, staged);
+  return memoryFor(keptTop + staged).subarray(keptTop, keptTop + staged);
 }
 
 /** Closes the stage (its values are then free work space again) and gives a large memory back. */
 export function wasmUnstage(): void {
   staged = 0;
   giveBack();
+}
+
+/** A kept region of the module's memory: `doubles` values at `offset` (doubles), of one instance. */
+export interface WasmKept {
+  readonly offset: number;
+  readonly doubles: number;
+  readonly generation: number;
+}
+
+/** Kept regions hold at most this many doubles (32 MiB) in all: a request beyond gets none. */
+export const WASM_KEPT_MAX_DOUBLES = 2 ** 22;
+
+/** Frees a region whose holder was garbage-collected (see wasmKeep). */
+const release = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<WasmKept>((r) => wasmRelease(r)) : undefined;
+
+/**
+ * A region of the module's memory that keeps its values between products (say a convolution's
+ * patches from its forward to its backward pass), for `holder`: `previous` itself when it is still
+ * there and large enough, else a new one (and `previous` is freed), or undefined when the kept
+ * regions would pass WASM_KEPT_MAX_DOUBLES. A region is freed by `wasmRelease` or when its holder
+ * is garbage-collected, and lost when the instance is dropped after a huge product (see `giveBack`):
+ * `wasmKept` then answers undefined and the holder recomputes its values. Not while a stage is open.
+ */
+export function wasmKeep(doubles: number, holder: object, previous?: WasmKept): WasmKept | undefined {
+  if (staged !== 0) return undefined;
+  if (previous && previous.generation === generation && previous.doubles >= doubles && regions.includes(previous)) return previous;
+  if (previous) wasmRelease(previous);
+  const size = even(doubles);
+  // first fit among the gaps between the regions, else on top
+  let offset = 0;
+  let at = 0;
+  for (; at < regions.length && regions[at]!.offset - offset < size; at++) offset = regions[at]!.offset + regions[at]!.doubles;
+  if (offset + size > WASM_KEPT_MAX_DOUBLES) return undefined;
+  const region: WasmKept = { offset, doubles: size, generation };
+  regions.splice(at, 0, region);
+  keptTop = Math.max(keptTop, offset + size);
+  memoryFor(keptTop);
+  release?.register(holder, region, region);
+  return region;
+}
+
+/** The region's values as a view of the memory as it is now, or undefined when it was freed or lost. */
+export function wasmKept(region: WasmKept): Float64Array | undefined {
+  if (region.generation !== generation || !instance || !regions.includes(region)) return undefined;
+  return memoryFor(keptTop + staged).subarray(region.offset, region.offset + region.doubles);
+}
+
+/** Frees a kept region (nothing when it is already freed or lost). */
+export function wasmRelease(region: WasmKept): void {
+  const at = regions.indexOf(region);
+  if (at < 0) return;
+  release?.unregister(region);
+  regions.splice(at, 1);
+  const last = regions[regions.length - 1];
+  keptTop = last ? last.offset + last.doubles : 0;
 }
 
 /** Bytes of WebAssembly memory the GEMM holds now (0 before its first use or after it gave memory back). */
