@@ -2,7 +2,7 @@ import { Activation, getActivation, linear, relu } from '../activations/activati
 import { NumnetError, describe, fmtShape } from '../errors.js';
 import { Random } from '../random.js';
 import { ConvGeometry, chunkRows, convAxis, convBackward, convForward, fillBias, isPointwise, patchSize } from '../tensor/conv.js';
-import { Patches, convBackwardStaged, convForwardStaged, reluBackwardSum, reluOut } from '../tensor/conv-fused.js';
+import { DzWriter, Patches, convBackwardStaged, convForwardStaged, reluBackwardSum, reluDz, reluOut } from '../tensor/conv-fused.js';
 import { Kept, keep, sumRows } from '../tensor/kernels.js';
 import { MAX_SIZE, Tensor } from '../tensor/tensor.js';
 import { Initializer, InitializerSpec, getInitializer } from './initializers.js';
@@ -262,7 +262,7 @@ export abstract class ConvBase extends Layer {
     const y = this.batchBuffer('y', n, this.outputShape);
     if (this.activation === relu) {
       // relu's derivative (y > 0 exactly where z > 0) and the bias gradient in one pass, into the GEMM's memory when staged.
-      const dx = this.backwardStaged(n, needInputGradient, (dz) => reluBackwardSum(y.data, dy.data, dz, rows, this.filters, db));
+      const dx = this.backwardStaged(n, needInputGradient, reluDz(y.data, dy.data, rows, this.filters, db));
       if (dx !== false) return dx;
       const dz = this.batchBuffer('dz', n, this.outputShape);
       reluBackwardSum(y.data, dy.data, dz.data, rows, this.filters, db);
@@ -276,12 +276,12 @@ export abstract class ConvBase extends Layer {
   protected override callBackwardFromPreActivation(dz: Tensor, needInputGradient: boolean): Tensor | undefined {
     const rows = dz.shape[0]! * this.geometry!.outH * this.geometry!.outW;
     if (this.bias) sumRows(dz.data, this.bias.grad, rows, this.filters);
-    const dx = this.backwardStaged(dz.shape[0]!, needInputGradient, (dzs) => dzs.set(dz.data));
+    const dx = this.backwardStaged(dz.shape[0]!, needInputGradient, { scratch: 0, write: (dzs) => dzs.set(dz.data) });
     return dx !== false ? dx : this.backwardFrom(dz, needInputGradient);
   }
 
   /** ∂L/∂K and ∂L/∂x with dz staged by `writeDz` (see convBackwardStaged), or false when not staged. */
-  private backwardStaged(n: number, needInputGradient: boolean, writeDz: (dz: Float64Array) => void): Tensor | undefined | false {
+  private backwardStaged(n: number, needInputGradient: boolean, writeDz: DzWriter): Tensor | undefined | false {
     const x = this.x!;
     const rows = n * this.geometry!.outH * this.geometry!.outW;
     if (!this.oneChunk(rows)) return false;

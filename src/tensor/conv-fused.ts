@@ -1,5 +1,5 @@
 import { ConvGeometry, col2im, fillBias, im2col, patchSize } from './conv.js';
-import { Kept, gemm, kept, stage, staged, unstage } from './kernels.js';
+import { Kept, gemm, kept, reluBackwardStaged, reluStaged, stage, staged, unstage } from './kernels.js';
 
 /**
  * The convolution of a batch that fits one im2col chunk, staged in the GEMM's memory (`stage` in
@@ -50,9 +50,15 @@ export function convForwardStaged(
   return true;
 }
 
+/** Writes dz = ∂L/∂z into the stage, using `scratch` doubles of stage memory beside it. */
+export interface DzWriter {
+  readonly scratch: number;
+  write(dz: Float64Array, scratch: Float64Array): void;
+}
+
 /**
  * convBackward for a batch of one chunk (not pointwise), staged: `writeDz` writes dz = ∂L/∂z into
- * the stage, where both GEMMs read it: ∂L/∂K = colsᵀ·dz, then (when `dx` is given) ∂L/∂cols = dz·Kᵀ
+ * the stage (with its scratch space there), where both GEMMs read it: ∂L/∂K = colsᵀ·dz, then (when `dx` is given) ∂L/∂cols = dz·Kᵀ
  * written over the patches, which col2im reads where they lie. The patches are the forward's:
  * in place in a kept region, copied in from an array, or — when the region was lost or overwritten
  * (`patches` undefined) — made again from x by im2col. The same products as convBackward. Returns
@@ -60,7 +66,7 @@ export function convForwardStaged(
  * (a region is overwritten when ∂L/∂x is computed; an array never is).
  */
 export function convBackwardStaged(
-  x: Float64Array, K: Float64Array, g: ConvGeometry, rows: number, writeDz: (dz: Float64Array) => void, dK: Float64Array,
+  x: Float64Array, K: Float64Array, g: ConvGeometry, rows: number, writeDz: DzWriter, dK: Float64Array,
   dx: Float64Array | undefined, patches: Patches | undefined,
 ): { kept: boolean } | false {
   const F = g.filters;
@@ -69,10 +75,10 @@ export function convBackwardStaged(
   const resident = patches !== undefined && !(patches instanceof Float64Array) && kept(patches) !== undefined;
   const inStage = !resident;
   const colsAt = even(rows * F);
-  const ws = stage(colsAt + (inStage ? size : 0));
+  const ws = stage(colsAt + Math.max(inStage ? size : 0, writeDz.scratch));
   if (!ws) return false;
   try {
-    writeDz(ws.subarray(0, rows * F));
+    writeDz.write(ws.subarray(0, rows * F), ws.subarray(colsAt, colsAt + writeDz.scratch));
     const region = resident ? kept(patches as Kept) : undefined;
     const c = region ? region.subarray(0, size) : ws.subarray(colsAt, colsAt + size);
     if (!region) {
@@ -130,22 +136,28 @@ export function reluBackwardSum(z: Float64Array, dy: Float64Array, dz: Float64Ar
   }
 }
 
-/**
- * y = relu(z) = z where z > 0, else 0 (as relu.forward), from z = zs. Without a branch:
- * y = z·[z > 0] + 0 (+0 for z ≤ 0, z itself above), which differs from relu only for z = NaN or
- * −∞: when the pass meets a value that is not finite, it runs relu's own loop again.
- */
+/** y = relu(z) = (z > 0 ? z : 0) from z = zs in the stage: computed there in place (WebAssembly SIMD) and copied out. */
 export function reluOut(zs: Float64Array, y: Float64Array): void {
-  let bad = 0;
-  const n = zs.length;
-  for (let i = 0; i < n; i++) {
-    const v = zs[i]!;
-    y[i] = v * +(v > 0) + 0;
-    bad += v - v; // 0 while every value is finite, NaN from the first one that is not
-  }
-  if (bad === 0) return;
-  for (let i = 0; i < n; i++) {
-    const v = zs[i]!;
-    y[i] = v > 0 ? v : 0;
-  }
+  reluStaged(zs, zs);
+  y.set(zs);
+}
+
+/**
+ * A DzWriter for relu (y = relu(z)): dz = dy·[y > 0] and, with `db`, db[j] = Σ_i dz[i, j] in row
+ * order, computed in the stage (WebAssembly SIMD) from copies of y and dy: the bits of reluBackwardSum.
+ */
+export function reluDz(y: Float64Array, dy: Float64Array, m: number, n: number, db: Float64Array | undefined): DzWriter {
+  const size = m * n;
+  return {
+    scratch: 2 * even(size) + n,
+    write(dz, scratch) {
+      const ys = scratch.subarray(0, size);
+      const dys = scratch.subarray(even(size), even(size) + size);
+      const dbs = scratch.subarray(2 * even(size), 2 * even(size) + n);
+      ys.set(y.length === size ? y : y.subarray(0, size));
+      dys.set(dy.length === size ? dy : dy.subarray(0, size));
+      reluBackwardStaged(ys, dys, dz, m, n, db ? dbs : undefined);
+      db?.set(dbs);
+    },
+  };
 }

@@ -1,5 +1,7 @@
 import { NumnetError, describe } from '../errors.js';
-import { WasmKept, wasmAvailable, wasmGemm, wasmKeep, wasmKept, wasmRelease, wasmStage, wasmStaged, wasmUnstage } from './wasm/gemm.js';
+import {
+  WasmKept, wasmAvailable, wasmGemm, wasmKeep, wasmKept, wasmRelease, wasmRelu, wasmReluBackward, wasmStage, wasmStaged, wasmUnstage,
+} from './wasm/gemm.js';
 
 /**
  * Raw float64 kernels on flat row-major buffers. They write into a given output buffer so that
@@ -82,6 +84,13 @@ export const staged = (): Float64Array => wasmStaged();
 
 /** Closes the stage opened by `stage`. */
 export const unstage = (): void => wasmUnstage();
+
+/** dst = relu(src) for views of the stage or a kept region (dst may be src): WebAssembly SIMD, relu's bits. */
+export const reluStaged = (src: Float64Array, dst: Float64Array): void => wasmRelu(src, dst);
+
+/** dz = dy·[y > 0] and db[j] = Σ_i dz[i, j] (row order) for m×n views of the stage: WebAssembly SIMD, the bits of the JS passes. */
+export const reluBackwardStaged = (y: Float64Array, dy: Float64Array, dz: Float64Array, m: number, n: number, db?: Float64Array): void =>
+  wasmReluBackward(y, dy, dz, m, n, db);
 
 /** A region kept between `gemm` calls (see `keep`). */
 export type Kept = WasmKept;

@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConvGeometry, convAxis, convBackward, convForward, fillBias, patchSize } from '../../src/tensor/conv.js';
-import { Patches, convBackwardStaged, convForwardStaged, reluBackwardSum, reluOut } from '../../src/tensor/conv-fused.js';
+import { Patches, convBackwardStaged, convForwardStaged, reluBackwardSum, reluDz, reluOut } from '../../src/tensor/conv-fused.js';
 import { Kept, gemm, keep, kept as keptValues, setKernelBackend, stage, staged, unstage } from '../../src/tensor/kernels.js';
 import { wasmAvailable, wasmRelease as release } from '../../src/tensor/wasm/gemm.js';
 
@@ -25,18 +25,6 @@ const values = (special: boolean) =>
   fc.oneof(fc.double({ min: -10, max: 10, noNaN: true }), ...(special ? [fc.constantFrom(...SPECIAL)] : []));
 
 describe('fused relu passes', () => {
-  it('reluOut is y = (z > 0 ? z : 0), bit for bit, with and without non-finite values (seed 1401)', () => {
-    fc.assert(
-      fc.property(fc.boolean(), fc.integer({ min: 0, max: 60 }), fc.integer(), (special, n, s) => {
-        const z = Float64Array.from(fc.sample(values(special), { numRuns: n, seed: s }));
-        const y = new Float64Array(n).fill(7);
-        reluOut(z, y);
-        sameBits(y, Array.from(z, (v) => (v > 0 ? v : 0)));
-      }),
-      { seed: 1401, numRuns: 300 },
-    );
-  });
-
   it('reluBackwardSum is dz = (z > 0 ? dy : dy·0) and db[j] = 0 + dz[0, j] + dz[1, j] + … (seed 1402)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 1, max: 11 }), fc.boolean(), fc.boolean(), fc.integer(), (m, n, special, bias, s) => {
@@ -80,6 +68,57 @@ const geometryArb = fc
 
 const random = (len: number, seed: number) => Float64Array.from({ length: len }, (_, i) => Math.sin(seed * 7919 + i * 104729) * 3);
 
+describe.skipIf(!wasmAvailable())('relu passes in the stage (WebAssembly SIMD)', () => {
+  it('reluOut is y = (z > 0 ? z : 0), bit for bit, with and without non-finite values, odd and even lengths (seed 1401)', () => {
+    setKernelBackend('wasm');
+    fc.assert(
+      fc.property(fc.boolean(), fc.integer({ min: 0, max: 60 }), fc.integer(), (special, n, s) => {
+        const z = Float64Array.from(fc.sample(values(special), { numRuns: n, seed: s }));
+        const y = new Float64Array(n).fill(7);
+        try {
+          const zs = stage(n + 1)!.subarray(0, n);
+          zs.set(z);
+          reluOut(zs, y);
+        } finally {
+          unstage();
+        }
+        sameBits(y, Array.from(z, (v) => (v > 0 ? v : 0)));
+      }),
+      { seed: 1401, numRuns: 300 },
+    );
+  });
+
+  it('reluDz writes dz = (y > 0 ? dy : dy·0) and db[j] = 0 + dz[0, j] + dz[1, j] + … (the bits of reluBackwardSum; seed 1404)', () => {
+    setKernelBackend('wasm');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 1, max: 11 }), fc.boolean(), fc.boolean(), fc.integer(), (m, n, special, bias, s) => {
+        // y as relu gives it (≥ +0 or NaN-free), dy anything
+        const y = Float64Array.from(fc.sample(values(special), { numRuns: m * n, seed: s }), (v) => (v > 0 ? v : 0));
+        const dy = Float64Array.from(fc.sample(values(special), { numRuns: m * n, seed: s + 1 }));
+        const db = bias ? new Float64Array(n).fill(7) : undefined;
+        const writer = reluDz(y, dy, m, n, db);
+        let dz = new Float64Array(0);
+        try {
+          const ws = stage(m * n + 1 + writer.scratch)!;
+          const at = m * n + ((m * n) & 1);
+          writer.write(ws.subarray(0, m * n), ws.subarray(at, at + writer.scratch));
+          dz = staged().slice(0, m * n);
+        } finally {
+          unstage();
+        }
+        const want = Array.from(dy, (d, i) => (y[i]! > 0 ? d : d * 0));
+        sameBits(dz, want);
+        if (db) {
+          const sums = new Array<number>(n).fill(0);
+          for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) sums[j]! += want[i * n + j]!;
+          sameBits(db, sums);
+        }
+      }),
+      { seed: 1404, numRuns: 300 },
+    );
+  });
+});
+
 describe.skipIf(!wasmAvailable())('staged convolution (WebAssembly kernel)', () => {
   it('forward and backward give the bits of convForward / convBackward, with the patches in an array, in a kept region or lost (seed 1403)', () => {
     setKernelBackend('wasm');
@@ -112,7 +151,7 @@ describe.skipIf(!wasmAvailable())('staged convolution (WebAssembly kernel)', () 
         const dK2 = new Float64Array(P * g.filters).fill(5);
         const dx2 = needDx ? new Float64Array(x.length).fill(5) : undefined;
         const from = kept === 'lost' || kept === 'overwritten' ? undefined : patches;
-        const done = convBackwardStaged(x, K, g, rows, (d) => d.set(dz), dK2, dx2, from);
+        const done = convBackwardStaged(x, K, g, rows, { scratch: 0, write: (d) => d.set(dz) }, dK2, dx2, from);
         expect(done).toEqual({ kept: kept === 'array' || (kept === 'region' && !needDx) });
         sameBits(dK2, dK1);
         if (dx1) sameBits(dx2!, dx1);
@@ -130,7 +169,7 @@ describe.skipIf(!wasmAvailable())('staged convolution (WebAssembly kernel)', () 
     const cols = new Float64Array(4 * 9).fill(3);
     let called = false;
     expect(convForwardStaged(random(16, 1), random(18, 2), undefined, g, 4, cols, () => (called = true))).toBe(false);
-    expect(convBackwardStaged(random(16, 1), random(18, 2), g, 4, () => (called = true), new Float64Array(18), undefined, cols)).toBe(false);
+    expect(convBackwardStaged(random(16, 1), random(18, 2), g, 4, { scratch: 0, write: () => (called = true) }, new Float64Array(18), undefined, cols)).toBe(false);
     expect(keep(36, {})).toBeUndefined();
     expect(called).toBe(false);
     expect(cols.every((v) => v === 3)).toBe(true);

@@ -16,6 +16,8 @@ interface GemmExports {
     mcb: number, kcb: number, ncb: number,
     packA: number, packB: number, tile: number,
   ): void;
+  relu(src: number, dst: number, n: number): void;
+  reluBackward(y: number, dy: number, dz: number, m: number, n: number, db: number, sum: number): void;
 }
 
 /** Cache blocks (see gemm.wat): k in blocks of at most KC, m of at most MC rows, n of at most NC columns. */
@@ -235,6 +237,22 @@ export function wasmRelease(region: WasmKept): void {
   regions.splice(at, 1);
   const last = regions[regions.length - 1];
   keptTop = last ? last.offset + last.doubles : 0;
+}
+
+/**
+ * dst = relu(src) (gemm.wat `relu`) for views of the module's memory (a stage or a kept region);
+ * dst may be src. The bits of relu's forward.
+ */
+export function wasmRelu(src: Float64Array, dst: Float64Array): void {
+  instance!.relu(src.byteOffset, dst.byteOffset, src.length);
+}
+
+/**
+ * dz = dy·[y > 0] for m×n arrays and, with `db`, db[j] = Σ_i dz[i, j] in row order (gemm.wat
+ * `reluBackward`), all views of the module's memory. The bits of relu's backward and sumRows.
+ */
+export function wasmReluBackward(y: Float64Array, dy: Float64Array, dz: Float64Array, m: number, n: number, db?: Float64Array): void {
+  instance!.reluBackward(y.byteOffset, dy.byteOffset, dz.byteOffset, m, n, db ? db.byteOffset : 0, db ? 1 : 0);
 }
 
 /** Bytes of WebAssembly memory the GEMM holds now (0 before its first use or after it gave memory back). */

@@ -325,4 +325,69 @@
             (br $pc_loop)))
         (local.set $jc (i32.add (local.get $jc) (local.get $ncb)))
         (br $jc_loop))))
+;; ---------------------------------------------------------------- relu passes (convolution layers)
+  ;; relu(src, dst, n): dst[t] = relu(src[t]) = (src[t] > 0 ? src[t] : +0) for t < n (addresses in
+  ;; bytes; dst may be src), two at a time with f64x2.pmax(0, v) = (0 < v ? v : 0): NaN, −0 and −∞
+  ;; give +0, as the JS relu. The same bits as relu's forward.
+  (func (export "relu") (param $src i32) (param $dst i32) (param $n i32)
+    (local $end i32) (local $v f64)
+    (local.set $end (i32.add (local.get $src) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (v128.store (local.get $dst) (f64x2.pmax (v128.const f64x2 0 0) (v128.load (local.get $src))))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (br $pairs)))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (local.set $v (f64.load (local.get $src)))
+        (f64.store (local.get $dst) (select (local.get $v) (f64.const 0) (f64.gt (local.get $v) (f64.const 0)))))))
+
+  ;; reluBackward(y, dy, dz, m, n, db, sum): for the m×n row-major arrays at y, dy, dz (bytes),
+  ;; dz = dy·[y > 0] (dy·1 or dy·0: the bits of relu's backward, written without a branch), and when
+  ;; sum ≠ 0, db[j] = ((+0 + dz[0, j]) + dz[1, j]) + … in row order (the bits of sumRows), the running
+  ;; sums kept in db itself, two columns per f64x2; an odd last column one value at a time.
+  (func (export "reluBackward")
+    (param $y i32) (param $dy i32) (param $dz i32) (param $m i32) (param $n i32) (param $db i32) (param $sum i32)
+    (local $i i32) (local $j i32) (local $n2 i32) (local $v v128) (local $s f64)
+    (local.set $n2 (i32.and (local.get $n) (i32.const -2)))
+    (if (local.get $sum)
+      (then (memory.fill (local.get $db) (i32.const 0) (i32.shl (local.get $n) (i32.const 3)))))
+    (local.set $i (i32.const 0))
+    (block $rows_done
+      (loop $row
+        (br_if $rows_done (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $j (i32.const 0))
+        (block $pairs_done
+          (loop $pair
+            (br_if $pairs_done (i32.ge_u (local.get $j) (local.get $n2)))
+            (local.set $v
+              (f64x2.mul (v128.load (local.get $dy))
+                (v128.and (f64x2.gt (v128.load (local.get $y)) (v128.const f64x2 0 0)) (v128.const f64x2 1 1))))
+            (v128.store (local.get $dz) (local.get $v))
+            (if (local.get $sum)
+              (then
+                (v128.store (i32.add (local.get $db) (i32.shl (local.get $j) (i32.const 3)))
+                  (f64x2.add (v128.load (i32.add (local.get $db) (i32.shl (local.get $j) (i32.const 3)))) (local.get $v)))))
+            (local.set $y (i32.add (local.get $y) (i32.const 16)))
+            (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+            (local.set $dz (i32.add (local.get $dz) (i32.const 16)))
+            (local.set $j (i32.add (local.get $j) (i32.const 2)))
+            (br $pair)))
+        (if (i32.lt_u (local.get $n2) (local.get $n))
+          (then
+            (local.set $s
+              (f64.mul (f64.load (local.get $dy))
+                (select (f64.const 1) (f64.const 0) (f64.gt (f64.load (local.get $y)) (f64.const 0)))))
+            (f64.store (local.get $dz) (local.get $s))
+            (if (local.get $sum)
+              (then
+                (f64.store (i32.add (local.get $db) (i32.shl (local.get $n2) (i32.const 3)))
+                  (f64.add (f64.load (i32.add (local.get $db) (i32.shl (local.get $n2) (i32.const 3)))) (local.get $s)))))
+            (local.set $y (i32.add (local.get $y) (i32.const 8)))
+            (local.set $dy (i32.add (local.get $dy) (i32.const 8)))
+            (local.set $dz (i32.add (local.get $dz) (i32.const 8)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $row))))
 )
