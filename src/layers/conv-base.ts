@@ -3,7 +3,7 @@ import { NumnetError, describe, fmtShape } from '../errors.js';
 import { Random } from '../random.js';
 import { ConvGeometry, chunkRows, convAxis, convBackward, convForward, fillBias, isPointwise, patchSize } from '../tensor/conv.js';
 import { DzWriter, Patches, convBackwardStaged, convForwardStaged, reluBackwardSum, reluDz, reluOut } from '../tensor/conv-fused.js';
-import { Kept, keep, sumRows } from '../tensor/kernels.js';
+import { Kept, keep, kept, sumRows } from '../tensor/kernels.js';
 import { MAX_SIZE, Tensor } from '../tensor/tensor.js';
 import { Initializer, InitializerSpec, getInitializer } from './initializers.js';
 import { Layer, LayerConfig, LayerShapes, Parameter, PreparedBuild, WeightShape, checkSampleShape, layerOptions } from './layer.js';
@@ -99,6 +99,10 @@ export abstract class ConvBase extends Layer {
   private patches: Patches | undefined;
   /** The patches in the GEMM's memory (kept there from forward to backward), when it has room. */
   private region: Kept | undefined;
+  /** relu's output y in the GEMM's memory too (its backward reads it there), when it has room. */
+  private yRegion: Kept | undefined;
+  /** Whether yRegion holds this batch's y. */
+  private yKept = false;
   /** im2col work space of one chunk (patches in forward, ∂L/∂cols in backward); grows, never shrinks. */
   private cols = new Float64Array(0);
 
@@ -224,6 +228,8 @@ export abstract class ConvBase extends Layer {
       // One chunk: the patches stay in the GEMM's memory when it has room (else in `cols`), and z is
       // computed there and read out once, with relu in the same pass.
       this.region = keep(rows * patchSize(g), this, this.region);
+      if (this.activation === relu) this.yRegion = keep(rows * this.filters, this, this.yRegion);
+      this.yKept = false;
       const patches = this.region ?? this.workspace(rows);
       if (convForwardStaged(x.data, K, this.bias?.value.data, g, rows, patches, (zs) => this.activate(zs, z.data, y.data))) {
         this.patches = patches;
@@ -248,7 +254,11 @@ export abstract class ConvBase extends Layer {
 
   /** z = zs and y = φ(z) (y is z for linear); for relu y only (its backward reads y > 0, which is z > 0). */
   private activate(zs: Float64Array, z: Float64Array, y: Float64Array): void {
-    if (this.activation === relu) return reluOut(zs, y);
+    if (this.activation === relu) {
+      const yk = this.yRegion && kept(this.yRegion);
+      this.yKept = yk !== undefined;
+      return reluOut(zs, y, yk);
+    }
     z.set(zs);
     if (this.activation !== linear) this.activation.forward(z, y, this.filters);
   }
@@ -262,7 +272,7 @@ export abstract class ConvBase extends Layer {
     const y = this.batchBuffer('y', n, this.outputShape);
     if (this.activation === relu) {
       // relu's derivative (y > 0 exactly where z > 0) and the bias gradient in one pass, into the GEMM's memory when staged.
-      const dx = this.backwardStaged(n, needInputGradient, reluDz(y.data, dy.data, rows, this.filters, db));
+      const dx = this.backwardStaged(n, needInputGradient, reluDz(y.data, dy.data, rows, this.filters, db, this.yKept ? this.yRegion : undefined));
       if (dx !== false) return dx;
       const dz = this.batchBuffer('dz', n, this.outputShape);
       reluBackwardSum(y.data, dy.data, dz.data, rows, this.filters, db);

@@ -136,25 +136,31 @@ export function reluBackwardSum(z: Float64Array, dy: Float64Array, dz: Float64Ar
   }
 }
 
-/** y = relu(z) = (z > 0 ? z : 0) from z = zs in the stage: computed there in place (WebAssembly SIMD) and copied out. */
-export function reluOut(zs: Float64Array, y: Float64Array): void {
-  reluStaged(zs, zs);
-  y.set(zs);
+/**
+ * y = relu(z) = (z > 0 ? z : 0) from z = zs in the stage: computed in WebAssembly SIMD into `yk` (a
+ * kept region's view, which keeps y for the backward pass) or in place, and copied out into y.
+ */
+export function reluOut(zs: Float64Array, y: Float64Array, yk?: Float64Array): void {
+  const at = yk ? yk.subarray(0, zs.length) : zs;
+  reluStaged(zs, at);
+  y.set(at);
 }
 
 /**
  * A DzWriter for relu (y = relu(z)): dz = dy·[y > 0] and, with `db`, db[j] = Σ_i dz[i, j] in row
- * order, computed in the stage (WebAssembly SIMD) from copies of y and dy: the bits of reluBackwardSum.
+ * order, computed in the stage (WebAssembly SIMD) from a copy of dy and y where the forward kept it
+ * (`yKept`, when still there) or a copy: the bits of reluBackwardSum.
  */
-export function reluDz(y: Float64Array, dy: Float64Array, m: number, n: number, db: Float64Array | undefined): DzWriter {
+export function reluDz(y: Float64Array, dy: Float64Array, m: number, n: number, db: Float64Array | undefined, yKept?: Kept): DzWriter {
   const size = m * n;
   return {
     scratch: 2 * even(size) + n,
     write(dz, scratch) {
-      const ys = scratch.subarray(0, size);
+      const yk = yKept && kept(yKept);
+      const ys = yk ? yk.subarray(0, size) : scratch.subarray(0, size);
       const dys = scratch.subarray(even(size), even(size) + size);
       const dbs = scratch.subarray(2 * even(size), 2 * even(size) + n);
-      ys.set(y.length === size ? y : y.subarray(0, size));
+      if (!yk) ys.set(y.length === size ? y : y.subarray(0, size));
       dys.set(dy.length === size ? dy : dy.subarray(0, size));
       reluBackwardStaged(ys, dys, dz, m, n, db ? dbs : undefined);
       db?.set(dbs);

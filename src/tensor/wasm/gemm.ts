@@ -14,7 +14,7 @@ interface GemmExports {
     b: number, rsB: number, csB: number,
     c: number, acc: number,
     mcb: number, kcb: number, ncb: number,
-    packA: number, packB: number, tile: number,
+    packA: number, packB: number, tile: number, directA: number,
   ): void;
   relu(src: number, dst: number, n: number): void;
   reluBackward(y: number, dy: number, dz: number, m: number, n: number, db: number, sum: number): void;
@@ -24,6 +24,15 @@ interface GemmExports {
 const KC = 256;
 const MC = 128;
 const NC = 2048;
+
+/**
+ * Products with at most this many columns read A's full row panels in place instead of packing them
+ * (gemm.wat `directA`): a packed panel is reused once per 4 columns, so for thin products — the
+ * convolutions' z = cols·K and ∂K = colsᵀ·dz with 8 or 16 filters — packing costs more than it saves.
+ * Not for a stored-transposed A of more than DIRECT_A_MAX_N rows: its panel is then read 32 bytes
+ * per long stride, half of each cache line (measured slower than packing).
+ */
+const DIRECT_A_MAX_N = 16;
 
 let instance: GemmExports | null | undefined;
 let heap: Float64Array | undefined;
@@ -147,7 +156,7 @@ export function wasmGemm(
     offB * 8, transB ? 8 : 8 * n, transB ? 8 * k : 8,
     offC * 8, accumulate ? 1 : 0,
     mcb, kcb, ncb,
-    offPackA * 8, offPackB * 8, offTile * 8,
+    offPackA * 8, offPackB * 8, offTile * 8, n <= DIRECT_A_MAX_N && (!transA || m <= DIRECT_A_MAX_N) ? 1 : 0,
   );
   if (!cStaged) C.set(h.subarray(offC, offC + sizeC));
   if (staged === 0) giveBack();

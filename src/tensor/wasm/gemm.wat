@@ -117,7 +117,68 @@
     (v128.store (local.get $r) (local.get $c30))
     (v128.store offset=16 (local.get $r) (local.get $c31)))
 
-  ;; ---------------------------------------------------------------- packing
+;; The 4×4 micro-kernel on an A that is not packed: a(p) is the four values at
+  ;; a + r·rsA + p·csA (r = 0 … 3), read through four row pointers advanced by csA per p; the same
+  ;; loads (load64_splat), products and sums in the same order as $kernel, so the same bits. Used for
+  ;; full row panels when packing A would cost more than it saves (see gemm's directA).
+  (func $kernelStrided
+    (param $kc i32) (param $a i32) (param $rsA i32) (param $csA i32) (param $pb i32) (param $pc i32) (param $ldc i32) (param $load i32)
+    (local $r i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
+    (local $x v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $a1 (i32.add (local.get $a) (local.get $rsA)))
+    (local.set $a2 (i32.add (local.get $a1) (local.get $rsA)))
+    (local.set $a3 (i32.add (local.get $a2) (local.get $rsA)))
+    (if (local.get $load)
+      (then
+        (local.set $r (local.get $pc))
+        (local.set $c00 (v128.load (local.get $r)))
+        (local.set $c01 (v128.load offset=16 (local.get $r)))
+        (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+        (local.set $c10 (v128.load (local.get $r)))
+        (local.set $c11 (v128.load offset=16 (local.get $r)))
+        (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+        (local.set $c20 (v128.load (local.get $r)))
+        (local.set $c21 (v128.load offset=16 (local.get $r)))
+        (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+        (local.set $c30 (v128.load (local.get $r)))
+        (local.set $c31 (v128.load offset=16 (local.get $r)))))
+    (loop $p
+      (local.set $b0 (v128.load (local.get $pb)))
+      (local.set $b1 (v128.load offset=16 (local.get $pb)))
+      (local.set $x (v128.load64_splat (local.get $a)))
+      (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $x) (local.get $b0))))
+      (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load64_splat (local.get $a1)))
+      (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $x) (local.get $b0))))
+      (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load64_splat (local.get $a2)))
+      (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $x) (local.get $b0))))
+      (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load64_splat (local.get $a3)))
+      (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $x) (local.get $b0))))
+      (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $x) (local.get $b1))))
+      (local.set $a (i32.add (local.get $a) (local.get $csA)))
+      (local.set $a1 (i32.add (local.get $a1) (local.get $csA)))
+      (local.set $a2 (i32.add (local.get $a2) (local.get $csA)))
+      (local.set $a3 (i32.add (local.get $a3) (local.get $csA)))
+      (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+      (br_if $p (local.tee $kc (i32.sub (local.get $kc) (i32.const 1)))))
+    (local.set $r (local.get $pc))
+    (v128.store (local.get $r) (local.get $c00))
+    (v128.store offset=16 (local.get $r) (local.get $c01))
+    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+    (v128.store (local.get $r) (local.get $c10))
+    (v128.store offset=16 (local.get $r) (local.get $c11))
+    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+    (v128.store (local.get $r) (local.get $c20))
+    (v128.store offset=16 (local.get $r) (local.get $c21))
+    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+    (v128.store (local.get $r) (local.get $c30))
+    (v128.store offset=16 (local.get $r) (local.get $c31)))
+
+    ;; ---------------------------------------------------------------- packing
   ;; Packs a len × kc block into panels of 4 "lanes": element (l, p) is the f64 at src + l·sl + p·sp;
   ;; panel q holds, for p = 0 … kc−1, elements (4q … 4q+3, p) at dst + q·32kc + 32p; lanes past len
   ;; are zeros. A block: lanes = rows (sl = rsA, sp = csA); B block: lanes = columns (sl = csB, sp = rsB).
@@ -241,10 +302,11 @@
     (param $b i32) (param $rsB i32) (param $csB i32)
     (param $c i32) (param $acc i32)
     (param $mcb i32) (param $kcb i32) (param $ncb i32)
-    (param $packA i32) (param $packB i32) (param $tile i32)
+    (param $packA i32) (param $packB i32) (param $tile i32) (param $directA i32)
     (local $jc i32) (local $pc i32) (local $ic i32) (local $jr i32) (local $ir i32)
     (local $nc i32) (local $kc i32) (local $mc i32) (local $mr i32) (local $nr i32)
     (local $load i32) (local $ldc i32) (local $cp i32) (local $pa i32) (local $pb i32) (local $bsrc i32)
+    (local $asrc i32) (local $full i32) (local $ap i32) (local $strided i32)
     (local.set $ldc (i32.shl (local.get $n) (i32.const 3)))
     (local.set $jc (i32.const 0))
     (block $jc_done
@@ -270,10 +332,21 @@
                 (br_if $ic_done (i32.ge_u (local.get $ic) (local.get $m)))
                 (local.set $mc (i32.sub (local.get $m) (local.get $ic)))
                 (if (i32.gt_u (local.get $mc) (local.get $mcb)) (then (local.set $mc (local.get $mcb))))
-                (call $pack (local.get $mc) (local.get $kc)
-                  (i32.add (local.get $a)
-                    (i32.add (i32.mul (local.get $ic) (local.get $rsA)) (i32.mul (local.get $pc) (local.get $csA))))
-                  (local.get $rsA) (local.get $csA) (local.get $packA))
+                ;; with directA only the last, partial row panel is packed (the others are read in place)
+                (local.set $asrc (i32.add (local.get $a)
+                  (i32.add (i32.mul (local.get $ic) (local.get $rsA)) (i32.mul (local.get $pc) (local.get $csA)))))
+                (local.set $full (i32.and (local.get $mc) (i32.const -4)))
+                (if (local.get $directA)
+                  (then
+                    (if (i32.lt_u (local.get $full) (local.get $mc))
+                      (then
+                        (call $pack (i32.sub (local.get $mc) (local.get $full)) (local.get $kc)
+                          (i32.add (local.get $asrc) (i32.mul (local.get $full) (local.get $rsA)))
+                          (local.get $rsA) (local.get $csA)
+                          (i32.add (local.get $packA) (i32.shl (i32.mul (local.get $kc) (local.get $full)) (i32.const 3)))))))
+                  (else
+                    (call $pack (local.get $mc) (local.get $kc) (local.get $asrc)
+                      (local.get $rsA) (local.get $csA) (local.get $packA))))
                 (local.set $jr (i32.const 0))
                 (block $jr_done
                   (loop $jr_loop
@@ -301,18 +374,31 @@
                             (i32.add (i32.mul (i32.add (local.get $ic) (local.get $ir)) (local.get $n))
                               (i32.add (local.get $jc) (local.get $jr)))
                             (i32.const 3))))
+                        ;; full row panels read in place (directA) or from packA; edge tiles through the scratch tile
+                        (local.set $ap (i32.add (local.get $asrc) (i32.mul (local.get $ir) (local.get $rsA))))
+                        (local.set $strided (i32.and (local.get $directA) (i32.eq (local.get $mr) (i32.const 4))))
                         (if (i32.and (i32.eq (local.get $mr) (i32.const 4)) (i32.eq (local.get $nr) (i32.const 4)))
                           (then
-                            (call $kernel (local.get $kc) (local.get $pa) (local.get $pb)
-                              (local.get $cp) (local.get $ldc) (local.get $load)))
+                            (if (local.get $strided)
+                              (then
+                                (call $kernelStrided (local.get $kc) (local.get $ap) (local.get $rsA) (local.get $csA) (local.get $pb)
+                                  (local.get $cp) (local.get $ldc) (local.get $load)))
+                              (else
+                                (call $kernel (local.get $kc) (local.get $pa) (local.get $pb)
+                                  (local.get $cp) (local.get $ldc) (local.get $load)))))
                           (else
                             ;; an edge tile: through the scratch tile, only its real elements copied
                             (if (local.get $load)
                               (then
                                 (call $copyTile (local.get $cp) (local.get $ldc) (local.get $tile)
                                   (local.get $mr) (local.get $nr) (i32.const 1))))
-                            (call $kernel (local.get $kc) (local.get $pa) (local.get $pb)
-                              (local.get $tile) (i32.const 32) (local.get $load))
+                            (if (local.get $strided)
+                              (then
+                                (call $kernelStrided (local.get $kc) (local.get $ap) (local.get $rsA) (local.get $csA) (local.get $pb)
+                                  (local.get $tile) (i32.const 32) (local.get $load)))
+                              (else
+                                (call $kernel (local.get $kc) (local.get $pa) (local.get $pb)
+                                  (local.get $tile) (i32.const 32) (local.get $load))))
                             (call $copyTile (local.get $cp) (local.get $ldc) (local.get $tile)
                               (local.get $mr) (local.get $nr) (i32.const 0))))
                         (local.set $ir (i32.add (local.get $ir) (i32.const 4)))
