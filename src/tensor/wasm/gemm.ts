@@ -16,12 +16,26 @@ interface GemmExports {
     mcb: number, kcb: number, ncb: number,
     packA: number, packB: number, tile: number,
   ): void;
+  gemmSmall(
+    m: number, n: number, k: number,
+    a: number, rsA: number, csA: number,
+    b: number, rsB: number, csB: number,
+    c: number, ldc: number, acc: number,
+  ): void;
 }
 
 /** Cache blocks (see gemm.wat): k in blocks of at most KC, m of at most MC rows, n of at most NC columns. */
 const KC = 256;
 const MC = 128;
 const NC = 2048;
+/** Products of at most this many rows take gemm.wat's small-m path (gemmSmall: nothing packed). */
+export const WASM_SMALL_M = 3;
+/**
+ * The small-m path copies B in by slices of whole stored rows of about this many doubles (128 KiB),
+ * each multiplied while it is in L2, instead of all of B at once: at m = 1 a B of several MB copied
+ * whole is a pass through memory (written, then read again) as long as the arithmetic.
+ */
+const SLICE = 16384;
 
 let instance: GemmExports | null | undefined;
 let heap: Float64Array | undefined;
@@ -116,8 +130,11 @@ export function wasmGemm(
   const aStaged = A.buffer === mem;
   const bStaged = B.buffer === mem;
   const cStaged = C.buffer === mem;
-  const place = (X: Float64Array, inStage: boolean, size: number, at: number): [number, number] =>
-    inStage ? [X.byteOffset / 8, at] : [at, at + even(size)];
+  if (m <= WASM_SMALL_M) {
+    smallGemm(transA, transB, m, n, k, A, B, C, accumulate, aStaged, bStaged, cStaged);
+    if (staged === 0) giveBack();
+    return;
+  }
   const [offA, afterA] = place(A, aStaged, m * k, even(staged));
   const [offB, afterB] = place(B, bStaged, k * n, afterA);
   const [offC, offPackA] = place(C, cStaged, sizeC, afterB);
@@ -138,6 +155,48 @@ export function wasmGemm(
   );
   if (!cStaged) C.set(h.subarray(offC, offC + sizeC));
   if (staged === 0) giveBack();
+}
+
+/** Where an operand lies (in doubles) and the next free offset: where it is when staged, else at `at`. */
+function place(X: Float64Array, inStage: boolean, size: number, at: number): [number, number] {
+  return inStage ? [X.byteOffset / 8, at] : [at, at + even(size)];
+}
+
+/**
+ * `wasmGemm` for m ≤ WASM_SMALL_M through gemmSmall, which packs nothing. B (unless staged) comes in
+ * by slices of its stored rows — ranges of p for row-major B, of j for stored-transposed B — each
+ * multiplied as soon as it is copied. A slice of p continues the running sums that C holds (the
+ * accumulating call, in p order: the contract is kept); a slice of j computes its own columns of C.
+ */
+function smallGemm(
+  transA: boolean, transB: boolean, m: number, n: number, k: number,
+  A: Float64Array, B: Float64Array, C: Float64Array, accumulate: boolean,
+  aStaged: boolean, bStaged: boolean, cStaged: boolean,
+): void {
+  const sizeC = m * n;
+  const rowLen = transB ? k : n; // a stored row of B
+  const rows = transB ? n : k;
+  // rows per slice, a multiple of 4 (gemmSmall's steps) unless all of B fits
+  const per = bStaged || rows * rowLen <= SLICE ? rows : Math.max(4, Math.floor(SLICE / rowLen / 4) * 4);
+  // heap layout above the stage (doubles): A | C (those not staged) | the slice of B
+  const [offA, afterA] = place(A, aStaged, m * k, even(staged));
+  const [offC, offB] = place(C, cStaged, sizeC, afterA);
+  const h = memoryFor(offB + (bStaged ? 0 : per * rowLen));
+  if (!aStaged) h.set(A.length === m * k ? A : A.subarray(0, m * k), offA);
+  if (accumulate && !cStaged) h.set(C.length === sizeC ? C : C.subarray(0, sizeC), offC);
+  const [rsA, csA] = transA ? [8, 8 * m] : [8 * k, 8];
+  const g = instance!;
+  for (let r0 = 0; r0 < rows; r0 += per) {
+    const r = Math.min(per, rows - r0);
+    let b = B.byteOffset;
+    if (!bStaged) {
+      h.set(B.subarray(r0 * rowLen, (r0 + r) * rowLen), offB);
+      b = offB * 8;
+    }
+    if (transB) g.gemmSmall(m, r, k, offA * 8, rsA, csA, b + (bStaged ? r0 * rowLen * 8 : 0), 8, 8 * k, (offC + r0) * 8, 8 * n, accumulate ? 1 : 0);
+    else g.gemmSmall(m, n, r, offA * 8 + r0 * csA, rsA, csA, b + (bStaged ? r0 * rowLen * 8 : 0), 8 * n, 8, offC * 8, 8 * n, accumulate || r0 > 0 ? 1 : 0);
+  }
+  if (!cStaged) C.set(h.subarray(offC, offC + sizeC));
 }
 
 /** Drops the instance after a product that needed more than WASM_KEEP_BYTES (see there). */
