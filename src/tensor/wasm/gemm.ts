@@ -4,6 +4,8 @@ import { GEMM_WASM_BASE64 } from './gemm-binary.js';
  * The WebAssembly SIMD GEMM (gemm.wat), instantiated synchronously on first use from the bytes the
  * package embeds. The operands are copied into the module's memory as they are stored (the kernel
  * packs them, transposes included, into its own work areas), multiplied there and C is copied back.
+ * Products of at most WASM_SMALL_M rows (predict on one sample) take the kernel's unpacked path,
+ * and B comes in by slices (see `smallGemm`).
  * `undefined` where WebAssembly or its SIMD extension is missing: the JS kernels serve then.
  */
 interface GemmExports {
