@@ -1,10 +1,10 @@
 /**
- * The small-m path of the WebAssembly GEMM (gemm.wat's gemmSmall, m ≤ WASM_SMALL_M: `predict` on
- * one sample, issue 13 item 4). It packs nothing and copies B in by slices, so its order of work is
+ * The small-m path of the WebAssembly GEMM (gemm.wat's gemmSmall: `predict` on one sample or a
+ * small batch, issue 13 item 4; m ≤ WASM_SMALL_M, or ≤ WASM_SMALL_M_ROW_MAJOR_B when B is row-major). It packs nothing and copies B in by slices, so its order of work is
  * not the packed kernel's: these tests hold it to the contract both kernels share — every C(i, j) one
  * running sum, started at C(i, j) (accumulate) or +0, adding op(A)(i, p)·op(B)(p, j) for p = 0 … k−1
  * in order — bit for bit against the JS loops and against that running sum written the plain way
- * (`reference`, the independent source), for m = 1 … 5 (both sides of the threshold), sizes that are
+ * (`reference`, the independent source), for m = 1 … 9 (both sides of both thresholds), sizes that are
  * not multiples of 2 or 4, k = 1, B larger than one slice (128 KiB), the three transpose cases,
  * accumulate, staged operands, and values from subnormal to overflow; then `predict` at batch 1 gives
  * the bits of the same row at batch 32.
@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Dense, Sequential, gemm, setKernelBackend, tensor } from '../../src/index.js';
-import { WASM_SMALL_M, wasmAvailable, wasmGemm, wasmStage, wasmStaged, wasmUnstage } from '../../src/tensor/wasm/gemm.js';
+import { WASM_SMALL_M, WASM_SMALL_M_ROW_MAJOR_B, wasmAvailable, wasmGemm, wasmStage, wasmStaged, wasmUnstage } from '../../src/tensor/wasm/gemm.js';
 
 afterEach(() => setKernelBackend('auto'));
 
@@ -73,13 +73,14 @@ const small = fc.oneof(fc.integer({ min: 1, max: 40 }), fc.constantFrom(1, 2, 3,
 const size = fc.oneof({ weight: 4, arbitrary: small }, { weight: 1, arbitrary: fc.integer({ min: 150, max: 1100 }) });
 
 describe.skipIf(!wasmAvailable())('the small-m GEMM path (gemmSmall)', () => {
-  it('takes m ≤ 3 (the threshold these tests straddle)', () => {
+  it('takes m ≤ 3, or m ≤ 7 for row-major B (the thresholds the tests below straddle)', () => {
     expect(WASM_SMALL_M).toBe(3);
+    expect(WASM_SMALL_M_ROW_MAJOR_B).toBe(7);
   });
 
-  it('wasm, js and the running sum agree bit for bit: m 1…5, random n and k, three transpose cases, accumulate', () => {
+  it('wasm, js and the running sum agree bit for bit: m 1…9, random n and k, three transpose cases, accumulate', () => {
     const cases = fc.record({
-      m: fc.integer({ min: 1, max: 5 }),
+      m: fc.integer({ min: 1, max: 9 }),
       n: size,
       k: size,
       trans: fc.constantFrom<[boolean, boolean]>([false, false], [true, false], [false, true]),
@@ -107,7 +108,7 @@ describe.skipIf(!wasmAvailable())('the small-m GEMM path (gemmSmall)', () => {
 
   it('shapes of predict at batch 1 (B of 1 to 100 slices; k = 1; n = 1) agree bit for bit', () => {
     const shapes: [number, number, number][] = [
-      [1, 100, 784], [1, 2048, 784], [1, 10, 2048], [3, 101, 777], [2, 1, 40000], [1, 33333, 1], [1, 7, 3], [2, 4099, 5],
+      [1, 100, 784], [1, 2048, 784], [1, 10, 2048], [3, 101, 777], [2, 1, 40000], [1, 33333, 1], [1, 7, 3], [2, 4099, 5], [7, 257, 130],
     ];
     let seed = 11;
     for (const [m, n, k] of shapes) {
@@ -126,8 +127,8 @@ describe.skipIf(!wasmAvailable())('the small-m GEMM path (gemmSmall)', () => {
   });
 
   it('staged operands (A, B or C a view of the module memory) are used in place, with the same bits', () => {
-    const m = 2, n = 301, k = 97; // B = 29,197 doubles: two slices when copied, in place when staged
-    for (const tb of [false, true]) {
+    // B = 29,197 doubles: two slices when copied, in place when staged
+    for (const [m, n, k, tb] of [[2, 301, 97, false], [2, 301, 97, true], [6, 301, 97, false]] as const) {
       for (const where of ['A', 'B', 'C'] as const) {
         const A = values(m * k, 5, 'wide');
         const B = values(k * n, 6, 'wide');
@@ -141,7 +142,7 @@ describe.skipIf(!wasmAvailable())('the small-m GEMM path (gemmSmall)', () => {
           const [a, b, c] = [where === 'A' ? view : A, where === 'B' ? view : B, where === 'C' ? view : C0.slice()];
           wasmGemm(false, tb, m, n, k, a, b, c, true);
           const out = where === 'C' ? wasmStaged().slice(0, m * n) : c;
-          expect(firstDifference(out, ref), `tb=${tb}, ${where} staged`).toBe(-1);
+          expect(firstDifference(out, ref), `${m}×${n}×${k} tb=${tb}, ${where} staged`).toBe(-1);
         } finally {
           wasmUnstage();
         }
@@ -170,7 +171,7 @@ describe('predict at batch 1', () => {
     ['37-101-13-7 (odd widths)', [37, 101, 13, 7]],
   ];
   for (const [name, units] of nets) {
-    it(`${name}: each sample alone, and batches of 2, 3 and 5, give the bits of batch 32 (wasm and JS)`, () => {
+    it(`${name}: each sample alone, and batches of 2, 3, 5 and 7, give the bits of batch 32 (wasm and JS)`, () => {
       const byBackend = (['wasm', 'js'] as const).map((backend) => {
         setKernelBackend(backend);
         const layers = units.slice(1).map((u, i) =>
@@ -183,7 +184,7 @@ describe('predict at batch 1', () => {
           const one = model.predict([rows[r]!]).data;
           expect(firstDifference(one, full.subarray(r * out, (r + 1) * out)), `${backend}, sample ${r}`).toBe(-1);
         }
-        for (const batchSize of [2, 3, 5]) {
+        for (const batchSize of [2, 3, 5, 7]) {
           expect(firstDifference(model.predict(tensor(rows), { batchSize }).data, full), `${backend}, batch ${batchSize}`).toBe(-1);
         }
         return full;

@@ -4,8 +4,8 @@ import { GEMM_WASM_BASE64 } from './gemm-binary.js';
  * The WebAssembly SIMD GEMM (gemm.wat), instantiated synchronously on first use from the bytes the
  * package embeds. The operands are copied into the module's memory as they are stored (the kernel
  * packs them, transposes included, into its own work areas), multiplied there and C is copied back.
- * Products of at most WASM_SMALL_M rows (predict on one sample) take the kernel's unpacked path,
- * and B comes in by slices (see `smallGemm`).
+ * Products of a few rows (predict on one sample; see WASM_SMALL_M) take the kernel's unpacked
+ * path, and B comes in by slices (see `smallGemm`).
  * `undefined` where WebAssembly or its SIMD extension is missing: the JS kernels serve then.
  */
 interface GemmExports {
@@ -30,8 +30,15 @@ interface GemmExports {
 const KC = 256;
 const MC = 128;
 const NC = 2048;
-/** Products of at most this many rows take gemm.wat's small-m path (gemmSmall: nothing packed). */
+/**
+ * Products of at most this many rows take gemm.wat's small-m path (gemmSmall: nothing packed), and
+ * of at most WASM_SMALL_M_ROW_MAJOR_B when B is row-major (x·W). Measured (bench/gemm.ts): at m ≤ 3
+ * the packed 4×4 tile computes empty rows and packing B costs a pass over B for little arithmetic;
+ * for row-major B the unpacked path stays ahead up to 7 rows (6×256×784: 5.6 against 4.2 GFLOP/s;
+ * 8×100×784: 5.4 against 5.6), for stored-transposed B only up to 3 (4×784×100 Bᵀ: 5.8 against 6.4).
+ */
 export const WASM_SMALL_M = 3;
+export const WASM_SMALL_M_ROW_MAJOR_B = 7;
 /**
  * The small-m path copies B in by slices of whole stored rows of about this many doubles (128 KiB),
  * each multiplied while it is in L2, instead of all of B at once: at m = 1 a B of several MB copied
@@ -132,7 +139,7 @@ export function wasmGemm(
   const aStaged = A.buffer === mem;
   const bStaged = B.buffer === mem;
   const cStaged = C.buffer === mem;
-  if (m <= WASM_SMALL_M) {
+  if (m <= (transB ? WASM_SMALL_M : WASM_SMALL_M_ROW_MAJOR_B)) {
     smallGemm(transA, transB, m, n, k, A, B, C, accumulate, aStaged, bStaged, cStaged);
     if (staged === 0) giveBack();
     return;
@@ -165,7 +172,7 @@ function place(X: Float64Array, inStage: boolean, size: number, at: number): [nu
 }
 
 /**
- * `wasmGemm` for m ≤ WASM_SMALL_M through gemmSmall, which packs nothing. B (unless staged) comes in
+ * `wasmGemm` for a few rows (WASM_SMALL_M, WASM_SMALL_M_ROW_MAJOR_B) through gemmSmall, which packs nothing. B (unless staged) comes in
  * by slices of its stored rows — ranges of p for row-major B, of j for stored-transposed B — each
  * multiplied as soon as it is copied. A slice of p continues the running sums that C holds (the
  * accumulating call, in p order: the contract is kept); a slice of j computes its own columns of C.

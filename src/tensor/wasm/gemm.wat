@@ -329,10 +329,11 @@
   ;; ---------------------------------------------------------------- the small-m product
   ;; gemmSmall(m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, acc): the same C = op(A)·op(B) (C += …
   ;; when acc ≠ 0), operands and strides as for gemm but C's rows ldc bytes apart (gemm.ts hands it
-  ;; slices of B and so of C's columns), for a few rows (m ≤ 3: predict on one sample, the
-  ;; last rows of a batch). Nothing is packed: at m = 1 packing B is a pass over the whole of B for
-  ;; one pass of arithmetic, and a 4×4 tile would compute three empty rows. Same contract: each C(i, j)
-  ;; is one running sum in p order, each step a rounded multiply then a rounded add.
+  ;; slices of B and so of C's columns), for a few rows (predict on one sample or a small batch;
+  ;; gemm.ts's WASM_SMALL_M says how few). Nothing is packed: at m = 1 packing B is a pass over the
+  ;; whole of B for one pass of arithmetic, and a 4×4 tile would compute three empty rows. Same
+  ;; contract: each C(i, j) is one running sum in p order, each step a rounded multiply then a
+  ;; rounded add.
   ;;   Row-major B (csB = 8): p outer, four p at a time; C's rows are the running sums, in memory,
   ;;   and for each row i: C(i, j) = (((C(i, j) + a₀·B(p, j)) + a₁·B(p+1, j)) + a₂·B(p+2, j)) + a₃·B(p+3, j)
   ;;   for all j, two j per f64x2 — B is read once, row after row, in the order it is stored.
