@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Dense, Sequential, gemm, setKernelBackend, tensor } from '../../src/index.js';
-import { WASM_SMALL_M, WASM_SMALL_M_ROW_MAJOR_B, wasmAvailable, wasmGemm, wasmStage, wasmStaged, wasmUnstage } from '../../src/tensor/wasm/gemm.js';
+import { WASM_SMALL_M, WASM_SMALL_M_ROW_MAJOR_B, wasmAvailable, wasmGemm, wasmMemoryBytes, wasmStage, wasmStaged, wasmUnstage } from '../../src/tensor/wasm/gemm.js';
 
 afterEach(() => setKernelBackend('auto'));
 
@@ -126,7 +126,7 @@ describe.skipIf(!wasmAvailable())('the small-m GEMM path (gemmSmall)', () => {
     }
   });
 
-  it('staged operands (A, B or C a view of the module memory) are used in place, with the same bits', () => {
+  it('staged operands (A, B or C a view of the module memory) are used in place, with the same bits, also when the memory grows', () => {
     // B = 29,197 doubles: two slices when copied, in place when staged
     for (const [m, n, k, tb] of [[2, 301, 97, false], [2, 301, 97, true], [6, 301, 97, false]] as const) {
       for (const where of ['A', 'B', 'C'] as const) {
@@ -134,14 +134,18 @@ describe.skipIf(!wasmAvailable())('the small-m GEMM path (gemmSmall)', () => {
         const B = values(k * n, 6, 'wide');
         const C0 = values(m * n, 7, 'unit');
         const ref = reference(false, tb, m, n, k, A, B, C0, true);
-        const st = wasmStage(m * k + k * n + m * n);
+        // A stage as large as the whole memory, so that copying the other operands in grows the
+        // memory, which detaches the staged view: its place must have been read before.
+        const st = wasmStage(Math.max(16 + m * k + k * n + m * n, wasmMemoryBytes() / 8));
+        const bytes = wasmMemoryBytes();
         try {
           const src = { A, B, C: C0 }[where];
-          st.set(src);
-          const view = st.subarray(0, src.length);
+          st.set(src, 16); // not at 0, where a detached view's byteOffset would point too
+          const view = st.subarray(16, 16 + src.length);
           const [a, b, c] = [where === 'A' ? view : A, where === 'B' ? view : B, where === 'C' ? view : C0.slice()];
           wasmGemm(false, tb, m, n, k, a, b, c, true);
-          const out = where === 'C' ? wasmStaged().slice(0, m * n) : c;
+          expect(wasmMemoryBytes()).toBeGreaterThan(bytes);
+          const out = where === 'C' ? wasmStaged().slice(16, 16 + m * n) : c;
           expect(firstDifference(out, ref), `${m}×${n}×${k} tb=${tb}, ${where} staged`).toBe(-1);
         } finally {
           wasmUnstage();

@@ -172,8 +172,8 @@ function place(X: Float64Array, inStage: boolean, size: number, at: number): [nu
 }
 
 /**
- * `wasmGemm` for a few rows (WASM_SMALL_M, WASM_SMALL_M_ROW_MAJOR_B) through gemmSmall, which packs nothing. B (unless staged) comes in
- * by slices of its stored rows — ranges of p for row-major B, of j for stored-transposed B — each
+ * `wasmGemm` for a few rows (WASM_SMALL_M, WASM_SMALL_M_ROW_MAJOR_B) through gemmSmall, which
+ * packs nothing. B (unless staged) comes in by slices of its stored rows — ranges of p for row-major B, of j for stored-transposed B — each
  * multiplied as soon as it is copied. A slice of p continues the running sums that C holds (the
  * accumulating call, in p order: the contract is kept); a slice of j computes its own columns of C.
  */
@@ -187,9 +187,11 @@ function smallGemm(
   const rows = transB ? n : k;
   // rows per slice, a multiple of 4 (gemmSmall's steps) unless all of B fits
   const per = bStaged || rows * rowLen <= SLICE ? rows : Math.max(4, Math.floor(SLICE / rowLen / 4) * 4);
-  // heap layout above the stage (doubles): A | C (those not staged) | the slice of B
+  // heap layout above the stage (doubles): A | C (those not staged) | the slice of B. Offsets are
+  // taken before the memory may grow (which detaches the staged views: byteOffset then reads 0).
   const [offA, afterA] = place(A, aStaged, m * k, even(staged));
   const [offC, offB] = place(C, cStaged, sizeC, afterA);
+  const bStage = bStaged ? B.byteOffset : 0;
   const h = memoryFor(offB + (bStaged ? 0 : per * rowLen));
   if (!aStaged) h.set(A.length === m * k ? A : A.subarray(0, m * k), offA);
   if (accumulate && !cStaged) h.set(C.length === sizeC ? C : C.subarray(0, sizeC), offC);
@@ -197,13 +199,14 @@ function smallGemm(
   const g = instance!;
   for (let r0 = 0; r0 < rows; r0 += per) {
     const r = Math.min(per, rows - r0);
-    let b = B.byteOffset;
+    // the slice's first stored row: where it lies in the stage, or copied in at offB
+    let b = bStage + r0 * rowLen * 8;
     if (!bStaged) {
       h.set(B.subarray(r0 * rowLen, (r0 + r) * rowLen), offB);
       b = offB * 8;
     }
-    if (transB) g.gemmSmall(m, r, k, offA * 8, rsA, csA, b + (bStaged ? r0 * rowLen * 8 : 0), 8, 8 * k, (offC + r0) * 8, 8 * n, accumulate ? 1 : 0);
-    else g.gemmSmall(m, n, r, offA * 8 + r0 * csA, rsA, csA, b + (bStaged ? r0 * rowLen * 8 : 0), 8 * n, 8, offC * 8, 8 * n, accumulate || r0 > 0 ? 1 : 0);
+    if (transB) g.gemmSmall(m, r, k, offA * 8, rsA, csA, b, 8, 8 * k, (offC + r0) * 8, 8 * n, accumulate ? 1 : 0);
+    else g.gemmSmall(m, n, r, offA * 8 + r0 * csA, rsA, csA, b, 8 * n, 8, offC * 8, 8 * n, accumulate || r0 > 0 ? 1 : 0);
   }
   if (!cStaged) C.set(h.subarray(offC, offC + sizeC));
 }
