@@ -333,7 +333,8 @@
   ;; gemm.ts's WASM_SMALL_M says how few). Nothing is packed: at m = 1 packing B is a pass over the
   ;; whole of B for one pass of arithmetic, and a 4×4 tile would compute three empty rows. Same
   ;; contract: each C(i, j) is one running sum in p order, each step a rounded multiply then a
-  ;; rounded add.
+  ;; rounded add. m, n, k ≥ 1 (gemm.ts handles the empty products); without acc the sums start at
+  ;; +0 (memory.fill, from bulk memory, which every engine with SIMD has).
   ;;   Row-major B (csB = 8): p outer, four p at a time; C's rows are the running sums, in memory,
   ;;   and for each row i: C(i, j) = (((C(i, j) + a₀·B(p, j)) + a₁·B(p+1, j)) + a₂·B(p+2, j)) + a₃·B(p+3, j)
   ;;   for all j, two j per f64x2 — B is read once, row after row, in the order it is stored.
