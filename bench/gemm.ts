@@ -1,6 +1,7 @@
 /**
- * GEMM micro-benchmark: the WebAssembly kernel of the working tree (src/tensor/wasm) against an
- * older gemm.wat assembled at run time from git, alternating old/new round by round, single
+ * GEMM micro-benchmark: the WebAssembly kernel of the working tree (src/tensor/wasm) against the
+ * one of an older commit (its gemm.wat binary with its gemm.ts wrapper, unpacked from git into a
+ * temporary folder), alternating old/new round by round, single
  * thread. Reports GFLOP/s (2·m·n·k per product) from wall time and from process CPU time, and
  * checks that old, new and the JS loops give the same bits.
  *
@@ -10,11 +11,10 @@
  * and after the kernel is committed, "old" is the kernel it replaced). Not wired into npm scripts.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import wabtInit from 'wabt';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gemm, setKernelBackend } from '../src/index.js';
 import { wasmAvailable, wasmGemm } from '../src/tensor/wasm/gemm.js';
 
@@ -37,30 +37,13 @@ function oldRev(): string {
   throw new Error('no committed gemm.wat differs from the working tree');
 }
 const rev = oldRev();
-const wabt = await wabtInit();
-const mod = wabt.parseWat('old.wat', execFileSync('git', ['show', `${rev}:${WAT}`], { cwd: root, encoding: 'utf8' }), { simd: true });
-const { buffer } = mod.toBinary({});
-mod.destroy();
-const old = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(buffer)), {}).exports as unknown as {
-  memory: WebAssembly.Memory;
-  gemm(m: number, n: number, k: number, a: number, rs: number, cs: number, b: number, c: number, acc: number): void;
-};
-let oldHeap = new Float64Array(old.memory.buffer);
-
-/** The wrapper the old kernel shipped with: copy in (B transposed by a JS loop), multiply, copy out. */
-function oldGemm(transA: boolean, transB: boolean, m: number, n: number, k: number, A: Float64Array, B: Float64Array, C: Float64Array, acc: boolean) {
-  const sizeA = m * k, sizeB = k * n, sizeC = m * n;
-  const need = (sizeA + sizeB + sizeC) * 8;
-  if (old.memory.buffer.byteLength < need) old.memory.grow(Math.ceil((need - old.memory.buffer.byteLength) / 65536));
-  if (oldHeap.buffer !== old.memory.buffer) oldHeap = new Float64Array(old.memory.buffer);
-  const h = oldHeap, offB = sizeA, offC = sizeA + sizeB;
-  h.set(A.subarray(0, sizeA), 0);
-  if (!transB) h.set(B.subarray(0, sizeB), offB);
-  else for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) h[offB + p * n + j] = B[j * k + p]!;
-  if (acc) h.set(C.subarray(0, sizeC), offC);
-  old.gemm(m, n, k, 0, transA ? 8 : 8 * k, transA ? 8 * m : 8, offB * 8, offC * 8, acc ? 1 : 0);
-  C.set(h.subarray(offC, offC + sizeC));
-}
+// The old kernel with the wrapper it shipped with: that revision's src/ (gemm.wat, its embedded
+// binary and gemm.ts, whose call signature changes with the kernel), unpacked into a temporary folder.
+const oldSrc = mkdtempSync(join(os.tmpdir(), 'numnet-gemm-'));
+execFileSync('sh', ['-c', `git archive ${rev} src | tar -x -C ${oldSrc}`], { cwd: root });
+const oldModule = (await import(pathToFileURL(join(oldSrc, 'src/tensor/wasm/gemm.ts')).href)) as typeof import('../src/tensor/wasm/gemm.js');
+if (!oldModule.wasmAvailable()) throw new Error('the old kernel does not load');
+const oldGemm = oldModule.wasmGemm;
 
 // ---------------------------------------------------------------- shapes
 type Shape = { name: string; ta: boolean; tb: boolean; m: number; n: number; k: number };
@@ -68,6 +51,22 @@ const shapes: Shape[] = [
   { name: 'MNIST fwd x·W', ta: false, tb: false, m: 32, n: 100, k: 784 },
   { name: 'MNIST dW = xᵀ·g', ta: true, tb: false, m: 784, n: 100, k: 32 },
   { name: 'MNIST dX = g·Wᵀ', ta: false, tb: true, m: 32, n: 784, k: 100 },
+  // predict at batch 1 (m = 1: gemm.wat's small-m path) and the rows around its threshold
+  { name: 'predict 784-100', ta: false, tb: false, m: 1, n: 100, k: 784 },
+  { name: 'predict 784-512', ta: false, tb: false, m: 1, n: 512, k: 784 },
+  { name: 'predict 512-512', ta: false, tb: false, m: 1, n: 512, k: 512 },
+  { name: 'predict 784-2048', ta: false, tb: false, m: 1, n: 2048, k: 784 },
+  { name: 'predict 2048-10', ta: false, tb: false, m: 1, n: 10, k: 2048 },
+  { name: 'batch-1 dX = g·Wᵀ', ta: false, tb: true, m: 1, n: 784, k: 100 },
+  { name: 'batch-1 dW = xᵀ·g', ta: true, tb: false, m: 1, n: 100, k: 784 },
+  { name: '2 rows', ta: false, tb: false, m: 2, n: 100, k: 784 },
+  { name: '3 rows', ta: false, tb: false, m: 3, n: 100, k: 784 },
+  { name: '4 rows', ta: false, tb: false, m: 4, n: 100, k: 784 },
+  { name: '5 rows', ta: false, tb: false, m: 5, n: 100, k: 784 },
+  { name: '7 rows', ta: false, tb: false, m: 7, n: 100, k: 784 },
+  { name: '8 rows', ta: false, tb: false, m: 8, n: 100, k: 784 },
+  { name: '6 rows, 256 wide', ta: false, tb: false, m: 6, n: 256, k: 784 },
+  { name: '4 rows dX = g·Wᵀ', ta: false, tb: true, m: 4, n: 784, k: 100 },
   { name: '256³', ta: false, tb: false, m: 256, n: 256, k: 256 },
   { name: '512³', ta: false, tb: false, m: 512, n: 512, k: 512 },
   { name: '1024³', ta: false, tb: false, m: 1024, n: 1024, k: 1024 },

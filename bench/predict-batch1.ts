@@ -1,5 +1,6 @@
 /**
- * `predict` at batch 1 on the MNIST MLP (784 → Dense 100 sigmoid → Dense 10 softmax), issue 13
+ * `predict` at batch 1 on the MNIST MLP (784 → Dense 100 sigmoid → Dense 10 softmax; `--net
+ * 784-512-512-10` or any other widths: sigmoid hidden layers, softmax last), issue 13
  * item 4c: µs per call, wall time and CPU time (process.cpuUsage, user + system) side by side.
  * Inputs: one sample as number[][] ([[…784]]) and as a Tensor [1, 784].
  *
@@ -8,7 +9,7 @@
  * so both see the same machine load. Reports the median over rounds. `--js` runs both on the JS
  * GEMM (setKernelBackend('js')).
  *
- *   node --import tsx bench/predict-batch1.ts [--base /tmp/base] [--js] [--rounds 15] [--calls 4000]
+ *   node --import tsx bench/predict-batch1.ts [--base /tmp/base] [--js] [--net 784-100-10] [--rounds 15] [--calls 4000]
  */
 import * as current from '../src/index.js';
 
@@ -19,18 +20,19 @@ const calls = Number(opt('--calls', '4000'));
 const baseDir = args.includes('--base') ? opt('--base', '') : undefined;
 // --js: both copies on the plain JS GEMM (setKernelBackend('js'), as where WebAssembly SIMD is missing).
 const jsOnly = args.includes('--js');
+const units = opt('--net', '784-100-10').split('-').map(Number);
+if (units.length < 2 || units.some((u) => !(u >= 1))) throw new Error(`--net: widths such as 784-100-10, got ${opt('--net', '')}`);
 type Lib = typeof current;
 const libs: [string, Lib][] = [['current', current]];
 if (baseDir) libs.unshift(['base', (await import(`${baseDir}/src/index.ts`)) as Lib]);
 
 function setup(lib: Lib) {
   if (jsOnly) lib.setKernelBackend('js');
-  const m = new lib.Sequential(
-    [new lib.Dense({ units: 100, activation: 'sigmoid', inputShape: [784] }), new lib.Dense({ units: 10, activation: 'softmax' })],
-    { seed: 1 },
-  );
+  const layers = units.slice(1).map((u, i) =>
+    new lib.Dense({ units: u, activation: i === units.length - 2 ? 'softmax' : 'sigmoid', ...(i === 0 ? { inputShape: [units[0]!] } : {}) }));
+  const m = new lib.Sequential(layers, { seed: 1 });
   m.compile({ optimizer: new lib.SGD({ learningRate: 0.1 }), loss: 'categoricalCrossentropy' });
-  const row = Array.from({ length: 784 }, (_, i) => ((i * 37) % 256) / 255);
+  const row = Array.from({ length: units[0]! }, (_, i) => ((i * 37) % 256) / 255);
   return { m, nested: [row], t: lib.tensor([row]) };
 }
 

@@ -4,6 +4,8 @@ import { GEMM_WASM_BASE64 } from './gemm-binary.js';
  * The WebAssembly SIMD GEMM (gemm.wat), instantiated synchronously on first use from the bytes the
  * package embeds. The operands are copied into the module's memory as they are stored (the kernel
  * packs them, transposes included, into its own work areas), multiplied there and C is copied back.
+ * Products of a few rows (predict on one sample; see WASM_SMALL_M) take the kernel's unpacked
+ * path, and B comes in by slices (see `smallGemm`).
  * `undefined` where WebAssembly or its SIMD extension is missing: the JS kernels serve then.
  */
 interface GemmExports {
@@ -18,12 +20,33 @@ interface GemmExports {
   ): void;
   relu(src: number, dst: number, n: number): void;
   reluBackward(y: number, dy: number, dz: number, m: number, n: number, db: number, sum: number): void;
+  gemmSmall(
+    m: number, n: number, k: number,
+    a: number, rsA: number, csA: number,
+    b: number, rsB: number, csB: number,
+    c: number, ldc: number, acc: number,
+  ): void;
 }
 
 /** Cache blocks (see gemm.wat): k in blocks of at most KC, m of at most MC rows, n of at most NC columns. */
 const KC = 256;
 const MC = 128;
 const NC = 2048;
+/**
+ * Products of at most this many rows take gemm.wat's small-m path (gemmSmall: nothing packed), and
+ * of at most WASM_SMALL_M_ROW_MAJOR_B when B is row-major (x·W). Measured (bench/gemm.ts): at m ≤ 3
+ * the packed 4×4 tile computes empty rows and packing B costs a pass over B for little arithmetic;
+ * for row-major B the unpacked path stays ahead up to 7 rows (6×256×784: 5.6 against 4.2 GFLOP/s;
+ * 8×100×784: 5.4 against 5.6), for stored-transposed B only up to 3 (4×784×100 Bᵀ: 5.8 against 6.4).
+ */
+export const WASM_SMALL_M = 3;
+export const WASM_SMALL_M_ROW_MAJOR_B = 7;
+/**
+ * The small-m path copies B in by slices of whole stored rows of about this many doubles (128 KiB),
+ * each multiplied while it is in L2, instead of all of B at once: at m = 1 a B of several MB copied
+ * whole is a pass through memory (written, then read again) as long as the arithmetic.
+ */
+const SLICE = 16384;
 
 /**
  * Products with at most this many columns read A's full row panels in place instead of packing them
@@ -138,8 +161,11 @@ export function wasmGemm(
   const aStaged = A.buffer === mem;
   const bStaged = B.buffer === mem;
   const cStaged = C.buffer === mem;
-  const place = (X: Float64Array, inStage: boolean, size: number, at: number): [number, number] =>
-    inStage ? [X.byteOffset / 8, at] : [at, at + even(size)];
+  if (m <= (transB ? WASM_SMALL_M : WASM_SMALL_M_ROW_MAJOR_B)) {
+    smallGemm(transA, transB, m, n, k, A, B, C, accumulate, aStaged, bStaged, cStaged);
+    if (staged === 0) giveBack();
+    return;
+  }
   const [offA, afterA] = place(A, aStaged, m * k, keptTop + even(staged));
   const [offB, afterB] = place(B, bStaged, k * n, afterA);
   const [offC, offPackA] = place(C, cStaged, sizeC, afterB);
@@ -160,6 +186,51 @@ export function wasmGemm(
   );
   if (!cStaged) C.set(h.subarray(offC, offC + sizeC));
   if (staged === 0) giveBack();
+}
+
+/** Where an operand lies (in doubles) and the next free offset: where it is when staged, else at `at`. */
+function place(X: Float64Array, inStage: boolean, size: number, at: number): [number, number] {
+  return inStage ? [X.byteOffset / 8, at] : [at, at + even(size)];
+}
+
+/**
+ * `wasmGemm` for a few rows (WASM_SMALL_M, WASM_SMALL_M_ROW_MAJOR_B) through gemmSmall, which
+ * packs nothing. B (unless staged) comes in by slices of its stored rows — ranges of p for row-major B, of j for stored-transposed B — each
+ * multiplied as soon as it is copied. A slice of p continues the running sums that C holds (the
+ * accumulating call, in p order: the contract is kept); a slice of j computes its own columns of C.
+ */
+function smallGemm(
+  transA: boolean, transB: boolean, m: number, n: number, k: number,
+  A: Float64Array, B: Float64Array, C: Float64Array, accumulate: boolean,
+  aStaged: boolean, bStaged: boolean, cStaged: boolean,
+): void {
+  const sizeC = m * n;
+  const rowLen = transB ? k : n; // a stored row of B
+  const rows = transB ? n : k;
+  // rows per slice, a multiple of 4 (gemmSmall's steps) unless all of B fits
+  const per = bStaged || rows * rowLen <= SLICE ? rows : Math.max(4, Math.floor(SLICE / rowLen / 4) * 4);
+  // heap layout above the stage (doubles): A | C (those not staged) | the slice of B. Offsets are
+  // taken before the memory may grow (which detaches the staged views: byteOffset then reads 0).
+  const [offA, afterA] = place(A, aStaged, m * k, keptTop + even(staged));
+  const [offC, offB] = place(C, cStaged, sizeC, afterA);
+  const bStage = bStaged ? B.byteOffset : 0;
+  const h = memoryFor(offB + (bStaged ? 0 : per * rowLen));
+  if (!aStaged) h.set(A.length === m * k ? A : A.subarray(0, m * k), offA);
+  if (accumulate && !cStaged) h.set(C.length === sizeC ? C : C.subarray(0, sizeC), offC);
+  const [rsA, csA] = transA ? [8, 8 * m] : [8 * k, 8];
+  const g = instance!;
+  for (let r0 = 0; r0 < rows; r0 += per) {
+    const r = Math.min(per, rows - r0);
+    // the slice's first stored row: where it lies in the stage, or copied in at offB
+    let b = bStage + r0 * rowLen * 8;
+    if (!bStaged) {
+      h.set(B.subarray(r0 * rowLen, (r0 + r) * rowLen), offB);
+      b = offB * 8;
+    }
+    if (transB) g.gemmSmall(m, r, k, offA * 8, rsA, csA, b, 8, 8 * k, (offC + r0) * 8, 8 * n, accumulate ? 1 : 0);
+    else g.gemmSmall(m, n, r, offA * 8 + r0 * csA, rsA, csA, b, 8 * n, 8, offC * 8, 8 * n, accumulate || r0 > 0 ? 1 : 0);
+  }
+  if (!cStaged) C.set(h.subarray(offC, offC + sizeC));
 }
 
 /** Drops the instance after a product that needed more than WASM_KEEP_BYTES (see there). */

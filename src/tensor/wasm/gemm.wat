@@ -411,7 +411,7 @@
             (br $pc_loop)))
         (local.set $jc (i32.add (local.get $jc) (local.get $ncb)))
         (br $jc_loop))))
-;; ---------------------------------------------------------------- relu passes (convolution layers)
+  ;; ---------------------------------------------------------------- relu passes (convolution layers)
   ;; relu(src, dst, n): dst[t] = relu(src[t]) = (src[t] > 0 ? src[t] : +0) for t < n (addresses in
   ;; bytes; dst may be src), two at a time with f64x2.pmax(0, v) = (0 < v ? v : 0): NaN, −0 and −∞
   ;; give +0, as the JS relu. The same bits as relu's forward.
@@ -476,4 +476,237 @@
             (local.set $dz (i32.add (local.get $dz) (i32.const 8)))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $row))))
+
+  ;; ---------------------------------------------------------------- the small-m product
+  ;; gemmSmall(m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, acc): the same C = op(A)·op(B) (C += …
+  ;; when acc ≠ 0), operands and strides as for gemm but C's rows ldc bytes apart (gemm.ts hands it
+  ;; slices of B and so of C's columns), for a few rows (predict on one sample or a small batch;
+  ;; gemm.ts's WASM_SMALL_M says how few). Nothing is packed: at m = 1 packing B is a pass over the
+  ;; whole of B for one pass of arithmetic, and a 4×4 tile would compute three empty rows. Same
+  ;; contract: each C(i, j) is one running sum in p order, each step a rounded multiply then a
+  ;; rounded add. m, n, k ≥ 1 (gemm.ts handles the empty products); without acc the sums start at
+  ;; +0 (memory.fill, from bulk memory, which every engine with SIMD has).
+  ;;   Row-major B (csB = 8): p outer, four p at a time; C's rows are the running sums, in memory,
+  ;;   and for each row i: C(i, j) = (((C(i, j) + a₀·B(p, j)) + a₁·B(p+1, j)) + a₂·B(p+2, j)) + a₃·B(p+3, j)
+  ;;   for all j, two j per f64x2 — B is read once, row after row, in the order it is stored.
+  ;;   Stored-transposed B (rsB = 8, B(p, j) at b + 8p + j·csB: the ∂x = ∂z·Wᵀ case): each C(i, j) a
+  ;;   dot product in p order, four j at a time in two f64x2 sums, two p per step (a 2×2 transpose by
+  ;;   shuffles, as $pack does); the last n % 4 columns one at a time.
+  (func (export "gemmSmall")
+    (param $m i32) (param $n i32) (param $k i32)
+    (param $a i32) (param $rsA i32) (param $csA i32)
+    (param $b i32) (param $rsB i32) (param $csB i32)
+    (param $c i32) (param $ldc i32) (param $acc i32)
+    (local $i i32) (local $p i32) (local $ai i32)
+    (if (i32.ne (local.get $csB) (i32.const 8))
+      (then
+        (local.set $i (i32.const 0))
+        (loop $rows
+          (call $dotRow (local.get $n) (local.get $k)
+            (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rsA))) (local.get $csA)
+            (local.get $b) (local.get $csB)
+            (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (local.get $acc))
+          (br_if $rows (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $m))))
+        (return)))
+    ;; the sums start at +0 unless accumulating
+    (if (i32.eqz (local.get $acc))
+      (then
+        (local.set $i (i32.const 0))
+        (loop $zero
+          (memory.fill (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc)))
+            (i32.const 0) (i32.shl (local.get $n) (i32.const 3)))
+          (br_if $zero (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $m))))))
+    (local.set $p (i32.const 0))
+    (block $quads_done
+      (loop $quads
+        (br_if $quads_done (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $k)))
+        (local.set $i (i32.const 0))
+        (loop $rows4
+          (local.set $ai (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rsA)))
+            (i32.mul (local.get $p) (local.get $csA))))
+          (call $axpy4 (local.get $n)
+            (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc)))
+            (i32.add (local.get $b) (i32.mul (local.get $p) (local.get $rsB))) (local.get $rsB)
+            (f64.load (local.get $ai))
+            (f64.load (local.tee $ai (i32.add (local.get $ai) (local.get $csA))))
+            (f64.load (local.tee $ai (i32.add (local.get $ai) (local.get $csA))))
+            (f64.load (i32.add (local.get $ai) (local.get $csA))))
+          (br_if $rows4 (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $m))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $quads)))
+    ;; the last k % 4 values of p, one at a time
+    (block $ones_done
+      (loop $ones
+        (br_if $ones_done (i32.ge_u (local.get $p) (local.get $k)))
+        (local.set $i (i32.const 0))
+        (loop $rows1
+          (call $axpy1 (local.get $n)
+            (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc)))
+            (i32.add (local.get $b) (i32.mul (local.get $p) (local.get $rsB)))
+            (f64.load (i32.add (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $rsA)))
+              (i32.mul (local.get $p) (local.get $csA)))))
+          (br_if $rows1 (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $m))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $ones))))
+
+  ;; C(j) = (((C(j) + x₀·B₀(j)) + x₁·B₁(j)) + x₂·B₂(j)) + x₃·B₃(j) for j < n: C the n doubles at c,
+  ;; B_q the n doubles at b + q·rs; two j per f64x2, then the last (odd) j alone.
+  (func $axpy4
+    (param $n i32) (param $c i32) (param $b0 i32) (param $rs i32)
+    (param $x0 f64) (param $x1 f64) (param $x2 f64) (param $x3 f64)
+    (local $b1 i32) (local $b2 i32) (local $b3 i32) (local $end i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $s v128) (local $t v128)
+    (local.set $b1 (i32.add (local.get $b0) (local.get $rs)))
+    (local.set $b2 (i32.add (local.get $b1) (local.get $rs)))
+    (local.set $b3 (i32.add (local.get $b2) (local.get $rs)))
+    (local.set $v0 (f64x2.splat (local.get $x0)))
+    (local.set $v1 (f64x2.splat (local.get $x1)))
+    (local.set $v2 (f64x2.splat (local.get $x2)))
+    (local.set $v3 (f64x2.splat (local.get $x3)))
+    (local.set $end (i32.add (local.get $c) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 3))))
+    (block $quads_done
+      (loop $quads
+        (br_if $quads_done (i32.ge_u (local.get $c) (local.get $end)))
+        (local.set $s (f64x2.add (v128.load (local.get $c)) (f64x2.mul (local.get $v0) (v128.load (local.get $b0)))))
+        (local.set $t (f64x2.add (v128.load offset=16 (local.get $c)) (f64x2.mul (local.get $v0) (v128.load offset=16 (local.get $b0)))))
+        (local.set $s (f64x2.add (local.get $s) (f64x2.mul (local.get $v1) (v128.load (local.get $b1)))))
+        (local.set $t (f64x2.add (local.get $t) (f64x2.mul (local.get $v1) (v128.load offset=16 (local.get $b1)))))
+        (local.set $s (f64x2.add (local.get $s) (f64x2.mul (local.get $v2) (v128.load (local.get $b2)))))
+        (local.set $t (f64x2.add (local.get $t) (f64x2.mul (local.get $v2) (v128.load offset=16 (local.get $b2)))))
+        (v128.store (local.get $c)
+          (f64x2.add (local.get $s) (f64x2.mul (local.get $v3) (v128.load (local.get $b3)))))
+        (v128.store offset=16 (local.get $c)
+          (f64x2.add (local.get $t) (f64x2.mul (local.get $v3) (v128.load offset=16 (local.get $b3)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 32)))
+        (local.set $b0 (i32.add (local.get $b0) (i32.const 32)))
+        (local.set $b1 (i32.add (local.get $b1) (i32.const 32)))
+        (local.set $b2 (i32.add (local.get $b2) (i32.const 32)))
+        (local.set $b3 (i32.add (local.get $b3) (i32.const 32)))
+        (br $quads)))
+    (local.set $end (i32.add (local.get $c) (i32.shl (i32.and (local.get $n) (i32.const 2)) (i32.const 3))))
+    (block $pairs_done
+      (loop $pairs
+        (br_if $pairs_done (i32.ge_u (local.get $c) (local.get $end)))
+        (local.set $s (f64x2.add (v128.load (local.get $c)) (f64x2.mul (local.get $v0) (v128.load (local.get $b0)))))
+        (local.set $s (f64x2.add (local.get $s) (f64x2.mul (local.get $v1) (v128.load (local.get $b1)))))
+        (local.set $s (f64x2.add (local.get $s) (f64x2.mul (local.get $v2) (v128.load (local.get $b2)))))
+        (v128.store (local.get $c)
+          (f64x2.add (local.get $s) (f64x2.mul (local.get $v3) (v128.load (local.get $b3)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (local.set $b0 (i32.add (local.get $b0) (i32.const 16)))
+        (local.set $b1 (i32.add (local.get $b1) (i32.const 16)))
+        (local.set $b2 (i32.add (local.get $b2) (i32.const 16)))
+        (local.set $b3 (i32.add (local.get $b3) (i32.const 16)))
+        (br $pairs)))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (f64.store (local.get $c)
+          (f64.add
+            (f64.add
+              (f64.add
+                (f64.add (f64.load (local.get $c)) (f64.mul (local.get $x0) (f64.load (local.get $b0))))
+                (f64.mul (local.get $x1) (f64.load (local.get $b1))))
+              (f64.mul (local.get $x2) (f64.load (local.get $b2))))
+            (f64.mul (local.get $x3) (f64.load (local.get $b3))))))))
+
+  ;; C(j) = C(j) + x·B(j) for j < n (C at c, B at b), two j per f64x2, then the last (odd) j alone.
+  (func $axpy1 (param $n i32) (param $c i32) (param $b i32) (param $x f64)
+    (local $v v128) (local $end i32)
+    (local.set $v (f64x2.splat (local.get $x)))
+    (local.set $end (i32.add (local.get $c) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $pairs_done
+      (loop $pairs
+        (br_if $pairs_done (i32.ge_u (local.get $c) (local.get $end)))
+        (v128.store (local.get $c)
+          (f64x2.add (v128.load (local.get $c)) (f64x2.mul (local.get $v) (v128.load (local.get $b)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (br $pairs)))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (f64.store (local.get $c)
+          (f64.add (f64.load (local.get $c)) (f64.mul (local.get $x) (f64.load (local.get $b))))))))
+
+  ;; One row of C for stored-transposed B: C(j) = (acc ? C(j) : +0) + Σ_p A(p)·B(p, j), p in order,
+  ;; with A(p) at a + p·csA, B(p, j) at b + 8p + j·csB, C(j) at c + 8j; k ≥ 1.
+  (func $dotRow
+    (param $n i32) (param $k i32) (param $a i32) (param $csA i32) (param $b i32) (param $csB i32)
+    (param $c i32) (param $acc i32)
+    (local $j i32) (local $p i32) (local $k2 i32) (local $ap i32)
+    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
+    (local $s01 v128) (local $s23 v128) (local $x0 v128) (local $x1 v128) (local $u v128) (local $w v128)
+    (local $s f64)
+    (local.set $k2 (i32.and (local.get $k) (i32.const -2)))
+    (local.set $j (i32.const 0))
+    (block $quads_done
+      (loop $quads
+        (br_if $quads_done (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
+        (local.set $r0 (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $csB))))
+        (local.set $r1 (i32.add (local.get $r0) (local.get $csB)))
+        (local.set $r2 (i32.add (local.get $r1) (local.get $csB)))
+        (local.set $r3 (i32.add (local.get $r2) (local.get $csB)))
+        (local.set $s01 (v128.const i64x2 0 0))
+        (local.set $s23 (v128.const i64x2 0 0))
+        (if (local.get $acc)
+          (then
+            (local.set $s01 (v128.load (local.get $c)))
+            (local.set $s23 (v128.load offset=16 (local.get $c)))))
+        (local.set $ap (local.get $a))
+        (local.set $p (i32.const 0))
+        (block $pairs_done
+          (loop $pairs
+            (br_if $pairs_done (i32.ge_u (local.get $p) (local.get $k2)))
+            (local.set $x0 (v128.load64_splat (local.get $ap)))
+            (local.set $x1 (v128.load64_splat (i32.add (local.get $ap) (local.get $csA))))
+            ;; columns j, j+1 at p and p+1
+            (local.set $u (v128.load (local.get $r0)))
+            (local.set $w (v128.load (local.get $r1)))
+            (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x0)
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $u) (local.get $w)))))
+            (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x1)
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $u) (local.get $w)))))
+            ;; columns j+2, j+3
+            (local.set $u (v128.load (local.get $r2)))
+            (local.set $w (v128.load (local.get $r3)))
+            (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $x0)
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $u) (local.get $w)))))
+            (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $x1)
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $u) (local.get $w)))))
+            (local.set $ap (i32.add (local.get $ap) (i32.shl (local.get $csA) (i32.const 1))))
+            (local.set $r0 (i32.add (local.get $r0) (i32.const 16)))
+            (local.set $r1 (i32.add (local.get $r1) (i32.const 16)))
+            (local.set $r2 (i32.add (local.get $r2) (i32.const 16)))
+            (local.set $r3 (i32.add (local.get $r3) (i32.const 16)))
+            (local.set $p (i32.add (local.get $p) (i32.const 2)))
+            (br $pairs)))
+        (if (i32.lt_u (local.get $p) (local.get $k))
+          (then
+            ;; the last p when k is odd
+            (local.set $x0 (v128.load64_splat (local.get $ap)))
+            (local.set $s01 (f64x2.add (local.get $s01) (f64x2.mul (local.get $x0)
+              (v128.load64_lane 1 (local.get $r1) (v128.load64_splat (local.get $r0))))))
+            (local.set $s23 (f64x2.add (local.get $s23) (f64x2.mul (local.get $x0)
+              (v128.load64_lane 1 (local.get $r3) (v128.load64_splat (local.get $r2))))))))
+        (v128.store (local.get $c) (local.get $s01))
+        (v128.store offset=16 (local.get $c) (local.get $s23))
+        (local.set $c (i32.add (local.get $c) (i32.const 32)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $quads)))
+    ;; the last n % 4 columns, one running sum each
+    (block $cols_done
+      (loop $cols
+        (br_if $cols_done (i32.ge_u (local.get $j) (local.get $n)))
+        (local.set $r0 (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $csB))))
+        (local.set $s (if (result f64) (local.get $acc) (then (f64.load (local.get $c))) (else (f64.const 0))))
+        (local.set $ap (local.get $a))
+        (local.set $p (local.get $k))
+        (loop $dot
+          (local.set $s (f64.add (local.get $s) (f64.mul (f64.load (local.get $ap)) (f64.load (local.get $r0)))))
+          (local.set $ap (i32.add (local.get $ap) (local.get $csA)))
+          (local.set $r0 (i32.add (local.get $r0) (i32.const 8)))
+          (br_if $dot (local.tee $p (i32.sub (local.get $p) (i32.const 1)))))
+        (f64.store (local.get $c) (local.get $s))
+        (local.set $c (i32.add (local.get $c) (i32.const 8)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $cols))))
 )
