@@ -45,6 +45,11 @@
 ;; elements are copied back, so edge elements get the same kernel and the same order, and the
 ;; padding lanes (which may hold anything, even NaN from 0·∞) are never stored.
 ;;
+;; IN-PLACE A (directA ≠ 0): for thin products (gemm.ts: at most 16 columns) a packed A panel would
+;; be read only n/4 times, so the full row panels are read where A lies — $kernelStrided, the same
+;; loads (four load64_splat per p through four row pointers), products and sums as $kernel, so the
+;; same bits — and only a partial last row panel is packed.
+;;
 ;; THE TILE, 4×4: 8 f64x2 accumulators + 2 for the B row + 4 broadcast A values + 1 product = 15
 ;; xmm registers, exactly what V8's TurboFan allocates on x86-64 (xmm15 is its scratch register).
 ;; Per p: 6 loads, 8 f64x2.mul, 8 f64x2.add. A 5×4 tile (10 accumulators) was measured and
