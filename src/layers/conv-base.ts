@@ -2,8 +2,8 @@ import { Activation, getActivation, linear, relu } from '../activations/activati
 import { NumnetError, describe, fmtShape } from '../errors.js';
 import { Random } from '../random.js';
 import { ConvGeometry, chunkRows, convAxis, convBackward, convForward, fillBias, isPointwise, patchSize } from '../tensor/conv.js';
-import { DzWriter, Patches, convBackwardStaged, convForwardStaged, reluBackwardSum, reluDz, reluOut } from '../tensor/conv-fused.js';
-import { Kept, keep, kept, sumRows } from '../tensor/kernels.js';
+import { DzWriter, Patches, convBackwardStaged, convForwardStaged, reluBackwardSum, reluDz } from '../tensor/conv-fused.js';
+import { Kept, keep, sumRows } from '../tensor/kernels.js';
 import { MAX_SIZE, Tensor } from '../tensor/tensor.js';
 import { Initializer, InitializerSpec, getInitializer } from './initializers.js';
 import { Layer, LayerConfig, LayerShapes, Parameter, PreparedBuild, WeightShape, checkSampleShape, layerOptions } from './layer.js';
@@ -226,12 +226,17 @@ export abstract class ConvBase extends Layer {
     const K = this.kernel.value.data;
     if (this.oneChunk(rows)) {
       // One chunk: the patches stay in the GEMM's memory when it has room (else in `cols`), and z is
-      // computed there and read out once, with relu in the same pass.
+      // computed there — relu(z) by the GEMM itself, kept there for the backward — and read out once.
       this.region = keep(rows * patchSize(g), this, this.region);
-      if (this.activation === relu) this.yRegion = keep(rows * this.filters, this, this.yRegion);
-      this.yKept = false;
+      const isRelu = this.activation === relu;
+      if (isRelu) this.yRegion = keep(rows * this.filters, this, this.yRegion);
       const patches = this.region ?? this.workspace(rows);
-      if (convForwardStaged(x.data, K, this.bias?.value.data, g, rows, patches, (zs) => this.activate(zs, z.data, y.data))) {
+      const staged = convForwardStaged(x.data, K, this.bias?.value.data, g, rows, patches, isRelu, isRelu ? this.yRegion : undefined, (zs, inRegion) => {
+        this.yKept = inRegion;
+        (isRelu ? y.data : z.data).set(zs);
+        if (!isRelu && this.activation !== linear) this.activation.forward(z.data, y.data, this.filters);
+      });
+      if (staged) {
         this.patches = patches;
         return y;
       }
@@ -250,17 +255,6 @@ export abstract class ConvBase extends Layer {
     const need = isPointwise(g) ? 0 : Math.min(rows, chunkRows(g)) * patchSize(g);
     if (this.cols.length < need) this.cols = new Float64Array(need);
     return this.cols;
-  }
-
-  /** z = zs and y = φ(z) (y is z for linear); for relu y only (its backward reads y > 0, which is z > 0). */
-  private activate(zs: Float64Array, z: Float64Array, y: Float64Array): void {
-    if (this.activation === relu) {
-      const yk = this.yRegion && kept(this.yRegion);
-      this.yKept = yk !== undefined;
-      return reluOut(zs, y, yk);
-    }
-    z.set(zs);
-    if (this.activation !== linear) this.activation.forward(z, y, this.filters);
   }
 
   protected callBackward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {

@@ -1,5 +1,5 @@
-import { ConvGeometry, col2im, fillBias, im2col, patchSize } from './conv.js';
-import { Kept, gemm, kept, reluBackwardStaged, reluStaged, stage, staged, unstage } from './kernels.js';
+import { ConvGeometry, col2im, im2col, patchSize } from './conv.js';
+import { Kept, gemm, gemmBiasRelu, kept, reluBackwardStaged, reluStaged, stage, staged, unstage } from './kernels.js';
 
 /**
  * The convolution of a batch that fits one im2col chunk, staged in the GEMM's memory (`stage` in
@@ -21,13 +21,15 @@ export type Patches = Kept | Float64Array;
 /**
  * convForward for a batch of one chunk (not pointwise), staged (see `stage` in kernels.ts): im2col
  * writes the patches into `patches` (a kept region, where the GEMM reads them in place) or into the
- * stage (then copied into the array `patches`), the bias fills z where the GEMM writes it, and `out`
- * receives z where it lies (valid during the call only). The same products as convForward, so the
- * same bits. Returns false, doing nothing, when no stage is available (the JS kernel in use).
+ * stage (then copied into the array `patches`); the GEMM's sums start at the bias and, with `relu`,
+ * leave as relu(z) (its epilogue: gemmBiasRelu), written into the stage or into the kept region
+ * `into`; `out` receives them where they lie (valid during the call only) and whether they went
+ * into `into`. The same sums as convForward and relu's forward, so the same bits. Returns false,
+ * doing nothing, when no stage is available (the JS kernel in use).
  */
 export function convForwardStaged(
   x: Float64Array, K: Float64Array, bias: Float64Array | undefined, g: ConvGeometry, rows: number, patches: Patches,
-  out: (z: Float64Array) => void,
+  relu: boolean, into: Kept | undefined, out: (z: Float64Array, inRegion: boolean) => void,
 ): boolean {
   const F = g.filters;
   const size = rows * patchSize(g);
@@ -37,13 +39,12 @@ export function convForwardStaged(
   if (!ws) return false;
   try {
     const c = inStage ? ws.subarray(0, size) : kept(patches)!.subarray(0, size);
-    const z = ws.subarray(zAt, zAt + rows * F);
+    const region = into && kept(into);
     im2col(x, g, 0, rows, c);
-    if (bias) fillBias(z, bias, rows, F);
-    gemm(false, false, rows, F, patchSize(g), c, K, z, bias !== undefined);
-    const now = staged();
-    if (inStage) patches.set(now.subarray(0, size));
-    out(now.subarray(zAt, zAt + rows * F));
+    const z = () => (region ? kept(into!)! : staged().subarray(zAt)).subarray(0, rows * F);
+    gemmBiasRelu(false, false, rows, F, patchSize(g), c, K, z(), bias, relu);
+    if (inStage) patches.set(staged().subarray(0, size));
+    out(z(), region !== undefined);
   } finally {
     unstage();
   }
@@ -134,16 +135,6 @@ export function reluBackwardSum(z: Float64Array, dy: Float64Array, dz: Float64Ar
     }
     db[j] = s;
   }
-}
-
-/**
- * y = relu(z) = (z > 0 ? z : 0) from z = zs in the stage: computed in WebAssembly SIMD into `yk` (a
- * kept region's view, which keeps y for the backward pass) or in place, and copied out into y.
- */
-export function reluOut(zs: Float64Array, y: Float64Array, yk?: Float64Array): void {
-  const at = yk ? yk.subarray(0, zs.length) : zs;
-  reluStaged(zs, at);
-  y.set(at);
 }
 
 /**

@@ -38,6 +38,14 @@ export function getKernelBackend(): 'wasm' | 'js' {
   return backend === 'js' || !wasmAvailable() ? 'js' : 'wasm';
 }
 
+/** Whether a product runs in the WebAssembly kernel (see setKernelBackend). */
+const useWasm = (transA: boolean, transB: boolean, m: number, n: number, k: number): boolean =>
+  backend !== 'js' &&
+  !(transA && transB) &&
+  (backend === 'wasm' || m * n * k >= WASM_MIN_WORK) &&
+  m * k + k * n + m * n <= WASM_MAX_DOUBLES &&
+  wasmAvailable();
+
 /**
  * C = op(A)·op(B) (or C += … when `accumulate`: each running sum starts at C's value), where op(A)
  * is m×k and op(B) is k×n.
@@ -54,17 +62,27 @@ export function gemm(
   C: Float64Array,
   accumulate = false,
 ): void {
-  if (
-    backend !== 'js' &&
-    !(transA && transB) &&
-    (backend === 'wasm' || m * n * k >= WASM_MIN_WORK) &&
-    m * k + k * n + m * n <= WASM_MAX_DOUBLES &&
-    wasmAvailable()
-  ) {
+  if (useWasm(transA, transB, m, n, k)) {
     wasmGemm(transA, transB, m, n, k, A, B, C, accumulate);
     return;
   }
   gemmStrided(m, n, k, A, transA ? 1 : k, transA ? m : 1, B, transB ? 1 : n, transB ? k : 1, C, accumulate);
+}
+
+/**
+ * C = relu?(bias + op(A)·op(B)): each running sum starts at bias[j] (the bits of C filled with the
+ * bias and accumulated onto) and, with `relu`, leaves as (s > 0 ? s : +0) — in the WebAssembly
+ * kernel's epilogue when it runs (no pass of its own), else as those separate passes.
+ */
+export function gemmBiasRelu(
+  transA: boolean, transB: boolean, m: number, n: number, k: number,
+  A: Float64Array, B: Float64Array, C: Float64Array, bias: Float64Array | undefined, relu: boolean,
+): void {
+  if (useWasm(transA, transB, m, n, k)) return wasmGemm(transA, transB, m, n, k, A, B, C, false, bias, relu);
+  const size = m * n;
+  if (bias) for (let i = 0; i < size; i++) C[i] = bias[i % n]!;
+  gemm(transA, transB, m, n, k, A, B, C, bias !== undefined);
+  if (relu) for (let i = 0; i < size; i++) C[i] = C[i]! > 0 ? C[i]! : 0;
 }
 
 /**

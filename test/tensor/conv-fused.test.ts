@@ -10,8 +10,8 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConvGeometry, convAxis, convBackward, convForward, fillBias, patchSize } from '../../src/tensor/conv.js';
-import { Patches, convBackwardStaged, convForwardStaged, reluBackwardSum, reluDz, reluOut } from '../../src/tensor/conv-fused.js';
-import { Kept, gemm, keep, kept as keptValues, setKernelBackend, stage, staged, unstage } from '../../src/tensor/kernels.js';
+import { Patches, convBackwardStaged, convForwardStaged, reluBackwardSum, reluDz } from '../../src/tensor/conv-fused.js';
+import { Kept, gemm, gemmBiasRelu, keep, kept as keptValues, setKernelBackend, stage, staged, unstage } from '../../src/tensor/kernels.js';
 import { wasmAvailable, wasmRelease as release } from '../../src/tensor/wasm/gemm.js';
 
 afterEach(() => setKernelBackend('auto'));
@@ -69,21 +69,29 @@ const geometryArb = fc
 const random = (len: number, seed: number) => Float64Array.from({ length: len }, (_, i) => Math.sin(seed * 7919 + i * 104729) * 3);
 
 describe.skipIf(!wasmAvailable())('relu passes in the stage (WebAssembly SIMD)', () => {
-  it('reluOut is y = (z > 0 ? z : 0), bit for bit, with and without non-finite values, odd and even lengths (seed 1401)', () => {
-    setKernelBackend('wasm');
+  it('gemmBiasRelu = relu(bias + A·B) as separate passes, bit for bit: wasm epilogue and JS, with special values (seed 1401)', () => {
+    // The reference: C filled with the bias, the running sum in p order onto it (gemm.wat's contract), then (s > 0 ? s : 0).
     fc.assert(
-      fc.property(fc.boolean(), fc.integer({ min: 0, max: 60 }), fc.integer(), (special, n, s) => {
-        const z = Float64Array.from(fc.sample(values(special), { numRuns: n, seed: s }));
-        const y = new Float64Array(n).fill(7);
-        try {
-          const zs = stage(n + 1)!.subarray(0, n);
-          zs.set(z);
-          reluOut(zs, y);
-        } finally {
-          unstage();
-        }
-        sameBits(y, Array.from(z, (v) => (v > 0 ? v : 0)));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 21 }), fc.integer({ min: 1, max: 300 }), fc.boolean(), fc.boolean(), fc.boolean(), fc.boolean(), fc.integer(),
+        (m, n, k, ta, bias, relu, special, s) => {
+          const A = Float64Array.from(fc.sample(values(special), { numRuns: m * k, seed: s }));
+          const B = Float64Array.from(fc.sample(values(special), { numRuns: k * n, seed: s + 1 }));
+          const b = bias ? Float64Array.from(fc.sample(values(special), { numRuns: n, seed: s + 2 })) : undefined;
+          const want = new Float64Array(m * n);
+          for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+            let acc = b ? b[j]! : 0;
+            for (let p = 0; p < k; p++) acc += (ta ? A[p * m + i]! : A[i * k + p]!) * B[p * n + j]!;
+            want[i * n + j] = relu ? (acc > 0 ? acc : 0) : acc;
+          }
+          for (const backend of ['wasm', 'js'] as const) {
+            setKernelBackend(backend);
+            const C = new Float64Array(m * n).fill(7);
+            gemmBiasRelu(ta, false, m, n, k, A, B, C, b, relu);
+            sameBits(C, want);
+          }
+        },
+      ),
       { seed: 1401, numRuns: 300 },
     );
   });
@@ -128,7 +136,7 @@ describe.skipIf(!wasmAvailable())('staged convolution (WebAssembly kernel)', () 
     setKernelBackend('wasm');
     const where = fc.constantFrom('array', 'region', 'lost', 'overwritten');
     fc.assert(
-      fc.property(geometryArb, fc.boolean(), fc.boolean(), where, fc.integer({ min: 1, max: 1e6 }), ({ n, g }, bias, needDx, kept, seed) => {
+      fc.property(geometryArb, fc.boolean(), fc.boolean(), where, fc.boolean(), fc.integer({ min: 1, max: 1e6 }), ({ n, g }, bias, needDx, kept, relu, seed) => {
         const rows = n * g.outH * g.outW;
         const P = patchSize(g);
         const x = random(n * g.inH * g.inW * g.inC, seed);
@@ -148,9 +156,14 @@ describe.skipIf(!wasmAvailable())('staged convolution (WebAssembly kernel)', () 
         const holder = {};
         const patches: Patches = kept === 'array' ? new Float64Array(rows * P) : keep(rows * P, holder)!;
         expect(patches).toBeDefined();
+        // z, or relu(z) by the GEMM's epilogue into a kept region or the stage
+        const into = relu && seed % 2 === 0 ? keep(rows * g.filters, holder) : undefined;
         let z2 = new Float64Array(0);
-        expect(convForwardStaged(x, K, b, g, rows, patches, (zs) => (z2 = zs.slice()))).toBe(true);
-        sameBits(z2, z1);
+        let inRegion = false;
+        expect(convForwardStaged(x, K, b, g, rows, patches, relu, into, (zs, r) => ((z2 = zs.slice()), (inRegion = r)))).toBe(true);
+        sameBits(z2, relu ? Array.from(z1, (v) => (v > 0 ? v : 0)) : z1);
+        expect(inRegion).toBe(into !== undefined);
+        if (into) release(into);
         if (kept === 'overwritten') keptValues(patches as Kept)!.fill(NaN); // the backward must not read them
         const dK2 = new Float64Array(P * g.filters).fill(5);
         const dx2 = needDx ? new Float64Array(x.length).fill(5) : undefined;
@@ -172,7 +185,7 @@ describe.skipIf(!wasmAvailable())('staged convolution (WebAssembly kernel)', () 
     const g: ConvGeometry = { inH: 4, inW: 4, inC: 1, outH: 2, outW: 2, filters: 2, kh: 3, kw: 3, sh: 1, sw: 1, dh: 1, dw: 1, padTop: 0, padLeft: 0 };
     const cols = new Float64Array(4 * 9).fill(3);
     let called = false;
-    expect(convForwardStaged(random(16, 1), random(18, 2), undefined, g, 4, cols, () => (called = true))).toBe(false);
+    expect(convForwardStaged(random(16, 1), random(18, 2), undefined, g, 4, cols, true, undefined, () => (called = true))).toBe(false);
     expect(convBackwardStaged(random(16, 1), random(18, 2), g, 4, { scratch: 0, write: () => (called = true) }, new Float64Array(18), undefined, cols)).toBe(false);
     expect(keep(36, {})).toBeUndefined();
     expect(called).toBe(false);

@@ -17,6 +17,7 @@ interface GemmExports {
     c: number, acc: number,
     mcb: number, kcb: number, ncb: number,
     packA: number, packB: number, tile: number, directA: number,
+    bias: number, epilogue: number,
   ): void;
   relu(src: number, dst: number, n: number): void;
   reluBackward(y: number, dy: number, dz: number, m: number, n: number, db: number, sum: number): void;
@@ -49,11 +50,11 @@ export const WASM_SMALL_M_ROW_MAJOR_B = 7;
 const SLICE = 16384;
 
 /**
- * Products with at most this many columns read A's full row panels in place instead of packing them
- * (gemm.wat `directA`): a packed panel is reused once per 4 columns, so for thin products — the
- * convolutions' z = cols·K and ∂K = colsᵀ·dz with 8 or 16 filters — packing costs more than it saves.
- * Not for a stored-transposed A of more than DIRECT_A_MAX_N rows: its panel is then read 32 bytes
- * per long stride, half of each cache line (measured slower than packing).
+ * A stored-transposed A of at most this many rows, in a product of at most this many columns, is
+ * read in place instead of packed (gemm.wat `directA`): the four values of one p of its row panel
+ * are adjacent there, as in a packed panel, and the whole A is a few cache lines per p — the
+ * convolutions' ∂K = colsᵀ·dz of a first layer (9 rows). Longer rows of A spread a panel over
+ * half-used cache lines and are measured faster packed.
  */
 const DIRECT_A_MAX_N = 16;
 
@@ -133,7 +134,10 @@ const even = (doubles: number) => doubles + (doubles & 1);
  * C = op(A)·op(B) (C += … with `accumulate`), op(A) m×k (A stored k×m when `transA`), op(B) k×n
  * (B stored n×k when `transB`), all row-major, through the WebAssembly kernel; the transposes are
  * read by strides while the kernel packs its panels. Each C(i, j) is the running sum in p order
- * that the JS loops compute (see gemm.wat). The caller checks `wasmAvailable()` first.
+ * that the JS loops compute (see gemm.wat). With `bias` (not with `accumulate`) the sums start at
+ * bias[j] — the bits of C filled with the bias and accumulated onto — and with `relu` each result
+ * leaves as relu(s) = (s > 0 ? s : +0): the kernel's epilogue, no extra pass. The caller checks
+ * `wasmAvailable()` first.
  */
 export function wasmGemm(
   transA: boolean,
@@ -145,11 +149,18 @@ export function wasmGemm(
   B: Float64Array,
   C: Float64Array,
   accumulate: boolean,
+  bias?: Float64Array,
+  relu = false,
 ): void {
   const sizeC = m * n;
   if (sizeC === 0) return;
-  if (k === 0) {
-    if (!accumulate) C.fill(0, 0, sizeC);
+  const small = m <= (transB ? WASM_SMALL_M : WASM_SMALL_M_ROW_MAJOR_B);
+  if (k === 0 || (small && (bias || relu))) {
+    // the epilogue as separate passes: the same bits
+    if (bias) for (let i = 0; i < sizeC; i++) C[i] = bias[i % n]!;
+    if (k > 0) wasmGemm(transA, transB, m, n, k, A, B, C, accumulate || bias !== undefined);
+    else if (!accumulate && !bias) C.fill(0, 0, sizeC);
+    if (relu) for (let i = 0; i < sizeC; i++) C[i] = C[i]! > 0 ? C[i]! : 0;
     return;
   }
   const kcb = blockSize(k, KC, 1);
@@ -161,7 +172,7 @@ export function wasmGemm(
   const aStaged = A.buffer === mem;
   const bStaged = B.buffer === mem;
   const cStaged = C.buffer === mem;
-  if (m <= (transB ? WASM_SMALL_M : WASM_SMALL_M_ROW_MAJOR_B)) {
+  if (small) {
     smallGemm(transA, transB, m, n, k, A, B, C, accumulate, aStaged, bStaged, cStaged);
     if (staged === 0) giveBack();
     return;
@@ -169,10 +180,12 @@ export function wasmGemm(
   const [offA, afterA] = place(A, aStaged, m * k, keptTop + even(staged));
   const [offB, afterB] = place(B, bStaged, k * n, afterA);
   const [offC, offPackA] = place(C, cStaged, sizeC, afterB);
-  // heap layout above the stage (doubles): A | B | C (those not staged) | packed A block | packed B block | 4×4 tile
+  // heap layout above the stage (doubles): A | B | C (those not staged) | packed A block | packed B block | 4×4 tile | bias
   const offPackB = offPackA + even(mcb * kcb);
   const offTile = offPackB + even(kcb * ncb);
-  const h = memoryFor(offTile + 16);
+  const offBias = offTile + 16;
+  const h = memoryFor(offBias + (bias ? even(n) + 4 : 0)); // (an edge tile reads up to 3 values past the bias)
+  if (bias) h.set(bias.length === n ? bias : bias.subarray(0, n), offBias);
   if (!aStaged) h.set(A.length === m * k ? A : A.subarray(0, m * k), offA);
   if (!bStaged) h.set(B.length === k * n ? B : B.subarray(0, k * n), offB);
   if (accumulate && !cStaged) h.set(C.length === sizeC ? C : C.subarray(0, sizeC), offC);
@@ -182,7 +195,8 @@ export function wasmGemm(
     offB * 8, transB ? 8 : 8 * n, transB ? 8 * k : 8,
     offC * 8, accumulate ? 1 : 0,
     mcb, kcb, ncb,
-    offPackA * 8, offPackB * 8, offTile * 8, n <= DIRECT_A_MAX_N && (!transA || m <= DIRECT_A_MAX_N) ? 1 : 0,
+    offPackA * 8, offPackB * 8, offTile * 8, transA && m <= DIRECT_A_MAX_N && n <= DIRECT_A_MAX_N ? 1 : 0,
+    offBias * 8, (bias ? 2 : 0) | (relu ? 4 : 0),
   );
   if (!cStaged) C.set(h.subarray(offC, offC + sizeC));
   if (staged === 0) giveBack();

@@ -45,10 +45,11 @@
 ;; elements are copied back, so edge elements get the same kernel and the same order, and the
 ;; padding lanes (which may hold anything, even NaN from 0·∞) are never stored.
 ;;
-;; IN-PLACE A (directA ≠ 0): for thin products (gemm.ts: at most 16 columns) a packed A panel would
-;; be read only n/4 times, so the full row panels are read where A lies — $kernelStrided, the same
-;; loads (four load64_splat per p through four row pointers), products and sums as $kernel, so the
-;; same bits — and only a partial last row panel is packed.
+;; IN-PLACE A (directA ≠ 0; gemm.ts: a stored-transposed A of at most 16 rows times at most 16
+;; columns, as the convolutions' ∂K = colsᵀ·dz): the four values of one p of a row panel are adjacent
+;; in A itself, so the kernel reads them there (the A stride per p, $sa, is csA instead of the packed
+;; panel's 32 bytes): the same loads, products and sums, so the same bits; only a partial last row
+;; panel is packed.
 ;;
 ;; THE TILE, 4×4: 8 f64x2 accumulators + 2 for the B row + 4 broadcast A values + 1 product = 15
 ;; xmm registers, exactly what V8's TurboFan allocates on x86-64 (xmm15 is its scratch register).
@@ -71,13 +72,14 @@
   ;; order, where a(p) is the A panel's 4 values for p (at pa + 32p) and b(p) the B panel's (at
   ;; pb + 32p); kc ≥ 1. Accumulator cRV holds C(row R, columns 2V, 2V+1).
   (func $kernel
-    (param $kc i32) (param $pa i32) (param $pb i32) (param $pc i32) (param $ldc i32) (param $load i32)
+    (param $kc i32) (param $pa i32) (param $sa i32) (param $pb i32) (param $pc i32) (param $ldc i32) (param $load i32)
+    (param $bp i32)
     (local $r i32)
     (local $x v128) (local $b0 v128) (local $b1 v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     ;; v128 locals start at zero (+0): only the accumulating case loads
-    (if (local.get $load)
+    (if (i32.and (local.get $load) (i32.const 1))
       (then
         (local.set $r (local.get $pc))
         (local.set $c00 (v128.load (local.get $r)))
@@ -90,7 +92,19 @@
         (local.set $c21 (v128.load offset=16 (local.get $r)))
         (local.set $r (i32.add (local.get $r) (local.get $ldc)))
         (local.set $c30 (v128.load (local.get $r)))
-        (local.set $c31 (v128.load offset=16 (local.get $r)))))
+        (local.set $c31 (v128.load offset=16 (local.get $r))))
+      (else
+        (if (i32.and (local.get $load) (i32.const 2))
+          (then
+            ;; every row's sums start at the bias of its four columns
+            (local.set $c00 (v128.load (local.get $bp)))
+            (local.set $c01 (v128.load offset=16 (local.get $bp)))
+            (local.set $c10 (local.get $c00))
+            (local.set $c11 (local.get $c01))
+            (local.set $c20 (local.get $c00))
+            (local.set $c21 (local.get $c01))
+            (local.set $c30 (local.get $c00))
+            (local.set $c31 (local.get $c01))))))
     (loop $p
       (local.set $b0 (v128.load (local.get $pb)))
       (local.set $b1 (v128.load offset=16 (local.get $pb)))
@@ -106,70 +120,21 @@
       (local.set $x (v128.load64_splat offset=24 (local.get $pa)))
       (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $x) (local.get $b0))))
       (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $x) (local.get $b1))))
-      (local.set $pa (i32.add (local.get $pa) (i32.const 32)))
+      (local.set $pa (i32.add (local.get $pa) (local.get $sa)))
       (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
       (br_if $p (local.tee $kc (i32.sub (local.get $kc) (i32.const 1)))))
-    (local.set $r (local.get $pc))
-    (v128.store (local.get $r) (local.get $c00))
-    (v128.store offset=16 (local.get $r) (local.get $c01))
-    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
-    (v128.store (local.get $r) (local.get $c10))
-    (v128.store offset=16 (local.get $r) (local.get $c11))
-    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
-    (v128.store (local.get $r) (local.get $c20))
-    (v128.store offset=16 (local.get $r) (local.get $c21))
-    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
-    (v128.store (local.get $r) (local.get $c30))
-    (v128.store offset=16 (local.get $r) (local.get $c31)))
-
-;; The 4×4 micro-kernel on an A that is not packed: a(p) is the four values at
-  ;; a + r·rsA + p·csA (r = 0 … 3), read through four row pointers advanced by csA per p; the same
-  ;; loads (load64_splat), products and sums in the same order as $kernel, so the same bits. Used for
-  ;; full row panels when packing A would cost more than it saves (see gemm's directA).
-  (func $kernelStrided
-    (param $kc i32) (param $a i32) (param $rsA i32) (param $csA i32) (param $pb i32) (param $pc i32) (param $ldc i32) (param $load i32)
-    (local $r i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
-    (local $x v128) (local $b0 v128) (local $b1 v128)
-    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
-    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
-    (local.set $a1 (i32.add (local.get $a) (local.get $rsA)))
-    (local.set $a2 (i32.add (local.get $a1) (local.get $rsA)))
-    (local.set $a3 (i32.add (local.get $a2) (local.get $rsA)))
-    (if (local.get $load)
+    (if (i32.and (local.get $load) (i32.const 4))
       (then
-        (local.set $r (local.get $pc))
-        (local.set $c00 (v128.load (local.get $r)))
-        (local.set $c01 (v128.load offset=16 (local.get $r)))
-        (local.set $r (i32.add (local.get $r) (local.get $ldc)))
-        (local.set $c10 (v128.load (local.get $r)))
-        (local.set $c11 (v128.load offset=16 (local.get $r)))
-        (local.set $r (i32.add (local.get $r) (local.get $ldc)))
-        (local.set $c20 (v128.load (local.get $r)))
-        (local.set $c21 (v128.load offset=16 (local.get $r)))
-        (local.set $r (i32.add (local.get $r) (local.get $ldc)))
-        (local.set $c30 (v128.load (local.get $r)))
-        (local.set $c31 (v128.load offset=16 (local.get $r)))))
-    (loop $p
-      (local.set $b0 (v128.load (local.get $pb)))
-      (local.set $b1 (v128.load offset=16 (local.get $pb)))
-      (local.set $x (v128.load64_splat (local.get $a)))
-      (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $x) (local.get $b0))))
-      (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $x) (local.get $b1))))
-      (local.set $x (v128.load64_splat (local.get $a1)))
-      (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $x) (local.get $b0))))
-      (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $x) (local.get $b1))))
-      (local.set $x (v128.load64_splat (local.get $a2)))
-      (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $x) (local.get $b0))))
-      (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $x) (local.get $b1))))
-      (local.set $x (v128.load64_splat (local.get $a3)))
-      (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $x) (local.get $b0))))
-      (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $x) (local.get $b1))))
-      (local.set $a (i32.add (local.get $a) (local.get $csA)))
-      (local.set $a1 (i32.add (local.get $a1) (local.get $csA)))
-      (local.set $a2 (i32.add (local.get $a2) (local.get $csA)))
-      (local.set $a3 (i32.add (local.get $a3) (local.get $csA)))
-      (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
-      (br_if $p (local.tee $kc (i32.sub (local.get $kc) (i32.const 1)))))
+        ;; relu on the way out: f64x2.pmax(0, c) = (0 < c ? c : 0)
+        (local.set $x (v128.const f64x2 0 0))
+        (local.set $c00 (f64x2.pmax (local.get $x) (local.get $c00)))
+        (local.set $c01 (f64x2.pmax (local.get $x) (local.get $c01)))
+        (local.set $c10 (f64x2.pmax (local.get $x) (local.get $c10)))
+        (local.set $c11 (f64x2.pmax (local.get $x) (local.get $c11)))
+        (local.set $c20 (f64x2.pmax (local.get $x) (local.get $c20)))
+        (local.set $c21 (f64x2.pmax (local.get $x) (local.get $c21)))
+        (local.set $c30 (f64x2.pmax (local.get $x) (local.get $c30)))
+        (local.set $c31 (f64x2.pmax (local.get $x) (local.get $c31)))))
     (local.set $r (local.get $pc))
     (v128.store (local.get $r) (local.get $c00))
     (v128.store offset=16 (local.get $r) (local.get $c01))
@@ -183,7 +148,7 @@
     (v128.store (local.get $r) (local.get $c30))
     (v128.store offset=16 (local.get $r) (local.get $c31)))
 
-    ;; ---------------------------------------------------------------- packing
+  ;; ---------------------------------------------------------------- packing
   ;; Packs a len × kc block into panels of 4 "lanes": element (l, p) is the f64 at src + l·sl + p·sp;
   ;; panel q holds, for p = 0 … kc−1, elements (4q … 4q+3, p) at dst + q·32kc + 32p; lanes past len
   ;; are zeros. A block: lanes = rows (sl = rsA, sp = csA); B block: lanes = columns (sl = csB, sp = rsB).
@@ -308,10 +273,11 @@
     (param $c i32) (param $acc i32)
     (param $mcb i32) (param $kcb i32) (param $ncb i32)
     (param $packA i32) (param $packB i32) (param $tile i32) (param $directA i32)
+    (param $bias i32) (param $epilogue i32)
     (local $jc i32) (local $pc i32) (local $ic i32) (local $jr i32) (local $ir i32)
     (local $nc i32) (local $kc i32) (local $mc i32) (local $mr i32) (local $nr i32)
     (local $load i32) (local $ldc i32) (local $cp i32) (local $pa i32) (local $pb i32) (local $bsrc i32)
-    (local $asrc i32) (local $full i32) (local $ap i32) (local $strided i32)
+    (local $asrc i32) (local $full i32) (local $sa i32) (local $bp i32)
     (local.set $ldc (i32.shl (local.get $n) (i32.const 3)))
     (local.set $jc (i32.const 0))
     (block $jc_done
@@ -327,6 +293,12 @@
             (if (i32.gt_u (local.get $kc) (local.get $kcb)) (then (local.set $kc (local.get $kcb))))
             ;; the sums start at C's values when accumulating or after the first k-block, else at +0
             (local.set $load (i32.or (local.get $acc) (i32.ne (local.get $pc) (i32.const 0))))
+            ;; the kernel's mode: 1 = start at C, else 2 = start at the bias (epilogue bit 1), +4 = relu
+            ;; on the way out of the last k-block (epilogue bit 2)
+            (if (i32.eqz (local.get $load))
+              (then (local.set $load (i32.and (local.get $epilogue) (i32.const 2)))))
+            (if (i32.and (i32.ne (i32.and (local.get $epilogue) (i32.const 4)) (i32.const 0)) (i32.ge_u (i32.add (local.get $pc) (local.get $kc)) (local.get $k)))
+              (then (local.set $load (i32.or (local.get $load) (i32.const 4)))))
             ;; op(B)(pc, jc): the B panels are packed during the first row block (ic = 0), each just
             ;; before its first use, while they are hot in L1; the later row blocks reuse them
             (local.set $bsrc (i32.add (local.get $b)
@@ -379,31 +351,25 @@
                             (i32.add (i32.mul (i32.add (local.get $ic) (local.get $ir)) (local.get $n))
                               (i32.add (local.get $jc) (local.get $jr)))
                             (i32.const 3))))
-                        ;; full row panels read in place (directA) or from packA; edge tiles through the scratch tile
-                        (local.set $ap (i32.add (local.get $asrc) (i32.mul (local.get $ir) (local.get $rsA))))
-                        (local.set $strided (i32.and (local.get $directA) (i32.eq (local.get $mr) (i32.const 4))))
+                        ;; a full row panel of a stored-transposed A is read in place (directA: its four values of one p
+                        ;; are adjacent, csA apart from the next p's); the others from packA. Edge tiles through the scratch tile.
+                        (local.set $bp (i32.add (local.get $bias) (i32.shl (i32.add (local.get $jc) (local.get $jr)) (i32.const 3))))
+                        (local.set $sa (i32.const 32))
+                        (if (i32.and (local.get $directA) (i32.eq (local.get $mr) (i32.const 4)))
+                          (then
+                            (local.set $pa (i32.add (local.get $asrc) (i32.mul (local.get $ir) (local.get $rsA))))
+                            (local.set $sa (local.get $csA))))
                         (if (i32.and (i32.eq (local.get $mr) (i32.const 4)) (i32.eq (local.get $nr) (i32.const 4)))
                           (then
-                            (if (local.get $strided)
-                              (then
-                                (call $kernelStrided (local.get $kc) (local.get $ap) (local.get $rsA) (local.get $csA) (local.get $pb)
-                                  (local.get $cp) (local.get $ldc) (local.get $load)))
-                              (else
-                                (call $kernel (local.get $kc) (local.get $pa) (local.get $pb)
-                                  (local.get $cp) (local.get $ldc) (local.get $load)))))
+                            (call $kernel (local.get $kc) (local.get $pa) (local.get $sa) (local.get $pb)
+                              (local.get $cp) (local.get $ldc) (local.get $load) (local.get $bp)))
                           (else
-                            ;; an edge tile: through the scratch tile, only its real elements copied
-                            (if (local.get $load)
+                            (if (i32.and (local.get $load) (i32.const 1))
                               (then
                                 (call $copyTile (local.get $cp) (local.get $ldc) (local.get $tile)
                                   (local.get $mr) (local.get $nr) (i32.const 1))))
-                            (if (local.get $strided)
-                              (then
-                                (call $kernelStrided (local.get $kc) (local.get $ap) (local.get $rsA) (local.get $csA) (local.get $pb)
-                                  (local.get $tile) (i32.const 32) (local.get $load)))
-                              (else
-                                (call $kernel (local.get $kc) (local.get $pa) (local.get $pb)
-                                  (local.get $tile) (i32.const 32) (local.get $load))))
+                            (call $kernel (local.get $kc) (local.get $pa) (local.get $sa) (local.get $pb)
+                              (local.get $tile) (i32.const 32) (local.get $load) (local.get $bp))
                             (call $copyTile (local.get $cp) (local.get $ldc) (local.get $tile)
                               (local.get $mr) (local.get $nr) (i32.const 0))))
                         (local.set $ir (i32.add (local.get $ir) (i32.const 4)))
