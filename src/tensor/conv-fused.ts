@@ -1,5 +1,5 @@
 import { ConvGeometry, col2im, im2col, patchSize } from './conv.js';
-import { Kept, gemm, gemmBiasRelu, kept, reluBackwardStaged, reluStaged, stage, staged, unstage } from './kernels.js';
+import { Kept, gemm, gemmBiasRelu, kept, reluBackwardStaged, stage, staged, unstage } from './kernels.js';
 
 /**
  * The convolution of a batch that fits one im2col chunk, staged in the GEMM's memory (`stage` in

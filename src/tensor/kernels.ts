@@ -1,6 +1,6 @@
 import { NumnetError, describe } from '../errors.js';
 import {
-  WasmKept, wasmAvailable, wasmGemm, wasmKeep, wasmKept, wasmRelease, wasmRelu, wasmReluBackward, wasmStage, wasmStaged, wasmUnstage,
+  WasmKept, wasmAvailable, wasmGemm, wasmKeep, wasmKept, wasmRelease, wasmReluBackward, wasmStage, wasmStaged, wasmUnstage,
 } from './wasm/gemm.js';
 
 /**
@@ -102,9 +102,6 @@ export const staged = (): Float64Array => wasmStaged();
 
 /** Closes the stage opened by `stage`. */
 export const unstage = (): void => wasmUnstage();
-
-/** dst = relu(src) for views of the stage or a kept region (dst may be src): WebAssembly SIMD, relu's bits. */
-export const reluStaged = (src: Float64Array, dst: Float64Array): void => wasmRelu(src, dst);
 
 /** dz = dy·[y > 0] and db[j] = Σ_i dz[i, j] (row order) for m×n views of the stage: WebAssembly SIMD, the bits of the JS passes. */
 export const reluBackwardStaged = (y: Float64Array, dy: Float64Array, dz: Float64Array, m: number, n: number, db?: Float64Array): void =>

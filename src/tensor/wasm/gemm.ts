@@ -19,7 +19,6 @@ interface GemmExports {
     packA: number, packB: number, tile: number, directA: number,
     bias: number, epilogue: number,
   ): void;
-  relu(src: number, dst: number, n: number): void;
   reluBackward(y: number, dy: number, dz: number, m: number, n: number, db: number, sum: number): void;
   gemmSmall(
     m: number, n: number, k: number,
@@ -331,14 +330,6 @@ export function wasmRelease(region: WasmKept): void {
   regions.splice(at, 1);
   const last = regions[regions.length - 1];
   keptTop = last ? last.offset + last.doubles : 0;
-}
-
-/**
- * dst = relu(src) (gemm.wat `relu`) for views of the module's memory (a stage or a kept region);
- * dst may be src. The bits of relu's forward.
- */
-export function wasmRelu(src: Float64Array, dst: Float64Array): void {
-  instance!.relu(src.byteOffset, dst.byteOffset, src.length);
 }
 
 /**

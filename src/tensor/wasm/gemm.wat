@@ -382,25 +382,7 @@
             (br $pc_loop)))
         (local.set $jc (i32.add (local.get $jc) (local.get $ncb)))
         (br $jc_loop))))
-  ;; ---------------------------------------------------------------- relu passes (convolution layers)
-  ;; relu(src, dst, n): dst[t] = relu(src[t]) = (src[t] > 0 ? src[t] : +0) for t < n (addresses in
-  ;; bytes; dst may be src), two at a time with f64x2.pmax(0, v) = (0 < v ? v : 0): NaN, −0 and −∞
-  ;; give +0, as the JS relu. The same bits as relu's forward.
-  (func (export "relu") (param $src i32) (param $dst i32) (param $n i32)
-    (local $end i32) (local $v f64)
-    (local.set $end (i32.add (local.get $src) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
-    (block $done
-      (loop $pairs
-        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
-        (v128.store (local.get $dst) (f64x2.pmax (v128.const f64x2 0 0) (v128.load (local.get $src))))
-        (local.set $src (i32.add (local.get $src) (i32.const 16)))
-        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
-        (br $pairs)))
-    (if (i32.and (local.get $n) (i32.const 1))
-      (then
-        (local.set $v (f64.load (local.get $src)))
-        (f64.store (local.get $dst) (select (local.get $v) (f64.const 0) (f64.gt (local.get $v) (f64.const 0)))))))
-
+  ;; ---------------------------------------------------------------- relu's backward (convolution layers)
   ;; reluBackward(y, dy, dz, m, n, db, sum): for the m×n row-major arrays at y, dy, dz (bytes),
   ;; dz = dy·[y > 0] (dy·1 or dy·0: the bits of relu's backward, written without a branch), and when
   ;; sum ≠ 0, db[j] = ((+0 + dz[0, j]) + dz[1, j]) + … in row order (the bits of sumRows), the running
