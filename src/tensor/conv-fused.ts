@@ -1,5 +1,5 @@
-import { ConvGeometry, col2im, im2col, patchSize } from './conv.js';
-import { Kept, gemm, gemmBiasRelu, kept, reluBackwardStaged, stage, staged, unstage } from './kernels.js';
+import { ConvGeometry, im2col, patchSize } from './conv.js';
+import { Kept, gemm, gemmBiasRelu, kept, patchesStaged, reluBackwardStaged, stage, staged, unstage } from './kernels.js';
 
 /**
  * The convolution of a batch that fits one im2col chunk, staged in the GEMM's memory (`stage` in
@@ -7,6 +7,9 @@ import { Kept, gemm, gemmBiasRelu, kept, reluBackwardStaged, stage, staged, unst
  * neighbours. The same products and sums in the same order as convForward / convBackward and the
  * separate relu and bias passes, so the same bits; what changes is how often the data is copied.
  */
+
+/** Doubles of stage work space for a geometry (patchesStaged). */
+const GEO = 8;
 
 /** Doubles rounded up to an even count (16-byte aligned regions in a stage). */
 const even = (doubles: number): number => doubles + (doubles & 1);
@@ -35,12 +38,17 @@ export function convForwardStaged(
   const size = rows * patchSize(g);
   const inStage = patches instanceof Float64Array;
   const zAt = inStage ? even(size) : 0;
-  const ws = stage(zAt + rows * F);
+  const xAt = zAt + even(rows * F);
+  const geoAt = xAt + even(x.length);
+  const ws = stage(geoAt + GEO);
   if (!ws) return false;
   try {
     const c = inStage ? ws.subarray(0, size) : kept(patches)!.subarray(0, size);
     const region = into && kept(into);
-    im2col(x, g, 0, rows, c);
+    // im2col in WebAssembly from a copy of x beside the patches
+    const xs = ws.subarray(xAt, xAt + x.length);
+    xs.set(x);
+    patchesStaged(xs, g, rows, c, false, ws.subarray(geoAt, geoAt + GEO));
     const z = () => (region ? kept(into!)! : staged().subarray(zAt)).subarray(0, rows * F);
     gemmBiasRelu(false, false, rows, F, patchSize(g), c, K, z(), bias, relu);
     if (inStage) patches.set(staged().subarray(0, size));
@@ -76,7 +84,10 @@ export function convBackwardStaged(
   const resident = patches !== undefined && !(patches instanceof Float64Array) && kept(patches) !== undefined;
   const inStage = !resident;
   const colsAt = even(rows * F);
-  const ws = stage(colsAt + Math.max(inStage ? size : 0, writeDz.scratch));
+  // stage: dz | the patches (unless kept) or writeDz's scratch | ∂L/∂x (col2im's) | the geometry
+  const dxAt = colsAt + even(Math.max(inStage ? size : 0, writeDz.scratch));
+  const geoAt = dxAt + (dx ? even(x.length) : 0);
+  const ws = stage(geoAt + GEO);
   if (!ws) return false;
   try {
     writeDz.write(ws.subarray(0, rows * F), ws.subarray(colsAt, colsAt + writeDz.scratch));
@@ -90,8 +101,11 @@ export function convBackwardStaged(
     if (!dx) return { kept: region !== undefined || patches instanceof Float64Array };
     const place = () => (region ? kept(patches as Kept)! : staged().subarray(colsAt)).subarray(0, size);
     gemm(false, true, rows, P, F, staged().subarray(0, rows * F), K, place());
-    dx.fill(0);
-    col2im(place(), g, 0, rows, dx);
+    const now = staged();
+    const dxs = now.subarray(dxAt, dxAt + x.length);
+    dxs.fill(0);
+    patchesStaged(dxs, g, rows, place(), true, now.subarray(geoAt, geoAt + GEO));
+    dx.set(dxs);
     return { kept: patches instanceof Float64Array };
   } finally {
     unstage();

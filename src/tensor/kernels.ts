@@ -1,7 +1,8 @@
 import { NumnetError, describe } from '../errors.js';
 import {
-  WasmKept, wasmAvailable, wasmGemm, wasmKeep, wasmKept, wasmRelease, wasmReluBackward, wasmStage, wasmStaged, wasmUnstage,
+  WasmKept, wasmAvailable, wasmGemm, wasmKeep, wasmKept, wasmPatches, wasmRelease, wasmReluBackward, wasmStage, wasmStaged, wasmUnstage,
 } from './wasm/gemm.js';
+import type { PatchGeometry } from './wasm/gemm.js';
 
 /**
  * Raw float64 kernels on flat row-major buffers. They write into a given output buffer so that
@@ -106,6 +107,13 @@ export const unstage = (): void => wasmUnstage();
 /** dz = dy·[y > 0] and db[j] = Σ_i dz[i, j] (row order) for m×n views of the stage: WebAssembly SIMD, the bits of the JS passes. */
 export const reluBackwardStaged = (y: Float64Array, dy: Float64Array, dz: Float64Array, m: number, n: number, db?: Float64Array): void =>
   wasmReluBackward(y, dy, dz, m, n, db);
+
+/**
+ * im2col (`add` false) or col2im (`add` true: x += cols) of `rows` output positions for views of the
+ * stage (x, cols, and `geo`: 7 doubles of work space), in WebAssembly: the bits of conv.ts's loops.
+ */
+export const patchesStaged = (x: Float64Array, g: PatchGeometry, rows: number, cols: Float64Array, add: boolean, geo: Float64Array): void =>
+  wasmPatches(x, g, rows, cols, add, geo);
 
 /** A region kept between `gemm` calls (see `keep`). */
 export type Kept = WasmKept;

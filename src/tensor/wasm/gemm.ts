@@ -20,6 +20,7 @@ interface GemmExports {
     bias: number, epilogue: number,
   ): void;
   reluBackward(y: number, dy: number, dz: number, m: number, n: number, db: number, sum: number): void;
+  patches(x: number, geo: number, rows: number, cols: number, add: number): void;
   gemmSmall(
     m: number, n: number, k: number,
     a: number, rsA: number, csA: number,
@@ -330,6 +331,32 @@ export function wasmRelease(region: WasmKept): void {
   regions.splice(at, 1);
   const last = regions[regions.length - 1];
   keptTop = last ? last.offset + last.doubles : 0;
+}
+
+/** The sizes of a convolution (conv.ts's ConvGeometry has them). */
+export interface PatchGeometry {
+  readonly inH: number; readonly inW: number; readonly inC: number; readonly outH: number; readonly outW: number;
+  readonly kh: number; readonly kw: number; readonly sh: number; readonly sw: number; readonly dh: number; readonly dw: number;
+  readonly padTop: number; readonly padLeft: number;
+}
+
+let heap32: Int32Array | undefined;
+
+/**
+ * im2col (add = false: cols ← the patches of x, zeros outside the image) or col2im (add = true:
+ * x += cols patch by patch, in row order) of the first `rows` output positions, in WebAssembly
+ * (gemm.wat `patches`): x and cols are views of the module's memory, `geo` a view of at least 7
+ * doubles of it (work space for the geometry). The values and the order of additions of conv.ts's
+ * im2col / col2im, so the same bits.
+ */
+export function wasmPatches(x: Float64Array, g: PatchGeometry, rows: number, cols: Float64Array, add: boolean, geo: Float64Array): void {
+  const mem = instance!.memory.buffer;
+  if (!heap32 || heap32.buffer !== mem) heap32 = new Int32Array(mem);
+  const at = geo.byteOffset >> 2;
+  heap32[at] = g.inH; heap32[at + 1] = g.inW; heap32[at + 2] = g.inC; heap32[at + 3] = g.outH; heap32[at + 4] = g.outW;
+  heap32[at + 5] = g.kh; heap32[at + 6] = g.kw; heap32[at + 7] = g.sh; heap32[at + 8] = g.sw; heap32[at + 9] = g.dh;
+  heap32[at + 10] = g.dw; heap32[at + 11] = g.padTop; heap32[at + 12] = g.padLeft;
+  instance!.patches(x.byteOffset, geo.byteOffset, rows, cols.byteOffset, add ? 1 : 0);
 }
 
 /**

@@ -662,4 +662,132 @@
         (local.set $c (i32.add (local.get $c) (i32.const 8)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $cols))))
+  ;; ---------------------------------------------------------------- im2col / col2im (convolution layers)
+  ;; The geometry of a convolution over channels-last images, in an area of 14 i32 at $geo:
+  ;; inH, inW, inC, outH, outW, kh, kw, sh, sw, dh, dw, padTop, padLeft (13 values; the 14th unused).
+  ;; im2col(x, geo, rows, cols): for the output positions r < rows (r = (n·outH + i)·outW + j), row r
+  ;; of cols (kh·kw·inC values) is the patch under (n, i, j) in (a, b, c) order, zeros outside the
+  ;; image — what conv.ts's im2col writes. A kernel row inside the image with dilation 1 along the
+  ;; width is kw·inC contiguous values, copied two at a time.
+  (func $copyRun (param $src i32) (param $dst i32) (param $len i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $src) (i32.shl (i32.and (local.get $len) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (v128.store (local.get $dst) (v128.load (local.get $src)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (br $pairs)))
+    (if (i32.and (local.get $len) (i32.const 1))
+      (then (f64.store (local.get $dst) (f64.load (local.get $src))))))
+
+  ;; dst[t] += src[t] for t < len, two at a time (each element's one addition)
+  (func $addRun (param $src i32) (param $dst i32) (param $len i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $src) (i32.shl (i32.and (local.get $len) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (v128.store (local.get $dst) (f64x2.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (br $pairs)))
+    (if (i32.and (local.get $len) (i32.const 1))
+      (then (f64.store (local.get $dst) (f64.add (f64.load (local.get $dst)) (f64.load (local.get $src)))))))
+
+  ;; The patch walk shared by im2col (add = 0: cols ← x, zeros outside) and col2im (add = 1:
+  ;; dx += cols inside the image, in r order, each r's cells once).
+  (func (export "patches") (param $x i32) (param $geo i32) (param $rows i32) (param $cols i32) (param $add i32)
+    (local $inH i32) (local $inW i32) (local $inC i32) (local $outH i32) (local $outW i32)
+    (local $kh i32) (local $kw i32) (local $sh i32) (local $sw i32) (local $dh i32) (local $dw i32)
+    (local $padTop i32) (local $padLeft i32)
+    (local $r i32) (local $n i32) (local $i i32) (local $j i32) (local $a i32) (local $b i32)
+    (local $y i32) (local $x0 i32) (local $xx i32) (local $kwc i32) (local $o i32) (local $line i32) (local $whole i32)
+    (local.set $inH (i32.load (local.get $geo)))
+    (local.set $inW (i32.load offset=4 (local.get $geo)))
+    (local.set $inC (i32.load offset=8 (local.get $geo)))
+    (local.set $outH (i32.load offset=12 (local.get $geo)))
+    (local.set $outW (i32.load offset=16 (local.get $geo)))
+    (local.set $kh (i32.load offset=20 (local.get $geo)))
+    (local.set $kw (i32.load offset=24 (local.get $geo)))
+    (local.set $sh (i32.load offset=28 (local.get $geo)))
+    (local.set $sw (i32.load offset=32 (local.get $geo)))
+    (local.set $dh (i32.load offset=36 (local.get $geo)))
+    (local.set $dw (i32.load offset=40 (local.get $geo)))
+    (local.set $padTop (i32.load offset=44 (local.get $geo)))
+    (local.set $padLeft (i32.load offset=48 (local.get $geo)))
+    (local.set $kwc (i32.mul (local.get $kw) (local.get $inC)))
+    (local.set $o (local.get $cols))
+    (block $rows_done
+      (loop $pos
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $x0 (i32.sub (i32.mul (local.get $j) (local.get $sw)) (local.get $padLeft)))
+        ;; dilation 1 and the kernel row inside the image: kw·inC contiguous values
+        (local.set $whole (i32.and (i32.eq (local.get $dw) (i32.const 1))
+          (i32.and (i32.ge_s (local.get $x0) (i32.const 0))
+            (i32.le_s (i32.add (local.get $x0) (local.get $kw)) (local.get $inW)))))
+        (local.set $a (i32.const 0))
+        (block $a_done
+          (loop $krow
+            (br_if $a_done (i32.ge_u (local.get $a) (local.get $kh)))
+            (local.set $y (i32.add (i32.sub (i32.mul (local.get $i) (local.get $sh)) (local.get $padTop))
+              (i32.mul (local.get $a) (local.get $dh))))
+            ;; byte address of x[n, y, 0, 0]
+            (local.set $line (i32.add (local.get $x)
+              (i32.shl (i32.mul (i32.add (i32.mul (local.get $n) (local.get $inH)) (local.get $y))
+                (i32.mul (local.get $inW) (local.get $inC))) (i32.const 3))))
+            (if (i32.or (i32.lt_s (local.get $y) (i32.const 0)) (i32.ge_s (local.get $y) (local.get $inH)))
+              (then
+                (if (i32.eqz (local.get $add))
+                  (then (memory.fill (local.get $o) (i32.const 0) (i32.shl (local.get $kwc) (i32.const 3))))))
+              (else
+                (if (local.get $whole)
+                  (then
+                    (if (local.get $add)
+                      (then (call $addRun (local.get $o)
+                        (i32.add (local.get $line) (i32.shl (i32.mul (local.get $x0) (local.get $inC)) (i32.const 3)))
+                        (local.get $kwc)))
+                      (else (call $copyRun
+                        (i32.add (local.get $line) (i32.shl (i32.mul (local.get $x0) (local.get $inC)) (i32.const 3)))
+                        (local.get $o) (local.get $kwc)))))
+                  (else
+                    (local.set $b (i32.const 0))
+                    (block $b_done
+                      (loop $kcol
+                        (br_if $b_done (i32.ge_u (local.get $b) (local.get $kw)))
+                        (local.set $xx (i32.add (local.get $x0) (i32.mul (local.get $b) (local.get $dw))))
+                        (if (i32.or (i32.lt_s (local.get $xx) (i32.const 0)) (i32.ge_s (local.get $xx) (local.get $inW)))
+                          (then
+                            (if (i32.eqz (local.get $add))
+                              (then (memory.fill
+                                (i32.add (local.get $o) (i32.shl (i32.mul (local.get $b) (local.get $inC)) (i32.const 3)))
+                                (i32.const 0) (i32.shl (local.get $inC) (i32.const 3))))))
+                          (else
+                            (if (local.get $add)
+                              (then (call $addRun
+                                (i32.add (local.get $o) (i32.shl (i32.mul (local.get $b) (local.get $inC)) (i32.const 3)))
+                                (i32.add (local.get $line) (i32.shl (i32.mul (local.get $xx) (local.get $inC)) (i32.const 3)))
+                                (local.get $inC)))
+                              (else (call $copyRun
+                                (i32.add (local.get $line) (i32.shl (i32.mul (local.get $xx) (local.get $inC)) (i32.const 3)))
+                                (i32.add (local.get $o) (i32.shl (i32.mul (local.get $b) (local.get $inC)) (i32.const 3)))
+                                (local.get $inC))))))
+                        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+                        (br $kcol)))))))
+            (local.set $o (i32.add (local.get $o) (i32.shl (local.get $kwc) (i32.const 3))))
+            (local.set $a (i32.add (local.get $a) (i32.const 1)))
+            (br $krow)))
+        ;; the next position
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (if (i32.eq (local.get $j) (local.get $outW))
+          (then
+            (local.set $j (i32.const 0))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (if (i32.eq (local.get $i) (local.get $outH))
+              (then
+                (local.set $i (i32.const 0))
+                (local.set $n (i32.add (local.get $n) (i32.const 1)))))))
+        (br $pos))))
 )
