@@ -101,25 +101,19 @@ export function maxPoolForward(x: Float64Array, y: Float64Array, arg: Int32Array
 }
 
 /**
- * maxPoolForward of one 2×2 window (cells p0, p1, p2, p3 in row-major order) for every channel: the
- * same comparisons, without branches (the index taken moves by t·(q − at), t = 0 or 1, and the value
- * is read back from it), as a 2×2 window of relu outputs makes the comparisons unpredictable.
+ * maxPoolForward of one 2×2 window (cells p0, p1, p2, p3 in row-major order) for every channel,
+ * without branches (relu's outputs make the comparisons unpredictable): a tournament — the first
+ * row's winner, the second row's, then the two — where each match takes the later cell only when
+ * it is greater or is NaN against a number (t = 0 or 1, the index moves by t·(q − at)). Ties stay
+ * with the earlier cell and the first NaN wins: the window walk's first maximum, the same bits.
  */
 function max2x2(x: Float64Array, y: Float64Array, arg: Int32Array, p0: number, p1: number, p2: number, p3: number, o: number, C: number): void {
   for (let c = 0; c < C; c++) {
-    let at = p0 + c;
-    let best = x[at]!;
-    let q = p1 + c;
-    let v = x[q]!;
-    at += (+(v > best) | (+(v !== v) & +(best === best))) * (q - at);
-    best = x[at]!;
-    q = p2 + c;
-    v = x[q]!;
-    at += (+(v > best) | (+(v !== v) & +(best === best))) * (q - at);
-    best = x[at]!;
-    q = p3 + c;
-    v = x[q]!;
-    at += (+(v > best) | (+(v !== v) & +(best === best))) * (q - at);
+    const v0 = x[p0 + c]!, v1 = x[p1 + c]!, v2 = x[p2 + c]!, v3 = x[p3 + c]!;
+    const top = p0 + c + (+(v1 > v0) | (+(v1 !== v1) & +(v0 === v0))) * (p1 - p0);
+    const bottom = p2 + c + (+(v3 > v2) | (+(v3 !== v3) & +(v2 === v2))) * (p3 - p2);
+    const a = x[top]!, b = x[bottom]!;
+    const at = top + (+(b > a) | (+(b !== b) & +(a === a))) * (bottom - top);
     y[o + c] = x[at]!;
     arg[o + c] = at;
   }
