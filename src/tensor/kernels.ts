@@ -1,6 +1,6 @@
 import { NumnetError, describe } from '../errors.js';
 import {
-  WasmKept, wasmAvailable, wasmGemm, wasmKeep, wasmKept, wasmPatches, wasmRelease, wasmReluBackward, wasmStage, wasmStaged, wasmUnstage,
+  WasmKept, wasmAvailable, wasmGemm, wasmKeep, wasmKept, wasmInt32, wasmMaxPool2x2, wasmPatches, wasmRelease, wasmReluBackward, wasmStage, wasmStaged, wasmUnstage,
 } from './wasm/gemm.js';
 import type { PatchGeometry } from './wasm/gemm.js';
 
@@ -114,6 +114,31 @@ export const reluBackwardStaged = (y: Float64Array, dy: Float64Array, dz: Float6
  */
 export const patchesStaged = (x: Float64Array, g: PatchGeometry, rows: number, cols: Float64Array, add: boolean, geo: Float64Array): void =>
   wasmPatches(x, g, rows, cols, add, geo);
+
+/**
+ * 2×2 max pooling at stride 2 (every window inside the image, C even) of n images [inH, inW, C] in
+ * WebAssembly SIMD, through the stage: x copied in, y and arg (indices into x) copied out; false,
+ * doing nothing, where the WebAssembly kernel is not in use. The bits of pool.ts's loop.
+ */
+export function maxPool2x2Staged(x: Float64Array, y: Float64Array, arg: Int32Array, n: number, inH: number, inW: number, C: number): boolean {
+  const xLen = n * inH * inW * C;
+  const yLen = y.length;
+  const ws = stage(xLen + (xLen & 1) + yLen + (yLen & 1) + Math.ceil(yLen / 2) + 1);
+  if (!ws) return false;
+  try {
+    const yAt = xLen + (xLen & 1);
+    const argAt = yAt + yLen + (yLen & 1);
+    const xs = ws.subarray(0, xLen);
+    xs.set(x.length === xLen ? x : x.subarray(0, xLen));
+    const ys = ws.subarray(yAt, yAt + yLen);
+    wasmMaxPool2x2(xs, ys, ws.byteOffset + argAt * 8, n, inH, inW, C);
+    y.set(ys);
+    arg.set(wasmInt32(ws.byteOffset + argAt * 8, yLen));
+  } finally {
+    unstage();
+  }
+  return true;
+}
 
 /** A region kept between `gemm` calls (see `keep`). */
 export type Kept = WasmKept;

@@ -1,4 +1,5 @@
 import { convAxis } from './conv.js';
+import { maxPool2x2Staged } from './kernels.js';
 
 /**
  * Pooling kernels on flat channels-last buffers: x is [rows, inH, inW, C], y is [rows, outH, outW, C].
@@ -58,6 +59,11 @@ export function poolGeometry(input: readonly [number, number, number], k: readon
 export function maxPoolForward(x: Float64Array, y: Float64Array, arg: Int32Array, rows: number, g: PoolGeometry): void {
   const { inH, inW, kh, kw, sh, sw, outH, outW, padTop, padLeft } = g;
   const C = g.channels;
+  // 2×2 windows at stride 2, all inside the image, an even number of channels: WebAssembly SIMD
+  const tiles = kh === 2 && kw === 2 && sh === 2 && sw === 2 && padTop === 0 && padLeft === 0;
+  if (tiles && outH === inH >> 1 && outW === inW >> 1 && C % 2 === 0 && y.length === rows * outH * outW * C) {
+    if (maxPool2x2Staged(x, y, arg, rows, inH, inW, C)) return;
+  }
   const rowW = inW * C;
   let o = 0;
   // Per output cell: y and arg start at the window's first cell, then the other cells in row-major

@@ -21,6 +21,7 @@ interface GemmExports {
   ): void;
   reluBackward(y: number, dy: number, dz: number, m: number, n: number, db: number, sum: number): void;
   patches(x: number, geo: number, rows: number, cols: number, add: number): void;
+  maxPool2x2(x: number, y: number, arg: number, n: number, inH: number, inW: number, C: number): void;
   gemmSmall(
     m: number, n: number, k: number,
     a: number, rsA: number, csA: number,
@@ -331,6 +332,20 @@ export function wasmRelease(region: WasmKept): void {
   regions.splice(at, 1);
   const last = regions[regions.length - 1];
   keptTop = last ? last.offset + last.doubles : 0;
+}
+
+/**
+ * 2×2 max pooling at stride 2 of n images [inH, inW, C] (C even; every window inside the image) in
+ * WebAssembly (gemm.wat `maxPool2x2`): x, y views of the module's memory, arg the i32 indices written
+ * at byte `argAt` of it. The first maximum and its index as pool.ts's max2x2, so the same bits.
+ */
+export function wasmMaxPool2x2(x: Float64Array, y: Float64Array, argAt: number, n: number, inH: number, inW: number, C: number): void {
+  instance!.maxPool2x2(x.byteOffset, y.byteOffset, argAt, n, inH, inW, C);
+}
+
+/** `length` i32 of the module's memory from byte `at` (a view of it as it is now). */
+export function wasmInt32(at: number, length: number): Int32Array {
+  return new Int32Array(instance!.memory.buffer, at, length);
 }
 
 /** The sizes of a convolution (conv.ts's ConvGeometry has them). */
