@@ -1,51 +1,28 @@
 import { GEMM_WASM_BASE64 } from './gemm-binary.js';
+import { type GemmCall, type Space, WASM_KEEP_BYTES, decodeBase64, even, kernelArgs, viewOf } from './layout.js';
+import { planThreads, sharedSpace } from './threads.js';
+
+export { WASM_KEEP_BYTES } from './layout.js';
 
 /**
  * The WebAssembly SIMD GEMM (gemm.wat), instantiated synchronously on first use from the bytes the
  * package embeds. The operands are copied into the module's memory as they are stored (the kernel
  * packs them, transposes included, into its own work areas), multiplied there and C is copied back.
  * `undefined` where WebAssembly or its SIMD extension is missing: the JS kernels serve then.
+ * With `setThreads(n > 1)` (threads.ts) products large enough run in the shared memory of the
+ * threads instead, cut into parts; the others run here on one thread, with the same bits.
  */
-interface GemmExports {
-  memory: WebAssembly.Memory;
-  gemm(
-    m: number, n: number, k: number,
-    a: number, rsA: number, csA: number,
-    b: number, rsB: number, csB: number,
-    c: number, acc: number,
-    mcb: number, kcb: number, ncb: number,
-    packA: number, packB: number, tile: number,
-  ): void;
-}
 
-/** Cache blocks (see gemm.wat): k in blocks of at most KC, m of at most MC rows, n of at most NC columns. */
-const KC = 256;
-const MC = 128;
-const NC = 2048;
-
-let instance: GemmExports | null | undefined;
-let heap: Float64Array | undefined;
-/** Doubles at the bottom of the memory that an open stage holds (0 when none is open): see `wasmStage`. */
+/** The one-thread space: its own memory, dropped after a product over WASM_KEEP_BYTES (see there). */
+let instance: Space | null | undefined;
+/** Doubles at the bottom of a memory that an open stage holds (0 when none is open): see `wasmStage`. */
 let staged = 0;
+/** The space the open stage lives in. */
+let stageSpace: Space | undefined;
 /** The compiled module, kept: a fresh instance (with fresh, small memory) is cheap to make from it. */
 let module: WebAssembly.Module | undefined;
 
-/**
- * WebAssembly memory can grow but never shrink. After a product that needed more than this, the
- * instance is dropped and the next call makes a new one, so the large memory goes back to the
- * garbage collector instead of staying resident (one 60,000×256 predict would otherwise keep
- * hundreds of MB). Training batches stay far below it and keep their instance.
- */
-export const WASM_KEEP_BYTES = 64 * 2 ** 20;
-
-function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(s);
-  const out = new Uint8Array(new ArrayBuffer(bin.length));
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
-function load(): GemmExports | null {
+function load(): Space | null {
   try {
     if (typeof WebAssembly !== 'object' || typeof atob !== 'function') return null;
     if (!module) {
@@ -53,8 +30,8 @@ function load(): GemmExports | null {
       if (!WebAssembly.validate(bytes)) return null;
       module = new WebAssembly.Module(bytes);
     }
-    const inst = new WebAssembly.Instance(module, {});
-    return inst.exports as unknown as GemmExports;
+    const exports = new WebAssembly.Instance(module, {}).exports as unknown as Pick<Space, 'memory' | 'gemm'>;
+    return { memory: exports.memory, gemm: exports.gemm };
   } catch {
     return null;
   }
@@ -65,24 +42,6 @@ export function wasmAvailable(): boolean {
   if (instance === undefined) instance = load();
   return instance !== null;
 }
-
-/** A float64 view of the module's memory holding at least `doubles` values. */
-function memoryFor(doubles: number): Float64Array {
-  const mem = instance!.memory;
-  const need = doubles * 8;
-  if (mem.buffer.byteLength < need) mem.grow(Math.ceil((need - mem.buffer.byteLength) / 65536));
-  if (!heap || heap.buffer !== mem.buffer) heap = new Float64Array(mem.buffer);
-  return heap;
-}
-
-/** `len` split into ceil(len / max) blocks as equal as possible, the size rounded up to a multiple of `unit`. */
-function blockSize(len: number, max: number, unit: number): number {
-  const size = Math.ceil(len / Math.ceil(len / max));
-  return Math.ceil(size / unit) * unit;
-}
-
-/** Doubles rounded up to an even count, so that every region of the heap starts 16-byte aligned. */
-const even = (doubles: number) => doubles + (doubles & 1);
 
 /**
  * C = op(A)·op(B) (C += … with `accumulate`), op(A) m×k (A stored k×m when `transA`), op(B) k×n
@@ -107,45 +66,66 @@ export function wasmGemm(
     if (!accumulate) C.fill(0, 0, sizeC);
     return;
   }
-  const kcb = blockSize(k, KC, 1);
-  const mcb = blockSize(m, MC, 4);
-  const ncb = blockSize(n, NC, 4);
-  // Operands that are views of the module's memory (a stage, see wasmStage) are used where they lie;
-  // the others are copied in above the stage. Offsets are taken before the memory may grow.
-  const mem = instance!.memory.buffer;
+  const shared = stageSpace ?? sharedSpace();
+  if (!shared || shared === instance || !gemmIn(shared, transA, transB, m, n, k, A, B, C, accumulate)) {
+    wasmAvailable(); // makes a new one-thread instance if the last one was given back
+    gemmIn(instance!, transA, transB, m, n, k, A, B, C, accumulate);
+  }
+  if (staged === 0) giveBack();
+}
+
+/**
+ * The product in `space`: the operands that are not views of its memory (a stage, see wasmStage)
+ * are copied in above the stage, then the kernel runs — on the threads when `space` is the shared
+ * one and the product is worth it (else on this thread). False, having changed nothing, when the
+ * shared space cannot hold it: then the one-thread space serves (and gives large memory back).
+ */
+function gemmIn(
+  space: Space,
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  A: Float64Array,
+  B: Float64Array,
+  C: Float64Array,
+  accumulate: boolean,
+): boolean {
+  const sizeC = m * n;
+  // Offsets are taken before the memory may grow.
+  const mem = space.memory.buffer;
   const aStaged = A.buffer === mem;
   const bStaged = B.buffer === mem;
   const cStaged = C.buffer === mem;
   const place = (X: Float64Array, inStage: boolean, size: number, at: number): [number, number] =>
     inStage ? [X.byteOffset / 8, at] : [at, at + even(size)];
-  const [offA, afterA] = place(A, aStaged, m * k, even(staged));
+  const [offA, afterA] = place(A, aStaged, m * k, even(space === stageSpace ? staged : 0));
   const [offB, afterB] = place(B, bStaged, k * n, afterA);
-  const [offC, offPackA] = place(C, cStaged, sizeC, afterB);
-  // heap layout above the stage (doubles): A | B | C (those not staged) | packed A block | packed B block | 4×4 tile
-  const offPackB = offPackA + even(mcb * kcb);
-  const offTile = offPackB + even(kcb * ncb);
-  const h = memoryFor(offTile + 16);
-  if (!aStaged) h.set(A.length === m * k ? A : A.subarray(0, m * k), offA);
-  if (!bStaged) h.set(B.length === k * n ? B : B.subarray(0, k * n), offB);
-  if (accumulate && !cStaged) h.set(C.length === sizeC ? C : C.subarray(0, sizeC), offC);
-  instance!.gemm(
+  const [offC, free] = place(C, cStaged, sizeC, afterB);
+  const call: GemmCall = [
     m, n, k,
     offA * 8, transA ? 8 : 8 * k, transA ? 8 * m : 8,
     offB * 8, transB ? 8 : 8 * n, transB ? 8 * k : 8,
     offC * 8, accumulate ? 1 : 0,
-    mcb, kcb, ncb,
-    offPackA * 8, offPackB * 8, offTile * 8,
-  );
+  ];
+  // heap layout above the stage (doubles): A | B | C (those not staged) | the work areas of each part
+  const threaded = space === instance ? undefined : planThreads(call, free);
+  const here = threaded ? undefined : kernelArgs(call, free);
+  const h = viewOf(space, threaded ? threaded.end : here!.end, space === instance ? Infinity : WASM_KEEP_BYTES);
+  if (!h) return false;
+  if (!aStaged) h.set(A.length === m * k ? A : A.subarray(0, m * k), offA);
+  if (!bStaged) h.set(B.length === k * n ? B : B.subarray(0, k * n), offB);
+  if (accumulate && !cStaged) h.set(C.length === sizeC ? C : C.subarray(0, sizeC), offC);
+  if (threaded) threaded.run(h);
+  else space.gemm(...here!.args);
   if (!cStaged) C.set(h.subarray(offC, offC + sizeC));
-  if (staged === 0) giveBack();
+  return true;
 }
 
-/** Drops the instance after a product that needed more than WASM_KEEP_BYTES (see there). */
+/** Drops the one-thread instance after a product that needed more than WASM_KEEP_BYTES (see there). */
 function giveBack(): void {
-  if (heap && heap.byteLength > WASM_KEEP_BYTES) {
-    instance = undefined;
-    heap = undefined;
-  }
+  if (instance?.heap && instance.heap.byteLength > WASM_KEEP_BYTES) instance = undefined;
 }
 
 /**
@@ -154,24 +134,29 @@ function giveBack(): void {
  * `wasmGemm` uses views of the stage without copying them. The stage lasts until `wasmUnstage`;
  * a product may grow the memory meanwhile, which detaches the views: `wasmStaged()` gives the
  * current one (same values). One stage at a time; the caller checks `wasmAvailable()` first.
+ * With threads on, the stage lives in the shared memory when it fits there.
  */
 export function wasmStage(doubles: number): Float64Array {
   staged = even(doubles);
-  return memoryFor(staged).subarray(0, doubles);
+  const shared = sharedSpace();
+  const view = shared && viewOf(shared, staged, WASM_KEEP_BYTES);
+  stageSpace = view ? shared : instance!;
+  return (view ?? viewOf(instance!, staged)!).subarray(0, doubles);
 }
 
 /** The open stage's values, as a view of the memory as it is now. */
 export function wasmStaged(): Float64Array {
-  return memoryFor(staged).subarray(0, staged);
+  return viewOf(stageSpace!, staged)!.subarray(0, staged);
 }
 
 /** Closes the stage (its values are then free work space again) and gives a large memory back. */
 export function wasmUnstage(): void {
   staged = 0;
+  stageSpace = undefined;
   giveBack();
 }
 
-/** Bytes of WebAssembly memory the GEMM holds now (0 before its first use or after it gave memory back). */
+/** Bytes of WebAssembly memory the one-thread GEMM holds now (0 before its first use or after it gave memory back). */
 export function wasmMemoryBytes(): number {
   return instance ? instance.memory.buffer.byteLength : 0;
 }

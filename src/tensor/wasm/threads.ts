@@ -1,0 +1,327 @@
+import { NumnetError, describe } from '../../errors.js';
+import { GEMM_SHARED_WASM_BASE64 } from './gemm-shared-binary.js';
+import { type GemmCall, type Space, WASM_KEEP_BYTES, decodeBase64, even, kernelArgs } from './layout.js';
+import { SLOT, WORKER_SOURCE } from './worker-source.js';
+
+/**
+ * The GEMM on several threads (`setThreads`). The workers and the main thread run the same kernel
+ * (gemm.wat, assembled with an imported shared memory: gemm-shared-binary.ts) on one shared
+ * WebAssembly memory. A product is cut into parts — C's rows in 4-aligned bands, or C's columns
+ * when C has at most 4 rows — and each part is one call of the kernel with its own work areas; the
+ * main thread runs the first part and spins (Atomics.load) until the workers have finished theirs.
+ * gemm.wat's contract makes every C(i, j) one running sum in p order within whichever call computes
+ * it, so the result has the same bits for any number of threads (and as the JS loops).
+ *
+ * Workers spin for SPIN_MS after a part (a training step makes several products within a
+ * millisecond: handing one to a spinning worker costs under a microsecond, waking a parked one
+ * 20–100 µs), then park in Atomics.wait and use no CPU. Products under THREAD_MIN_WORK
+ * multiply-adds stay on one thread. The shared memory has a fixed maximum, WASM_KEEP_BYTES: a
+ * product that needs more runs on one thread in the private memory that gemm.ts gives back.
+ * A worker that fails (its kernel throws, or it gives no answer within a generous timeout) turns
+ * the threads off: its part is recomputed on the main thread and console.warn says so.
+ */
+
+/** What a worker factory passes to a new worker as its first message. */
+export interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+  slot: number;
+  spinMs: number;
+}
+/** A started worker, as a factory returns it. */
+export interface GemmWorker {
+  terminate(): void;
+}
+/** Starts a worker running `source` (WORKER_SOURCE) and posts `init`; `onError` if it dies. */
+export type WorkerFactory = (source: string, init: WorkerInit, onError: () => void) => GemmWorker;
+
+/** The most threads `setThreads` accepts. */
+export const MAX_THREADS = 64;
+/** Products of fewer multiply-adds than this run on one thread (measured: bench/threads.ts). */
+export const THREAD_MIN_WORK = 2 ** 17;
+/** How long an idle worker spins before it parks. */
+export const SPIN_MS = 2;
+/** The answer a part may take before its worker is given up: 10 s plus 10 ns a multiply-add. */
+const timeoutMs = (work: number) => 10_000 + work * 1e-5;
+
+interface Pool extends Space {
+  control: Int32Array;
+  workers: GemmWorker[];
+  seq: number;
+}
+let pool: Pool | undefined;
+let installed: WorkerFactory | undefined;
+let sharedModule: WebAssembly.Module | undefined;
+let products = 0;
+let backup = new Float64Array(0);
+const clock = (): number => (typeof performance === 'object' ? performance.now() : Date.now());
+
+/** Sets the worker factory `setThreads` uses (numnet/node installs Node's worker_threads). */
+export function installWorkerFactory(factory: WorkerFactory): void {
+  installed = factory;
+}
+
+/** The number of threads the GEMM uses (1: the main thread only, the default). */
+export function getThreads(): number {
+  return pool ? pool.workers.length + 1 : 1;
+}
+
+/** Products computed on more than one thread so far (for tests). */
+export const threadedProducts = (): number => products;
+
+/** The shared space while threads are on. */
+export const sharedSpace = (): Space | undefined => pool;
+
+/**
+ * Runs the WebAssembly GEMM on `threads` threads: the main thread and threads − 1 workers. 1 (the
+ * default) stops the workers. Every result has the same bits whatever the count. Needs
+ * SharedArrayBuffer and a way to start workers: in Node, `setThreads` of `numnet/node`; in a
+ * browser, a cross-origin isolated page (served with `Cross-Origin-Opener-Policy: same-origin` and
+ * `Cross-Origin-Embedder-Policy: require-corp`), where workers are started from a Blob URL and become
+ * ready asynchronously (products run on the main thread until they are). Only the WebAssembly
+ * kernel uses threads (not `setKernelBackend('js')`).
+ */
+export function setThreads(threads: number): void {
+  if (typeof threads !== 'number' || !Number.isSafeInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new NumnetError('INVALID_ARGUMENT', `setThreads: threads must be an integer from 1 to ${MAX_THREADS}, got ${describe(threads)}`);
+  }
+  if (threads === getThreads()) return;
+  stopThreads();
+  if (threads === 1) return;
+  const factory = installed ?? browserFactory();
+  const missing = whyUnavailable(factory);
+  if (missing || !factory) throw new NumnetError('INVALID_ARGUMENT', `setThreads(${threads}): ${missing}`);
+  pool = startPool(threads, factory);
+}
+
+function whyUnavailable(factory: WorkerFactory | undefined): string | undefined {
+  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') {
+    return 'SharedArrayBuffer is not available here (a browser page must be cross-origin isolated: COOP/COEP headers)';
+  }
+  if (!factory) {
+    return "no worker threads here: in Node, use setThreads from 'numnet/node'; in a browser the page must be cross-origin isolated (Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-Policy: require-corp)";
+  }
+  try {
+    if (!sharedModule) {
+      const bytes = decodeBase64(GEMM_SHARED_WASM_BASE64);
+      if (!WebAssembly.validate(bytes)) return 'WebAssembly SIMD on shared memory is not supported here';
+      sharedModule = new WebAssembly.Module(bytes);
+    }
+  } catch {
+    return 'WebAssembly SIMD on shared memory is not supported here';
+  }
+  return undefined;
+}
+
+function startPool(threads: number, factory: WorkerFactory): Pool {
+  const workers: GemmWorker[] = [];
+  try {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: WASM_KEEP_BYTES / 65536, shared: true });
+    const inst = new WebAssembly.Instance(sharedModule!, { env: { memory } });
+    const control = new Int32Array(new SharedArrayBuffer((threads - 1) * SLOT.WORDS * 4));
+    for (let slot = 0; slot < threads - 1; slot++) {
+      const init: WorkerInit = { module: sharedModule!, memory, control: control.buffer as SharedArrayBuffer, slot, spinMs: SPIN_MS };
+      workers.push(factory(WORKER_SOURCE, init, () => workerDied(control, slot)));
+    }
+    return { memory, gemm: inst.exports.gemm as Space['gemm'], control, workers, seq: 0 };
+  } catch (e) {
+    for (const w of workers) w.terminate();
+    throw new NumnetError('INVALID_ARGUMENT', `setThreads(${threads}): could not start the workers (${e instanceof Error ? e.message : describe(e)})`);
+  }
+}
+
+/** A worker that died is not given work again (one dying mid-part is caught by the timeout). */
+function workerDied(control: Int32Array, slot: number): void {
+  Atomics.store(control, slot * SLOT.WORDS + SLOT.READY, 0);
+}
+
+/** Stops the workers (each told to return, then terminated); the shared memory goes with the pool. */
+export function stopThreads(): void {
+  const p = pool;
+  if (!p) return;
+  pool = undefined;
+  p.seq++;
+  p.workers.forEach((w, slot) => {
+    const base = slot * SLOT.WORDS;
+    p.control[base + SLOT.ARGS] = -1;
+    Atomics.store(p.control, base + SLOT.SEQ, p.seq);
+    Atomics.notify(p.control, base + SLOT.SEQ);
+    w.terminate();
+  });
+}
+
+/**
+ * Blocks (Atomics.wait: Node's main thread, not a browser page's) until every worker is ready or
+ * `ms` passed; true when all are ready. numnet/node's setThreads waits so that the next product
+ * already runs on all threads.
+ */
+export function awaitWorkers(ms: number): boolean {
+  const p = pool;
+  if (!p) return true;
+  const deadline = clock() + ms;
+  for (let slot = 0; slot < p.workers.length; slot++) {
+    const at = slot * SLOT.WORDS + SLOT.READY;
+    while (Atomics.load(p.control, at) !== 1) {
+      const left = deadline - clock();
+      if (left <= 0) return false;
+      Atomics.wait(p.control, at, 0, Math.min(left, 50));
+    }
+  }
+  return true;
+}
+
+/** A worker factory for browsers: a Blob URL worker, where the page is cross-origin isolated. */
+function browserFactory(): WorkerFactory | undefined {
+  const g = globalThis as { Worker?: typeof Worker; crossOriginIsolated?: boolean };
+  if (typeof g.Worker !== 'function' || g.crossOriginIsolated !== true || typeof Blob !== 'function') return undefined;
+  if (typeof URL !== 'function' || typeof URL.createObjectURL !== 'function') return undefined;
+  const W = g.Worker;
+  return (source, init, onError) => {
+    const code = `${source}\nself.onmessage = function (e) { numnetGemmWorker(e.data); };\n`;
+    const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
+    const w = new W(url);
+    w.onerror = onError;
+    w.postMessage(init);
+    return {
+      terminate() {
+        w.terminate();
+        URL.revokeObjectURL(url);
+      },
+    };
+  };
+}
+
+/** A product laid out for the threads: where its work areas end (doubles) and how to run it. */
+export interface ThreadPlan {
+  end: number;
+  run(heap: Float64Array): void;
+}
+
+/** The slots of the workers that are ready now. */
+function readySlots(p: Pool): number[] {
+  const out: number[] = [];
+  for (let s = 0; s < p.workers.length; s++) if (Atomics.load(p.control, s * SLOT.WORDS + SLOT.READY) === 1) out.push(s);
+  return out;
+}
+
+/** `len` in `parts` 4-aligned ranges as equal as possible: the boundaries. */
+function cuts(len: number, parts: number): number[] {
+  const groups = Math.ceil(len / 4);
+  return Array.from({ length: parts + 1 }, (_, i) => Math.min(len, Math.floor((i * groups) / parts) * 4));
+}
+
+/**
+ * Lays `call` out on the threads ready now, its work areas (and, for a column split, each part's
+ * own C) from `free` (doubles) up. Undefined when the product stays on one thread.
+ */
+export function planThreads(call: GemmCall, free: number): ThreadPlan | undefined {
+  const p = pool;
+  if (!p) return undefined;
+  const [m, n, k, a, rsA, , b, , csB, c, acc] = call;
+  if (m * n * k < THREAD_MIN_WORK) return undefined;
+  const slots = readySlots(p);
+  const byRows = m > 4;
+  const parts = Math.min(slots.length + 1, Math.ceil((byRows ? m : n) / 4));
+  if (parts < 2) return undefined;
+  const at = cuts(byRows ? m : n, parts);
+  const calls: GemmCall[] = [];
+  const temps: number[] = [];
+  let end = free;
+  for (let i = 0; i < parts; i++) {
+    const lo = at[i]!;
+    const len = at[i + 1]! - lo;
+    if (byRows) {
+      calls.push([len, n, k, a + lo * rsA, rsA, call[5], b, call[7], csB, c + lo * n * 8, acc]);
+    } else {
+      temps.push(end);
+      calls.push([m, len, k, a, rsA, call[5], b + lo * csB, call[7], csB, end * 8, acc]);
+      end += even(m * len);
+    }
+  }
+  const args = calls.map((part) => {
+    const ka = kernelArgs(part, end);
+    end = ka.end;
+    return ka.args;
+  });
+  const split: Split = { byRows, at, temps, m, n, c: c / 8, acc: acc !== 0 };
+  return { end, run: (heap) => runParts(p, slots, args, split, heap, m * n * k) };
+}
+
+interface Split {
+  byRows: boolean;
+  at: number[];
+  temps: number[];
+  m: number;
+  n: number;
+  c: number;
+  acc: boolean;
+}
+
+/** Part i's C as its call starts it: for a column split its own C filled with C's columns (when accumulating). */
+function prepare(s: Split, i: number, heap: Float64Array): void {
+  if (!s.acc) return;
+  if (s.byRows) {
+    const from = s.c + s.at[i]! * s.n;
+    heap.set(backup.subarray(from - s.c, from - s.c + (s.at[i + 1]! - s.at[i]!) * s.n), from);
+    return;
+  }
+  copyColumns(heap, s, i, true);
+}
+
+/** Between C (m×n at s.c) and part i's own C (m × its columns, at s.temps[i]): `into` the part, or back. */
+function copyColumns(heap: Float64Array, s: Split, i: number, into: boolean): void {
+  const lo = s.at[i]!;
+  const len = s.at[i + 1]! - lo;
+  for (let r = 0; r < s.m; r++) {
+    const cRow = s.c + r * s.n + lo;
+    const tRow = s.temps[i]! + r * len;
+    if (into) heap.copyWithin(tRow, cRow, cRow + len);
+    else heap.copyWithin(cRow, tRow, tRow + len);
+  }
+}
+
+function runParts(p: Pool, slots: number[], args: number[][], s: Split, heap: Float64Array, work: number): void {
+  if (s.acc && s.byRows) {
+    if (backup.length < s.m * s.n) backup = new Float64Array(s.m * s.n);
+    backup.set(heap.subarray(s.c, s.c + s.m * s.n));
+  }
+  for (let i = 0; i < args.length; i++) if (!s.byRows) prepare(s, i, heap);
+  const seq = ++p.seq;
+  for (let i = 1; i < args.length; i++) {
+    const base = slots[i - 1]! * SLOT.WORDS;
+    p.control.set(args[i]!, base + SLOT.ARGS);
+    Atomics.store(p.control, base + SLOT.SEQ, seq);
+    Atomics.notify(p.control, base + SLOT.SEQ);
+  }
+  p.gemm(...args[0]!);
+  const failed = waitParts(p, slots, args.length - 1, seq, clock() + timeoutMs(work));
+  if (failed.length > 0) {
+    console.warn(`numnet: a GEMM worker thread failed; threads are off now (setThreads(1)) and its part was recomputed on the main thread`);
+    stopThreads();
+    for (const i of failed) {
+      prepare(s, i, heap);
+      p.gemm(...args[i]!);
+    }
+  }
+  if (!s.byRows) for (let i = 0; i < args.length; i++) copyColumns(heap, s, i, false);
+  products++;
+}
+
+/** Spins until parts 1 … count are done; the indices of those whose worker failed or did not answer in time. */
+function waitParts(p: Pool, slots: number[], count: number, seq: number, deadline: number): number[] {
+  const failed: number[] = [];
+  for (let i = 1; i <= count; i++) {
+    const base = slots[i - 1]! * SLOT.WORDS;
+    let spins = 0;
+    let late = false;
+    while (Atomics.load(p.control, base + SLOT.DONE) !== seq) {
+      if ((++spins & 1023) === 0 && clock() > deadline) {
+        late = true;
+        break;
+      }
+    }
+    if (late || Atomics.load(p.control, base + SLOT.STATUS) !== 0) failed.push(i);
+  }
+  return failed;
+}

@@ -1,0 +1,47 @@
+/**
+ * The code a GEMM worker thread runs (setThreads, threads.ts), as text: a platform's worker factory
+ * starts it (a Blob URL in browsers, `new Worker(code, { eval: true })` in Node) followed by one line
+ * that passes the first message to `numnetGemmWorker`. It needs only WebAssembly and Atomics.
+ *
+ * The worker instantiates the shared-memory kernel on the shared memory, sets READY (and notifies it), then loops:
+ * it spins on its slot's SEQ word (Atomics.load; a product handed over while it spins starts within
+ * a microsecond), and after `spinMs` without work it parks in Atomics.wait (no CPU) until the main
+ * thread's Atomics.notify. For each new SEQ it runs `gemm` with the 17 arguments of its slot and
+ * stores STATUS (0 done, 1 the kernel threw) and then DONE = SEQ. A negative m stops it.
+ * Slot layout (int32): SEQ 0, DONE 1, STATUS 2, READY 3, arguments 4 … 20; 32 words (128 bytes) a slot.
+ */
+export const WORKER_SOURCE = `function numnetGemmWorker(init) {
+  var ctl = new Int32Array(init.control, init.slot * 128, 32);
+  var gemm = new WebAssembly.Instance(init.module, { env: { memory: init.memory } }).exports.gemm;
+  var clock = typeof performance === 'object' && performance ? performance : Date;
+  var seen = 0;
+  Atomics.store(ctl, 3, 1);
+  Atomics.notify(ctl, 3);
+  for (;;) {
+    var since = clock.now(), spins = 0, seq;
+    while ((seq = Atomics.load(ctl, 0)) === seen) {
+      if (++spins === 256) {
+        spins = 0;
+        if (clock.now() - since > init.spinMs) {
+          Atomics.wait(ctl, 0, seen);
+          since = clock.now();
+        }
+      }
+    }
+    seen = seq;
+    if (ctl[4] < 0) return;
+    var status = 0;
+    try {
+      gemm(ctl[4], ctl[5], ctl[6], ctl[7], ctl[8], ctl[9], ctl[10], ctl[11], ctl[12], ctl[13], ctl[14],
+        ctl[15], ctl[16], ctl[17], ctl[18], ctl[19], ctl[20]);
+    } catch (e) {
+      status = 1;
+    }
+    Atomics.store(ctl, 2, status);
+    Atomics.store(ctl, 1, seq);
+  }
+}
+`;
+
+/** Slot fields (int32 indices within a worker's slot) and the slot size, as WORKER_SOURCE uses them. */
+export const SLOT = { SEQ: 0, DONE: 1, STATUS: 2, READY: 3, ARGS: 4, WORDS: 32 } as const;
