@@ -287,7 +287,8 @@ function runParts(p: Pool, slots: number[], args: number[][], s: Split, heap: Fl
     backup.set(heap.subarray(s.c, s.c + s.m * s.n));
   }
   for (let i = 0; i < args.length; i++) if (!s.byRows) prepare(s, i, heap);
-  const seq = ++p.seq;
+  p.seq = (p.seq + 1) | 0 || 1;
+  const seq = p.seq;
   for (let i = 1; i < args.length; i++) {
     const base = slots[i - 1]! * SLOT.WORDS;
     p.control.set(args[i]!, base + SLOT.ARGS);
@@ -295,7 +296,7 @@ function runParts(p: Pool, slots: number[], args: number[][], s: Split, heap: Fl
     Atomics.notify(p.control, base + SLOT.SEQ);
   }
   p.gemm(...args[0]!);
-  const failed = waitParts(p, slots, args.length - 1, seq, clock() + timeoutMs(work));
+  const failed = finishParts(p, slots, args, seq, clock() + timeoutMs(work));
   if (failed.length > 0) {
     console.warn(`numnet: a GEMM worker thread failed; threads are off now (setThreads(1)) and its part was recomputed on the main thread`);
     stopThreads();
@@ -308,19 +309,55 @@ function runParts(p: Pool, slots: number[], args: number[][], s: Split, heap: Fl
   products++;
 }
 
-/** Spins until parts 1 … count are done; the indices of those whose worker failed or did not answer in time. */
-function waitParts(p: Pool, slots: number[], count: number, seq: number, deadline: number): number[] {
-  const failed: number[] = [];
-  for (let i = 1; i <= count; i++) {
-    const base = slots[i - 1]! * SLOT.WORDS;
-    let spins = 0;
-    let late = false;
-    while (Atomics.load(p.control, base + SLOT.DONE) !== seq) {
-      if ((++spins & 1023) === 0 && clock() > deadline) {
-        late = true;
-        break;
-      }
+/** Whether this thread may block in Atomics.wait (Node's main thread and workers; not a browser page's main thread). */
+let canBlock: boolean | undefined;
+function blockingAllowed(): boolean {
+  if (canBlock === undefined) {
+    try {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+      canBlock = true;
+    } catch {
+      canBlock = false;
     }
+  }
+  return canBlock;
+}
+/** How long the main thread spins for a part before it blocks (where it may), in ms. */
+const SPIN_WAIT_MS = 0.05;
+
+/**
+ * Waits until control[at] = seq: spinning (an answer within the spin costs no wake-up), then, where
+ * the thread may block, in Atomics.wait (on a busy machine a spinning main thread would take the
+ * CPU its worker needs). False when `deadline` passed first.
+ */
+function awaitDone(control: Int32Array, at: number, seq: number, deadline: number): boolean {
+  const spinUntil = clock() + SPIN_WAIT_MS;
+  let spins = 0;
+  for (let done = Atomics.load(control, at); done !== seq; done = Atomics.load(control, at)) {
+    if ((++spins & 63) !== 0) continue;
+    const now = clock();
+    if (now > deadline) return false;
+    if (now > spinUntil && blockingAllowed()) Atomics.wait(control, at, done, Math.min(deadline - now, 100));
+  }
+  return true;
+}
+
+/**
+ * Parts 1, 2, …: each one its worker has not claimed yet the main thread claims and computes (a
+ * worker that is not running — parked, or descheduled on a busy machine — then costs nothing but
+ * this thread's time); for the others it spins until they are done. The indices of the parts whose
+ * worker failed or did not answer in time.
+ */
+function finishParts(p: Pool, slots: number[], args: number[][], seq: number, deadline: number): number[] {
+  const failed: number[] = [];
+  for (let i = 1; i < args.length; i++) {
+    const base = slots[i - 1]! * SLOT.WORDS;
+    const claim = Atomics.load(p.control, base + SLOT.CLAIM);
+    if (claim !== seq && Atomics.compareExchange(p.control, base + SLOT.CLAIM, claim, seq) === claim) {
+      p.gemm(...args[i]!);
+      continue;
+    }
+    const late = !awaitDone(p.control, base + SLOT.DONE, seq, deadline);
     if (late || Atomics.load(p.control, base + SLOT.STATUS) !== 0) failed.push(i);
   }
   return failed;

@@ -6,9 +6,12 @@
  * The worker instantiates the shared-memory kernel on the shared memory, sets READY (and notifies it), then loops:
  * it spins on its slot's SEQ word (Atomics.load; a product handed over while it spins starts within
  * a microsecond), and after `spinMs` without work it parks in Atomics.wait (no CPU) until the main
- * thread's Atomics.notify. For each new SEQ it runs `gemm` with the 17 arguments of its slot and
- * stores STATUS (0 done, 1 the kernel threw) and then DONE = SEQ. A negative m stops it.
- * Slot layout (int32): SEQ 0, DONE 1, STATUS 2, READY 3, arguments 4 … 20; 32 words (128 bytes) a slot.
+ * thread's Atomics.notify. For each new SEQ it claims the part (CLAIM: the last SEQ claimed, set by
+ * compare-and-exchange; the main thread claims a part whose worker has not started it by the time
+ * its own part is done, and computes it itself), runs `gemm` with the 17 arguments of its slot and
+ * stores STATUS (0 done, 1 the kernel threw) and then DONE = SEQ (notified: a Node main thread may wait). A negative m stops it. SEQ wraps
+ * around (int32, never 0), hence the comparison by difference.
+ * Slot layout (int32): SEQ 0, DONE 1, STATUS 2, READY 3, arguments 4 … 20, CLAIM 21; 32 words (128 bytes) a slot.
  */
 export const WORKER_SOURCE = `function numnetGemmWorker(init) {
   var ctl = new Int32Array(init.control, init.slot * 128, 32);
@@ -30,6 +33,8 @@ export const WORKER_SOURCE = `function numnetGemmWorker(init) {
     }
     seen = seq;
     if (ctl[4] < 0) return;
+    var claim = Atomics.load(ctl, 21);
+    if (((seq - claim) | 0) <= 0 || Atomics.compareExchange(ctl, 21, claim, seq) !== claim) continue;
     var status = 0;
     try {
       gemm(ctl[4], ctl[5], ctl[6], ctl[7], ctl[8], ctl[9], ctl[10], ctl[11], ctl[12], ctl[13], ctl[14],
@@ -39,9 +44,10 @@ export const WORKER_SOURCE = `function numnetGemmWorker(init) {
     }
     Atomics.store(ctl, 2, status);
     Atomics.store(ctl, 1, seq);
+    Atomics.notify(ctl, 1);
   }
 }
 `;
 
 /** Slot fields (int32 indices within a worker's slot) and the slot size, as WORKER_SOURCE uses them. */
-export const SLOT = { SEQ: 0, DONE: 1, STATUS: 2, READY: 3, ARGS: 4, WORDS: 32 } as const;
+export const SLOT = { SEQ: 0, DONE: 1, STATUS: 2, READY: 3, ARGS: 4, CLAIM: 21, WORDS: 32 } as const;
