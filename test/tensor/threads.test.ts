@@ -16,7 +16,7 @@ import { stage, unstage } from '../../src/tensor/kernels.js';
 import { wasmAvailable } from '../../src/tensor/wasm/gemm.js';
 import { GEMM_SHARED_WASM_BASE64 } from '../../src/tensor/wasm/gemm-shared-binary.js';
 import { WASM_KEEP_BYTES } from '../../src/tensor/wasm/layout.js';
-import { MAX_THREADS, THREAD_MIN_WORK, type WorkerFactory, installWorkerFactory, sharedSpace, threadedProducts } from '../../src/tensor/wasm/threads.js';
+import { MAX_THREADS, THREAD_MIN_WORK, type WorkerFactory, installWorkerFactory, sharedSpace, threadStats, threadedProducts } from '../../src/tensor/wasm/threads.js';
 import { codeOf, messageOf } from '../helpers/errors.js';
 // @ts-expect-error the build script is plain JavaScript
 import { assembleShared } from '../../scripts/build-wasm.mjs';
@@ -80,6 +80,7 @@ function checkCases(cases: Case[]): void {
     return reference(c.ta, c.tb, c.m, c.n, c.k, A, B, randomArray(c.m * c.n, c.seed + 2), c.acc);
   });
   let splitting = 0;
+  const workerParts = threadStats().workerParts;
   for (const threads of [0, 1, 2, 3]) {
     cases.forEach((c, i) => {
       const { C, split } = product(c, threads);
@@ -92,6 +93,8 @@ function checkCases(cases: Case[]): void {
     });
   }
   expect(splitting).toBeGreaterThanOrEqual(cases.length / 4); // the threaded path was exercised
+  // and workers computed parts (the main thread computes a part itself only if its worker has not started it)
+  expect(threadStats().workerParts).toBeGreaterThan(workerParts);
 }
 
 describe.skipIf(!wasmAvailable())('setThreads: the GEMM on several threads', () => {

@@ -54,6 +54,7 @@ let pool: Pool | undefined;
 let installed: WorkerFactory | undefined;
 let sharedModule: WebAssembly.Module | undefined;
 let products = 0;
+let workerParts = 0;
 let backup = new Float64Array(0);
 const clock = (): number => (typeof performance === 'object' ? performance.now() : Date.now());
 
@@ -67,7 +68,9 @@ export function getThreads(): number {
   return pool ? pool.workers.length + 1 : 1;
 }
 
-/** Products computed on more than one thread so far (for tests). */
+/** Products cut into parts for the threads so far, and parts that a worker computed (for tests and benchmarks). */
+export const threadStats = (): { products: number; workerParts: number } => ({ products, workerParts });
+/** Products cut into parts for the threads so far. */
 export const threadedProducts = (): number => products;
 
 /** The shared space while threads are on. */
@@ -359,6 +362,7 @@ function finishParts(p: Pool, slots: number[], args: number[][], seq: number, de
     }
     const late = !awaitDone(p.control, base + SLOT.DONE, seq, deadline);
     if (late || Atomics.load(p.control, base + SLOT.STATUS) !== 0) failed.push(i);
+    else workerParts++;
   }
   return failed;
 }
