@@ -1,9 +1,9 @@
 // Assembles src/tensor/wasm/gemm.wat into src/tensor/wasm/gemm-binary.ts (the bytes as base64),
-// so that the package embeds the kernel and bundlers and browsers need nothing special; and the
-// same kernel with an imported shared memory into gemm-shared-binary.ts (setThreads: the workers
-// and the main thread run it on one shared memory).
-// Run: npm run build:wasm (test/tensor/kernels.test.ts and threads.test.ts check that the committed
-// files are up to date).
+// so that the package embeds the kernel and bundlers and browsers need nothing special.
+// Run: npm run build:wasm (test/tensor/kernels.test.ts checks that the committed file is up to date).
+// `assembleShared` assembles the same kernel with an imported shared memory (setThreads): the
+// package derives those bytes from the embedded ones at run time (threads.ts, sharedVariant), and
+// test/tensor/threads.test.ts checks that the two agree byte for byte.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,18 +38,16 @@ export async function assemble() {
   return source('GEMM_WASM_BASE64', 'The WebAssembly SIMD GEMM kernel', await toBase64(readWat(), { simd: true }));
 }
 
-/** gemm.wat with its memory line replaced by an imported shared memory (wabt's threads feature). */
+/** The bytes of gemm.wat with its memory line replaced by an imported shared memory (wabt's threads feature). */
 export async function assembleShared() {
   const wat = readWat();
   if (!wat.includes(OWN_MEMORY)) throw new Error(`gemm.wat no longer declares ${OWN_MEMORY}`);
-  const shared = await toBase64(wat.replace(OWN_MEMORY, SHARED_MEMORY), { simd: true, threads: true });
-  return source('GEMM_SHARED_WASM_BASE64', 'The same GEMM kernel on an imported shared memory', shared);
+  const { base64 } = await toBase64(wat.replace(OWN_MEMORY, SHARED_MEMORY), { simd: true, threads: true });
+  return new Uint8Array(Buffer.from(base64, 'base64'));
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  for (const [file, make] of [['gemm-binary.ts', assemble], ['gemm-shared-binary.ts', assembleShared]]) {
-    const out = resolve(here, '../src/tensor/wasm', file);
-    writeFileSync(out, await make());
-    console.log(`wrote ${out}`);
-  }
+  const out = resolve(here, '../src/tensor/wasm/gemm-binary.ts');
+  writeFileSync(out, await assemble());
+  console.log(`wrote ${out}`);
 }

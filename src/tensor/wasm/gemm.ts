@@ -1,6 +1,5 @@
 import { GEMM_WASM_BASE64 } from './gemm-binary.js';
-import { type GemmCall, type Space, WASM_KEEP_BYTES, decodeBase64, even, kernelArgs, viewOf } from './layout.js';
-import { planThreads, sharedSpace } from './threads.js';
+import { type GemmCall, type Space, WASM_KEEP_BYTES, decodeBase64, even, kernelArgs, threading, viewOf } from './layout.js';
 
 export { WASM_KEEP_BYTES } from './layout.js';
 
@@ -9,8 +8,8 @@ export { WASM_KEEP_BYTES } from './layout.js';
  * package embeds. The operands are copied into the module's memory as they are stored (the kernel
  * packs them, transposes included, into its own work areas), multiplied there and C is copied back.
  * `undefined` where WebAssembly or its SIMD extension is missing: the JS kernels serve then.
- * With `setThreads(n > 1)` (threads.ts) products large enough run in the shared memory of the
- * threads instead, cut into parts; the others run here on one thread, with the same bits.
+ * With `setThreads(n > 1)` (threads.ts, through `threading`) products run in the shared memory of
+ * the threads instead, cut into parts when large enough; with the same bits.
  */
 
 /** The one-thread space: its own memory, dropped after a product over WASM_KEEP_BYTES (see there). */
@@ -66,7 +65,7 @@ export function wasmGemm(
     if (!accumulate) C.fill(0, 0, sizeC);
     return;
   }
-  const shared = stageSpace ?? sharedSpace();
+  const shared = stageSpace ?? threading.hooks?.space();
   if (!shared || shared === instance || !gemmIn(shared, transA, transB, m, n, k, A, B, C, accumulate)) {
     wasmAvailable(); // makes a new one-thread instance if the last one was given back
     gemmIn(instance!, transA, transB, m, n, k, A, B, C, accumulate);
@@ -110,7 +109,7 @@ function gemmIn(
     offC * 8, accumulate ? 1 : 0,
   ];
   // heap layout above the stage (doubles): A | B | C (those not staged) | the work areas of each part
-  const threaded = space === instance ? undefined : planThreads(call, free);
+  const threaded = space === instance ? undefined : threading.hooks?.plan(call, free);
   const here = threaded ? undefined : kernelArgs(call, free);
   const h = viewOf(space, threaded ? threaded.end : here!.end, space === instance ? Infinity : WASM_KEEP_BYTES);
   if (!h) return false;
@@ -138,7 +137,7 @@ function giveBack(): void {
  */
 export function wasmStage(doubles: number): Float64Array {
   staged = even(doubles);
-  const shared = sharedSpace();
+  const shared = threading.hooks?.space();
   const view = shared && viewOf(shared, staged, WASM_KEEP_BYTES);
   stageSpace = view ? shared : instance!;
   return (view ?? viewOf(instance!, staged)!).subarray(0, doubles);

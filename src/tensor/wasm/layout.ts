@@ -81,3 +81,16 @@ export function kernelArgs(call: GemmCall, free: number): { args: number[]; end:
   const tile = packB + even(kcb * ncb);
   return { args: [...call, mcb, kcb, ncb, free * 8, packB * 8, tile * 8], end: tile + 16 };
 }
+
+/** A product laid out for the threads: where its work areas end (doubles) and how to run it. */
+export interface ThreadPlan {
+  end: number;
+  run(heap: Float64Array): void;
+}
+
+/**
+ * What gemm.ts asks of the threads (threads.ts): the shared space while threads are on, and a
+ * product's plan. setThreads installs it, so a bundle that never imports setThreads carries none
+ * of the threads' code.
+ */
+export const threading: { hooks?: { space(): Space | undefined; plan(call: GemmCall, free: number): ThreadPlan | undefined } } = {};

@@ -1,12 +1,12 @@
 import { NumnetError, describe } from '../../errors.js';
-import { GEMM_SHARED_WASM_BASE64 } from './gemm-shared-binary.js';
-import { type GemmCall, type Space, WASM_KEEP_BYTES, decodeBase64, even, kernelArgs } from './layout.js';
+import { GEMM_WASM_BASE64 } from './gemm-binary.js';
+import { type GemmCall, type Space, type ThreadPlan, WASM_KEEP_BYTES, decodeBase64, even, kernelArgs, threading } from './layout.js';
 import { SLOT, WORKER_SOURCE } from './worker-source.js';
 
 /**
  * The GEMM on several threads (`setThreads`). The workers and the main thread run the same kernel
- * (gemm.wat, assembled with an imported shared memory: gemm-shared-binary.ts) on one shared
- * WebAssembly memory. A product is cut into parts — C's rows in 4-aligned bands, or C's columns
+ * (gemm.wat, its binary with the memory imported and shared instead of its own: `sharedVariant`)
+ * on one shared WebAssembly memory. A product is cut into parts — C's rows in 4-aligned bands, or C's columns
  * when C has at most 4 rows — and each part is one call of the kernel with its own work areas; the
  * main thread runs the first part and spins (Atomics.load) until the workers have finished theirs.
  * gemm.wat's contract makes every C(i, j) one running sum in p order within whichever call computes
@@ -96,6 +96,7 @@ export function setThreads(threads: number): void {
   const missing = whyUnavailable(factory);
   if (missing || !factory) throw new NumnetError('INVALID_ARGUMENT', `setThreads(${threads}): ${missing}`);
   pool = startPool(threads, factory);
+  threading.hooks = { space: sharedSpace, plan: planThreads };
 }
 
 function whyUnavailable(factory: WorkerFactory | undefined): string | undefined {
@@ -107,7 +108,7 @@ function whyUnavailable(factory: WorkerFactory | undefined): string | undefined 
   }
   try {
     if (!sharedModule) {
-      const bytes = decodeBase64(GEMM_SHARED_WASM_BASE64);
+      const bytes = sharedVariant(decodeBase64(GEMM_WASM_BASE64));
       if (!WebAssembly.validate(bytes)) return 'WebAssembly SIMD on shared memory is not supported here';
       sharedModule = new WebAssembly.Module(bytes);
     }
@@ -115,6 +116,36 @@ function whyUnavailable(factory: WorkerFactory | undefined): string | undefined 
     return 'WebAssembly SIMD on shared memory is not supported here';
   }
   return undefined;
+}
+
+/**
+ * The kernel's binary with its own memory (section 5, `(memory 1)`) replaced by an imported shared
+ * one (section 2: "env" "memory", limits flags 3 = shared with a maximum, 1 to 65536 pages), i.e.
+ * gemm.wat assembled with its memory line made an import of env.memory, `(memory 1 65536 shared)`
+ * — the export of memory 0 is unchanged. test/tensor/threads.test.ts checks it against wabt's assembly byte for byte.
+ */
+export function sharedVariant(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const name = (s: string) => [s.length, ...Array.from(s, (ch) => ch.charCodeAt(0))];
+  const entry = [1, ...name('env'), ...name('memory'), 2, 3, 1, 0x80, 0x80, 4];
+  const out: number[] = Array.from(bytes.subarray(0, 8)); // magic and version
+  let imported = false;
+  for (let i = 8; i < bytes.length; ) {
+    const id = bytes[i]!;
+    let size = 0;
+    let j = i + 1;
+    for (let shift = 0; ; shift += 7) {
+      const b = bytes[j++]!;
+      size += (b & 127) * 2 ** shift;
+      if (b < 128) break;
+    }
+    if (id > 2 && !imported) {
+      out.push(2, entry.length, ...entry);
+      imported = true;
+    }
+    if (id !== 5) out.push(...bytes.subarray(i, j + size));
+    i = j + size;
+  }
+  return new Uint8Array(out);
 }
 
 function startPool(threads: number, factory: WorkerFactory): Pool {
@@ -193,12 +224,6 @@ function browserFactory(): WorkerFactory | undefined {
       },
     };
   };
-}
-
-/** A product laid out for the threads: where its work areas end (doubles) and how to run it. */
-export interface ThreadPlan {
-  end: number;
-  run(heap: Float64Array): void;
 }
 
 /** The slots of the workers that are ready now. */
