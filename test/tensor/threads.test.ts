@@ -16,7 +16,7 @@ import { stage, unstage } from '../../src/tensor/kernels.js';
 import { wasmAvailable } from '../../src/tensor/wasm/gemm.js';
 import { GEMM_WASM_BASE64 } from '../../src/tensor/wasm/gemm-binary.js';
 import { WASM_KEEP_BYTES, decodeBase64 } from '../../src/tensor/wasm/layout.js';
-import { MAX_THREADS, THREAD_MIN_WORK, type WorkerFactory, installWorkerFactory, sharedSpace, sharedVariant, threadStats, threadedProducts } from '../../src/tensor/wasm/threads.js';
+import { MAX_THREADS, PART_TIMEOUT, THREAD_MIN_WORK, type WorkerFactory, installWorkerFactory, sharedSpace, sharedVariant, threadStats, threadedProducts } from '../../src/tensor/wasm/threads.js';
 import { codeOf, messageOf } from '../helpers/errors.js';
 // @ts-expect-error the build script is plain JavaScript
 import { assembleShared } from '../../scripts/build-wasm.mjs';
@@ -188,9 +188,9 @@ describe.skipIf(!wasmAvailable())('setThreads: the GEMM on several threads', () 
   });
 });
 
-/** A worker whose kernel throws: the main thread must recompute its part and turn the threads off. */
-const failingWorker: WorkerFactory = (source, init, onError) => {
-  const broken = source.replace('gemm(ctl[4]', 'null.gemm(ctl[4]');
+/** A worker whose kernel throws (or, `hang`, that claims its part and never answers). */
+const failingWorker = (hang: boolean): WorkerFactory => (source, init, onError) => {
+  const broken = source.replace('gemm(ctl[4]', hang ? 'for (;;) {} gemm(ctl[4]' : 'null.gemm(ctl[4]');
   expect(broken).not.toBe(source);
   const w = new Worker(`${broken}\nrequire('node:worker_threads').parentPort.once('message', numnetGemmWorker);\n`, { eval: true });
   w.unref();
@@ -200,10 +200,15 @@ const failingWorker: WorkerFactory = (source, init, onError) => {
 };
 
 describe.skipIf(!wasmAvailable())('setThreads: a failing worker', () => {
-  it('does not hang or corrupt: its part is recomputed on the main thread, a warning, threads off', async () => {
+  it.each([
+    ['throws', false],
+    ['hangs (the part times out)', true],
+  ])('that %s does not hang the main thread or corrupt C: its part is recomputed on the main thread, a warning, threads off', async (_, hang) => {
     const c: Case = { m: 64, n: 80, k: 96, ta: false, tb: false, acc: true, seed: 9 };
     const want = product(c, 1).C;
-    installWorkerFactory(failingWorker);
+    const saved = { ...PART_TIMEOUT };
+    PART_TIMEOUT.baseMs = 300;
+    installWorkerFactory(failingWorker(hang));
     setCoreThreads(2);
     const deadline = Date.now() + 10_000; // the worker becomes ready asynchronously
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
@@ -222,6 +227,7 @@ describe.skipIf(!wasmAvailable())('setThreads: a failing worker', () => {
       expect(sameBits(got!, want)).toBe(true);
     } finally {
       warn.mockRestore();
+      Object.assign(PART_TIMEOUT, saved);
     }
   });
 });

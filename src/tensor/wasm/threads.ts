@@ -19,6 +19,10 @@ import { SLOT, WORKER_SOURCE } from './worker-source.js';
  * product that needs more runs on one thread in the private memory that gemm.ts gives back.
  * A worker that fails (its kernel throws, or it gives no answer within a generous timeout) turns
  * the threads off: its part is recomputed on the main thread and console.warn says so.
+ *
+ * Threads pay only where cores are free: on a machine whose other cores are busy, the workers share
+ * a core with the main thread and each product costs more wall time than on one thread
+ * (bench/threads.ts measures both). That is why it is opt-in.
  */
 
 /** What a worker factory passes to a new worker as its first message. */
@@ -42,8 +46,14 @@ export const MAX_THREADS = 64;
 export const THREAD_MIN_WORK = 2 ** 17;
 /** How long an idle worker spins before it parks. */
 export const SPIN_MS = 2;
-/** The answer a part may take before its worker is given up: 10 s plus 10 ns a multiply-add. */
-const timeoutMs = (work: number) => 10_000 + work * 1e-5;
+/**
+ * The time a part may take before its worker is given up: 10 s plus 10 ns a multiply-add (100 times
+ * the kernel's time on one core, so that only a dead or hung worker reaches it). A worker given up
+ * while merely slow may still write its part afterwards: the timeout is generous for that reason.
+ * Mutable for tests.
+ */
+export const PART_TIMEOUT = { baseMs: 10_000, msPerWork: 1e-5 };
+const timeoutMs = (work: number) => PART_TIMEOUT.baseMs + work * PART_TIMEOUT.msPerWork;
 
 interface Pool extends Space {
   control: Int32Array;
