@@ -112,6 +112,8 @@ describe.skipIf(!wasmAvailable())('setThreads: the GEMM on several threads', () 
     expect(getThreads()).toBe(1);
     setThreads(2);
     expect(getThreads()).toBe(2);
+    expect(codeOf(() => setThreads(0))).toBe('INVALID_ARGUMENT');
+    expect(getThreads()).toBe(2); // a refused call changes nothing
     setThreads(3);
     expect(getThreads()).toBe(3);
     setThreads(1);

@@ -100,12 +100,17 @@ export function setThreads(threads: number): void {
     throw new NumnetError('INVALID_ARGUMENT', `setThreads: threads must be an integer from 1 to ${MAX_THREADS}, got ${describe(threads)}`);
   }
   if (threads === getThreads()) return;
-  stopThreads();
-  if (threads === 1) return;
+  if (threads === 1) {
+    stopThreads();
+    return;
+  }
+  // Checked (and the new workers started) before the old ones stop: a refused call changes nothing.
   const factory = installed ?? browserFactory();
   const missing = whyUnavailable(factory);
   if (missing || !factory) throw new NumnetError('INVALID_ARGUMENT', `setThreads(${threads}): ${missing}`);
-  pool = startPool(threads, factory);
+  const next = startPool(threads, factory);
+  stopThreads();
+  pool = next;
   threading.hooks = { space: sharedSpace, plan: planThreads };
 }
 
