@@ -1,7 +1,7 @@
 import { NumnetError, describe } from '../../errors.js';
 import { GEMM_WASM_BASE64 } from './gemm-binary.js';
 import { type GemmCall, type Space, type ThreadPlan, WASM_KEEP_BYTES, decodeBase64, even, kernelArgs, threading } from './layout.js';
-import { SLOT, WORKER_SOURCE } from './worker-source.js';
+import { SLOT, WORKER_SOURCE, type GemmWorker, type WorkerFactory, type WorkerInit, browserFactory, sharedVariant } from './worker-source.js';
 
 /**
  * The GEMM on several threads (`setThreads`). The workers and the main thread run the same kernel
@@ -25,20 +25,8 @@ import { SLOT, WORKER_SOURCE } from './worker-source.js';
  * (bench/threads.ts measures both). That is why it is opt-in.
  */
 
-/** What a worker factory passes to a new worker as its first message. */
-export interface WorkerInit {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
-  control: SharedArrayBuffer;
-  slot: number;
-  spinMs: number;
-}
-/** A started worker, as a factory returns it. */
-export interface GemmWorker {
-  terminate(): void;
-}
-/** Starts a worker running `source` (WORKER_SOURCE) and posts `init`; `onError` if it dies. */
-export type WorkerFactory = (source: string, init: WorkerInit, onError: () => void) => GemmWorker;
+export type { GemmWorker, WorkerFactory, WorkerInit } from './worker-source.js';
+export { sharedVariant } from './worker-source.js';
 
 /** The most threads `setThreads` accepts. */
 export const MAX_THREADS = 64;
@@ -133,36 +121,6 @@ function whyUnavailable(factory: WorkerFactory | undefined): string | undefined 
   return undefined;
 }
 
-/**
- * The kernel's binary with its own memory (section 5, `(memory 1)`) replaced by an imported shared
- * one (section 2: "env" "memory", limits flags 3 = shared with a maximum, 1 to 65536 pages), i.e.
- * gemm.wat assembled with its memory line made an import of env.memory, `(memory 1 65536 shared)`
- * — the export of memory 0 is unchanged. test/tensor/threads.test.ts checks it against wabt's assembly byte for byte.
- */
-export function sharedVariant(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  const name = (s: string) => [s.length, ...Array.from(s, (ch) => ch.charCodeAt(0))];
-  const entry = [1, ...name('env'), ...name('memory'), 2, 3, 1, 0x80, 0x80, 4];
-  const out: number[] = Array.from(bytes.subarray(0, 8)); // magic and version
-  let imported = false;
-  for (let i = 8; i < bytes.length; ) {
-    const id = bytes[i]!;
-    let size = 0;
-    let j = i + 1;
-    for (let shift = 0; ; shift += 7) {
-      const b = bytes[j++]!;
-      size += (b & 127) * 2 ** shift;
-      if (b < 128) break;
-    }
-    if (id > 2 && !imported) {
-      out.push(2, entry.length, ...entry);
-      imported = true;
-    }
-    if (id !== 5) out.push(...bytes.subarray(i, j + size));
-    i = j + size;
-  }
-  return new Uint8Array(out);
-}
-
 function startPool(threads: number, factory: WorkerFactory): Pool {
   const workers: GemmWorker[] = [];
   try {
@@ -218,27 +176,6 @@ export function awaitWorkers(ms: number): boolean {
     }
   }
   return true;
-}
-
-/** A worker factory for browsers: a Blob URL worker, where the page is cross-origin isolated. */
-function browserFactory(): WorkerFactory | undefined {
-  const g = globalThis as { Worker?: typeof Worker; crossOriginIsolated?: boolean };
-  if (typeof g.Worker !== 'function' || g.crossOriginIsolated !== true || typeof Blob !== 'function') return undefined;
-  if (typeof URL !== 'function' || typeof URL.createObjectURL !== 'function') return undefined;
-  const W = g.Worker;
-  return (source, init, onError) => {
-    const code = `${source}\nself.onmessage = function (e) { numnetGemmWorker(e.data); };\n`;
-    const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
-    const w = new W(url);
-    w.onerror = onError;
-    w.postMessage(init);
-    return {
-      terminate() {
-        w.terminate();
-        URL.revokeObjectURL(url);
-      },
-    };
-  };
 }
 
 /** The slots of the workers that are ready now. */

@@ -1,4 +1,75 @@
 /**
+ * A GEMM worker thread (setThreads, threads.ts): what starts it, the code it runs, and the binary it
+ * runs — the embedded kernel with its memory made an imported shared one.
+ */
+
+/** What a worker factory passes to a new worker as its first message. */
+export interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+  slot: number;
+  spinMs: number;
+}
+/** A started worker, as a factory returns it. */
+export interface GemmWorker {
+  terminate(): void;
+}
+/** Starts a worker running `source` (WORKER_SOURCE) and posts `init`; `onError` if it dies. */
+export type WorkerFactory = (source: string, init: WorkerInit, onError: () => void) => GemmWorker;
+
+/** A worker factory for browsers: a Blob URL worker, where the page is cross-origin isolated. */
+export function browserFactory(): WorkerFactory | undefined {
+  const g = globalThis as { Worker?: typeof Worker; crossOriginIsolated?: boolean };
+  if (typeof g.Worker !== 'function' || g.crossOriginIsolated !== true || typeof Blob !== 'function') return undefined;
+  if (typeof URL !== 'function' || typeof URL.createObjectURL !== 'function') return undefined;
+  const W = g.Worker;
+  return (source, init, onError) => {
+    const code = `${source}\nself.onmessage = function (e) { numnetGemmWorker(e.data); };\n`;
+    const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
+    const w = new W(url);
+    w.onerror = onError;
+    w.postMessage(init);
+    return {
+      terminate() {
+        w.terminate();
+        URL.revokeObjectURL(url);
+      },
+    };
+  };
+}
+
+/**
+ * The kernel's binary with its own memory (section 5, `(memory 1)`) replaced by an imported shared
+ * one (section 2: "env" "memory", limits flags 3 = shared with a maximum, 1 to 65536 pages), i.e.
+ * gemm.wat assembled with its memory line made an import of env.memory, `(memory 1 65536 shared)`
+ * — the export of memory 0 is unchanged. test/tensor/threads.test.ts checks it against wabt's assembly byte for byte.
+ */
+export function sharedVariant(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const name = (s: string) => [s.length, ...Array.from(s, (ch) => ch.charCodeAt(0))];
+  const entry = [1, ...name('env'), ...name('memory'), 2, 3, 1, 0x80, 0x80, 4];
+  const out: number[] = Array.from(bytes.subarray(0, 8)); // magic and version
+  let imported = false;
+  for (let i = 8; i < bytes.length; ) {
+    const id = bytes[i]!;
+    let size = 0;
+    let j = i + 1;
+    for (let shift = 0; ; shift += 7) {
+      const b = bytes[j++]!;
+      size += (b & 127) * 2 ** shift;
+      if (b < 128) break;
+    }
+    if (id > 2 && !imported) {
+      out.push(2, entry.length, ...entry);
+      imported = true;
+    }
+    if (id !== 5) out.push(...bytes.subarray(i, j + size));
+    i = j + size;
+  }
+  return new Uint8Array(out);
+}
+
+/**
  * The code a GEMM worker thread runs (setThreads, threads.ts), as text: a platform's worker factory
  * starts it (a Blob URL in browsers, `new Worker(code, { eval: true })` in Node) followed by one line
  * that passes the first message to `numnetGemmWorker`. It needs only WebAssembly and Atomics.
