@@ -103,8 +103,8 @@ console.log(`\nMNIST-MLP trainOnBatch (784-100 sigmoid-10 softmax, batch 32, SGD
 console.log(counts.map((t) => `${t} thread${t > 1 ? 's' : ''}: ${step.get(t)![0].toFixed(0)} (${step.get(t)![1].toFixed(0)})`).join('; '));
 
 // ---------------------------------------------------------------- the threshold
-console.log(`\nsmall products (THREAD_MIN_WORK = ${THREAD_MIN_WORK} multiply-adds; below it one thread runs anyway, so the`);
-console.log('threshold is set to 1 here by products just above it only): wall GFLOP/s of 1 thread vs 2');
+console.log(`\nsmall products, wall GFLOP/s on each thread count (THREAD_MIN_WORK = ${THREAD_MIN_WORK} multiply-adds: smaller`);
+console.log('products run on one thread whatever the count; to find the break-even, lower it and run again):');
 for (const [m, n, k] of [[16, 64, 64], [32, 64, 64], [32, 64, 128], [32, 128, 128], [64, 128, 128], [64, 256, 128]] as const) {
   const A = random(m * k, 3);
   const B = random(k * n, 4);

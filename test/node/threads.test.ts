@@ -19,7 +19,7 @@ describe.skipIf(!wasmAvailable())('setThreads in Node', () => {
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     const lingered = performance.now() - doneAt;
-    expect(out.trim()).toBe('done threads=2 split=1 c=64');
+    expect(out.trim()).toBe('done threads=2 split=1 c=96');
     expect(code).toBe(0);
     expect(lingered).toBeLessThan(3000);
   }, 70_000);

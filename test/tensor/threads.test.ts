@@ -128,10 +128,12 @@ describe.skipIf(!wasmAvailable())('setThreads: the GEMM on several threads', () 
   });
 
   it('edge shapes: m, n not multiples of 4, m < 4 (a column split), n < 4, k = 1, transposes, accumulate: same bits with 1, 2, 3 threads and the JS loops', () => {
+    // each (but 2×2, which has one 4-band either way) over THREAD_MIN_WORK multiply-adds
     const edges: [number, number, number][] = [
-      [1, 3001, 50], [3, 999, 47], [4, 1000, 40], [5, 7, 5000], [6, 2, 12000], [130, 3, 400],
-      [401, 400, 1], [2, 2, 40000], [32, 100, 784], [33, 101, 97], [9, 9, 2000],
+      [1, 3001, 200], [3, 999, 200], [4, 1000, 160], [5, 7, 16000], [6, 2, 48000], [130, 3, 1400],
+      [725, 725, 1], [2, 2, 140000], [32, 100, 784], [33, 101, 160], [9, 9, 6500],
     ];
+    expect(edges.filter(([m, n, k]) => m * n * k < THREAD_MIN_WORK)).toEqual([]);
     let seed = 11;
     const cases: Case[] = [];
     for (const [m, n, k] of edges) {
@@ -144,9 +146,9 @@ describe.skipIf(!wasmAvailable())('setThreads: the GEMM on several threads', () 
 
   it('random shapes (fast-check, fixed seed): same bits with 1, 2, 3 threads, the JS loops and the plain running sum', () => {
     const cases = fc.record({
-      m: fc.integer({ min: 1, max: 256 }),
-      n: fc.integer({ min: 1, max: 256 }),
-      k: fc.integer({ min: 1, max: 256 }),
+      m: fc.integer({ min: 1, max: 384 }),
+      n: fc.integer({ min: 1, max: 384 }),
+      k: fc.integer({ min: 1, max: 384 }),
       ta: fc.boolean(),
       tb: fc.boolean(),
       acc: fc.boolean(),
@@ -156,7 +158,7 @@ describe.skipIf(!wasmAvailable())('setThreads: the GEMM on several threads', () 
   });
 
   it('NaN, ±∞ and −0 in the operands give the same bits on every thread count', () => {
-    const m = 64, n = 48, k = 64;
+    const m = 96, n = 96, k = 64; // over THREAD_MIN_WORK
     const A = randomArray(m * k, 5);
     const B = randomArray(k * n, 6);
     A[3] = Number.NaN; A[700] = Infinity; B[50] = -Infinity; A[1000] = -0; B.fill(-0, 200, 260);
@@ -206,7 +208,7 @@ describe.skipIf(!wasmAvailable())('setThreads: a failing worker', () => {
     ['throws', false],
     ['hangs (the part times out)', true],
   ])('that %s does not hang the main thread or corrupt C: its part is recomputed on the main thread, a warning, threads off', async (_, hang) => {
-    const c: Case = { m: 64, n: 80, k: 96, ta: false, tb: false, acc: true, seed: 9 };
+    const c: Case = { m: 80, n: 80, k: 96, ta: false, tb: false, acc: true, seed: 9 }; // over THREAD_MIN_WORK
     const want = product(c, 1).C;
     const saved = { ...PART_TIMEOUT };
     PART_TIMEOUT.baseMs = 300;

@@ -40,7 +40,7 @@ async function main() {
   out.threads = getThreads();
   const deadline = performance.now() + 20000;
   while (threadStats().workerParts === 0 && performance.now() < deadline) {
-    run(false, false, 64, 64, 64, 1);
+    run(false, false, 96, 96, 64, 1); // over THREAD_MIN_WORK
     await new Promise((r) => setTimeout(r, 20));
   }
   out.same = true;

@@ -30,8 +30,11 @@ export { sharedVariant } from './worker-source.js';
 
 /** The most threads `setThreads` accepts. */
 export const MAX_THREADS = 64;
-/** Products of fewer multiply-adds than this run on one thread (measured: bench/threads.ts). */
-export const THREAD_MIN_WORK = 2 ** 17;
+/**
+ * Products of fewer multiply-adds than this run on one thread: bench/threads.ts measured the
+ * break-even of two threads between 2¹⁸ and 2¹⁹ on a 2-core machine (Node 20).
+ */
+export const THREAD_MIN_WORK = 2 ** 19;
 /** How long an idle worker spins before it parks. */
 export const SPIN_MS = 2;
 /**
