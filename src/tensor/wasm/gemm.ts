@@ -77,7 +77,8 @@ export function wasmGemm(
  * The product in `space`: the operands that are not views of its memory (a stage, see wasmStage)
  * are copied in above the stage, then the kernel runs — on the threads when `space` is the shared
  * one and the product is worth it (else on this thread). False, having changed nothing, when the
- * shared space cannot hold it: then the one-thread space serves (and gives large memory back).
+ * shared space cannot hold it, or the product stays on one thread with no operand staged there:
+ * then the one-thread space serves (and gives large memory back).
  */
 function gemmIn(
   space: Space,
@@ -110,6 +111,9 @@ function gemmIn(
   ];
   // heap layout above the stage (doubles): A | B | C (those not staged) | the work areas of each part
   const threaded = space === instance ? undefined : threading.hooks?.plan(call, free);
+  // A product that stays on one thread and has nothing in the shared memory runs in the private one:
+  // copying into a shared memory is slower (engines copy shared buffers word by word).
+  if (space !== instance && !threaded && !aStaged && !bStaged && !cStaged) return false;
   const here = threaded ? undefined : kernelArgs(call, free);
   const h = viewOf(space, threaded ? threaded.end : here!.end, space === instance ? Infinity : WASM_KEEP_BYTES);
   if (!h) return false;
