@@ -17,6 +17,7 @@ export {
 } from './tensor/ops.js';
 export { checkedGemm as gemm, setKernelBackend, getKernelBackend } from './tensor/kernels.js';
 export type { KernelBackend } from './tensor/kernels.js';
+export { setThreads, getThreads } from './tensor/wasm/threads.js';
 export { erf, erfc } from './math/special.js';
 
 export { ACTIVATIONS, getActivation, activate, activationGradient, makeGelu } from './activations/activations.js';

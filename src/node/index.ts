@@ -15,4 +15,5 @@ export type { LoadOptions, SaveFormat, SaveOptions } from './save.js';
 export { ModelCheckpoint } from './model-checkpoint.js';
 export type { ModelCheckpointConfig } from './model-checkpoint.js';
 export { CSVLogger } from './csv-logger.js';
+export { setThreads } from './threads.js';
 export type { CSVLoggerConfig } from './csv-logger.js';

@@ -1,8 +1,8 @@
 import { NumnetError, describe } from '../errors.js';
 import {
-  WasmKept, wasmAvailable, wasmGemm, wasmKeep, wasmKept, wasmInt32, wasmMaxPool2x2, wasmPatches, wasmRelease, wasmReluBackward, wasmStage, wasmStaged, wasmUnstage,
+  WasmKept, wasmAvailable, wasmGemm, wasmKeep, wasmKept, wasmRelease, wasmStage, wasmStaged, wasmUnstage,
 } from './wasm/gemm.js';
-import type { PatchGeometry } from './wasm/gemm.js';
+import { type PatchGeometry, wasmInt32, wasmMaxPool2x2, wasmPatches, wasmReluBackward } from './wasm/passes.js';
 
 /**
  * Raw float64 kernels on flat row-major buffers. They write into a given output buffer so that

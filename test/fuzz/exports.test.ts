@@ -15,7 +15,7 @@ import * as numnet from '../../src/node/index.js';
 import {
   ACTIVATIONS, Adam, CategoricalCrossentropy, Dense, Dropout, Flatten, History, Huber, LeakyReLU, MeanSquaredError, NumnetError, PReLU,
   Perceptron, ProgressBar, RMSprop, Random, SGD, Sequential, SparseCategoricalCrossentropy, Tensor, binaryAccuracy, exponentialDecay,
-  glorotUniform, l1l2, setKernelBackend, setProgressFactory, setSeed,
+  glorotUniform, l1l2, setKernelBackend, setProgressFactory, setSeed, setThreads,
 } from '../../src/node/index.js';
 import { readFileSync } from 'node:fs';
 import { weird } from '../helpers/fuzz.js';
@@ -48,6 +48,7 @@ const isClass = (f: Function) => /^class[\s{]/.test(Function.prototype.toString.
 
 afterAll(() => {
   setKernelBackend('auto');
+  setThreads(1);
   setProgressFactory((verbose) => new ProgressBar({ verbose }));
   setSeed(Date.now() % 1000);
 });
@@ -65,6 +66,7 @@ describe('fuzz: every export', () => {
           call(name, () => (isClass(fn) ? new (fn as unknown as new (...x: unknown[]) => unknown)(...a) : fn(...a)), a);
         }
         setKernelBackend('auto');
+        setThreads(1);
         setProgressFactory((verbose) => new ProgressBar({ verbose }));
       }),
       opts('exports'),

@@ -1,0 +1,150 @@
+import { GEMM_WASM_BASE64 } from './gemm-binary.js';
+import { type Space, WASM_KEEP_BYTES, decodeBase64, even, viewOf } from './layout.js';
+
+/**
+ * The one-thread WebAssembly instance of gemm.wat and what lives in its memory: the kept regions at
+ * the bottom (a layer's data from its forward to its backward pass), then the stage (one call's
+ * operands, written and read in place), then a product's work areas (gemm.ts). Instantiated
+ * synchronously on first use from the bytes the package embeds; `undefined` where WebAssembly or
+ * its SIMD extension is missing (the JS kernels serve then). After a product that needed more than
+ * WASM_KEEP_BYTES the instance is dropped, so that its memory goes back to the garbage collector.
+ */
+export interface Local extends Space {
+  readonly gemmSmall: (...args: number[]) => void;
+  readonly reluBackward: (y: number, dy: number, dz: number, m: number, n: number, db: number, sum: number) => void;
+  readonly patches: (x: number, geo: number, rows: number, cols: number, add: number) => void;
+  readonly maxPool2x2: (x: number, y: number, arg: number, n: number, inH: number, inW: number, C: number) => void;
+}
+
+/** The one-thread space (undefined before its first use and after it was given back, null without WebAssembly SIMD). */
+export let instance: Local | null | undefined;
+/** Doubles that an open stage holds, just above the kept regions (0 when none is open): see `wasmStage`. */
+export let staged = 0;
+/**
+ * Kept regions (see `wasmKeep`) lie at the bottom of the memory, [0, keptTop) doubles, as a list sorted
+ * by offset; a stage and the operands of a product go above them. `generation` counts the instances:
+ * a region belongs to the instance of its generation and is lost with it.
+ */
+let keptTop = 0;
+let regions: WasmKept[] = [];
+let generation = 0;
+/** The compiled module, kept: a fresh instance (with fresh, small memory) is cheap to make from it. */
+let module: WebAssembly.Module | undefined;
+
+function load(): Local | null {
+  try {
+    if (typeof WebAssembly !== 'object' || typeof atob !== 'function') return null;
+    if (!module) {
+      const bytes = decodeBase64(GEMM_WASM_BASE64);
+      if (!WebAssembly.validate(bytes)) return null;
+      module = new WebAssembly.Module(bytes);
+    }
+    const e = new WebAssembly.Instance(module, {}).exports as unknown as Local;
+    generation++;
+    regions = [];
+    keptTop = 0;
+    return { memory: e.memory, gemm: e.gemm, gemmSmall: e.gemmSmall, reluBackward: e.reluBackward, patches: e.patches, maxPool2x2: e.maxPool2x2 };
+  } catch {
+    return null;
+  }
+}
+
+/** True when the WebAssembly kernel is available here (and not disabled). */
+export function wasmAvailable(): boolean {
+  if (instance === undefined) instance = load();
+  return instance !== null;
+}
+
+/** A float64 view of the one-thread memory holding at least `doubles` values. */
+export const memoryFor = (doubles: number): Float64Array => viewOf(instance!, doubles)!;
+
+/** The first double a product may use: above the kept regions and the open stage. */
+export const workBase = (): number => keptTop + even(staged);
+
+/** Drops the instance after a product that needed more than WASM_KEEP_BYTES (see there); not while a stage is open. */
+export function giveBack(): void {
+  if (staged === 0 && instance?.heap && instance.heap.byteLength > WASM_KEEP_BYTES) instance = undefined;
+}
+
+/**
+ * Opens a stage: `doubles` values of the module's memory (above the kept regions), returned as a view, hold
+ * operands that the caller writes in place (say im2col's patches) and results it reads in place;
+ * `wasmGemm` uses views of the stage without copying them. The stage lasts until `wasmUnstage`;
+ * a product may grow the memory meanwhile, which detaches the views: `wasmStaged()` gives the
+ * current one (same values). One stage at a time; the caller checks `wasmAvailable()` first.
+ */
+export function wasmStage(doubles: number): Float64Array {
+  staged = even(doubles);
+  return memoryFor(keptTop + staged).subarray(keptTop, keptTop + doubles);
+}
+
+/** The open stage's values, as a view of the memory as it is now. */
+export function wasmStaged(): Float64Array {
+  return memoryFor(keptTop + staged).subarray(keptTop, keptTop + staged);
+}
+
+/** Closes the stage (its values are then free work space again) and gives a large memory back. */
+export function wasmUnstage(): void {
+  staged = 0;
+  giveBack();
+}
+
+/** A kept region of the module's memory: `doubles` values at `offset` (doubles), of one instance. */
+export interface WasmKept {
+  readonly offset: number;
+  readonly doubles: number;
+  readonly generation: number;
+}
+
+/** Kept regions hold at most this many doubles (32 MiB) in all: a request beyond gets none. */
+export const WASM_KEPT_MAX_DOUBLES = 2 ** 22;
+
+/** Frees a region whose holder was garbage-collected (see wasmKeep). */
+const release = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<WasmKept>((r) => wasmRelease(r)) : undefined;
+
+/**
+ * A region of the module's memory that keeps its values between products (say a convolution's
+ * patches from its forward to its backward pass), for `holder`: `previous` itself when it is still
+ * there and large enough, else a new one (and `previous` is freed), or undefined when the kept
+ * regions would pass WASM_KEPT_MAX_DOUBLES. A region is freed by `wasmRelease` or when its holder
+ * is garbage-collected, and lost when the instance is dropped after a huge product (see `giveBack`):
+ * `wasmKept` then answers undefined and the holder recomputes its values. Not while a stage is open.
+ */
+export function wasmKeep(doubles: number, holder: object, previous?: WasmKept): WasmKept | undefined {
+  if (staged !== 0) return undefined;
+  if (previous && previous.generation === generation && previous.doubles >= doubles && regions.includes(previous)) return previous;
+  if (previous) wasmRelease(previous);
+  const size = even(doubles);
+  // first fit among the gaps between the regions, else on top
+  let offset = 0;
+  let at = 0;
+  for (; at < regions.length && regions[at]!.offset - offset < size; at++) offset = regions[at]!.offset + regions[at]!.doubles;
+  if (offset + size > WASM_KEPT_MAX_DOUBLES) return undefined;
+  const region: WasmKept = { offset, doubles: size, generation };
+  regions.splice(at, 0, region);
+  keptTop = Math.max(keptTop, offset + size);
+  memoryFor(keptTop);
+  release?.register(holder, region, region);
+  return region;
+}
+
+/** The region's values as a view of the memory as it is now, or undefined when it was freed or lost. */
+export function wasmKept(region: WasmKept): Float64Array | undefined {
+  if (region.generation !== generation || !instance || !regions.includes(region)) return undefined;
+  return memoryFor(keptTop + staged).subarray(region.offset, region.offset + region.doubles);
+}
+
+/** Frees a kept region (nothing when it is already freed or lost). */
+export function wasmRelease(region: WasmKept): void {
+  const at = regions.indexOf(region);
+  if (at < 0) return;
+  release?.unregister(region);
+  regions.splice(at, 1);
+  const last = regions[regions.length - 1];
+  keptTop = last ? last.offset + last.doubles : 0;
+}
+
+/** Bytes of WebAssembly memory the one-thread GEMM holds now (0 before its first use or after it gave memory back). */
+export function wasmMemoryBytes(): number {
+  return instance ? instance.memory.buffer.byteLength : 0;
+}
