@@ -42,7 +42,7 @@ export abstract class PoolingLayer extends Layer {
     if (!needInputGradient) return undefined;
     const rows = dy.shape[0]!;
     const dx = this.batchBuffer('dx', rows, this.inputSample);
-    if (this.reduce === 'max') maxPoolBackward(dy.data, dx.data, this.argmax, dy.size);
+    if (this.reduce === 'max') maxPoolBackward(dy.data, dx.data, this.argmax, dy.size, this.g!);
     else avgPoolBackward(dy.data, dx.data, rows, this.g!);
     return dx;
   }

@@ -11,6 +11,7 @@ import {
   AveragePooling2D, Dense, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D, Layer, MaxPooling1D, MaxPooling2D, NumnetError, Random,
   Sequential, Tensor, setKernelBackend,
 } from '../../src/index.js';
+import { maxPoolBackward, poolGeometry } from '../../src/tensor/pool.js';
 import { codeOf, messageOf } from '../helpers/errors.js';
 import { Pad, refAxis, refPool2d } from './pooling-reference.js';
 
@@ -354,11 +355,12 @@ describe.each(['wasm', 'js'] as const)('MaxPooling2D with 2×2 windows (branch-f
     const special = fc.constantFrom(0, -0, 1, -1, 2, Infinity, -Infinity, NaN);
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 6 }), fc.integer(), (h, w, c, seed) => {
-        const [H, W] = [2 * h + (seed & 1), 2 * w];
+        const [H, W] = [2 * h + (seed & 1), 2 * w + ((seed >> 1) & 1)];
         const x = new Tensor(Float64Array.from(fc.sample(special, { numRuns: H * W * c, seed })), [1, H, W, c]);
         const layer = built(new MaxPooling2D({ poolSize: 2 }), [H, W, c]);
         const y = layer.forward(x, true);
-        const dy = new Tensor(Float64Array.from({ length: h * w * c }, (_, i) => i + 1), [1, h, w, c]);
+        // dy with ±0, ±∞ and NaN too: dx is "fill 0, then add dy at the maximum's cell" bit for bit (0 + −0 is +0)
+        const dy = new Tensor(Float64Array.from(fc.sample(special, { numRuns: h * w * c, seed: seed + 1 })), [1, h, w, c]);
         const dx = layer.backward(dy)!;
         const wantDx = new Float64Array(H * W * c);
         for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) for (let k = 0; k < c; k++) {
@@ -370,11 +372,32 @@ describe.each(['wasm', 'js'] as const)('MaxPooling2D with 2×2 windows (branch-f
           }
           const o = (i * w + j) * c + k;
           expect(Object.is(y.data[o], x.data[at]), `y[${o}]`).toBe(true);
-          wantDx[at] = dy.data[o]!;
+          wantDx[at] = 0 + dy.data[o]!;
         }
-        expect(Array.from(dx.data)).toEqual(Array.from(wantDx));
+        for (let q = 0; q < wantDx.length; q++) expect(Object.is(dx.data[q], wantDx[q]), `dx[${q}]`).toBe(true);
       }),
       { seed: 2911, numRuns: 300 },
     );
+  });
+});
+
+describe('maxPoolBackward over 2×2 windows that tile the image writes every cell of dx', () => {
+  it('whatever dx held before (odd last rows and columns included): the bits of "fill 0, then add dy at arg"', () => {
+    for (const [H, W, C] of [[5, 7, 3], [4, 4, 2], [3, 5, 1]] as const) {
+      const g = poolGeometry([H, W, C], [2, 2], [2, 2], 'valid');
+      const out = g.outH * g.outW * C;
+      const dy = Float64Array.from({ length: 2 * out }, (_, i) => (i % 3 === 0 ? -0 : i - out));
+      // arg: for each window and channel some cell of that window (the first image, then the second)
+      const arg = new Int32Array(2 * out);
+      let o = 0;
+      for (let n = 0; n < 2; n++) for (let i = 0; i < g.outH; i++) for (let j = 0; j < g.outW; j++) for (let c = 0; c < C; c++, o++) {
+        arg[o] = ((n * H + 2 * i + (o & 1)) * W + 2 * j + ((o >> 1) & 1)) * C + c;
+      }
+      const want = new Float64Array(2 * H * W * C);
+      for (let q = 0; q < 2 * out; q++) want[arg[q]!]! += dy[q]!;
+      const dx = new Float64Array(2 * H * W * C).fill(7);
+      maxPoolBackward(dy, dx, arg, 2 * out, g);
+      for (let q = 0; q < want.length; q++) expect(Object.is(dx[q], want[q]), `${H}×${W}×${C}: dx[${q}]`).toBe(true);
+    }
   });
 });
