@@ -242,6 +242,10 @@ async function throughput(data: Data, o: Required<CnnOptions>) {
   const runs: Runs = { numnet: { samples: o.numnetSamples, times: [] } };
   const gemmRuns = shapes.map(() => ({ gflopWall: [] as number[], gflopCpu: [] as number[] }));
   for (let r = 0; r < o.rounds; r++) {
+    // A forced GC before each library's round (node --expose-gc): one library must not pay for the
+    // other's garbage (TF.js's CPU rounds leave hundreds of MB, which V8's GC threads would otherwise
+    // sweep during numnet's next round — counted in its CPU time and slowing its memory traffic).
+    gc?.();
     runs.numnet!.times.push(await numnetRound(r));
     for (let i = 0; i < timers.length; i++) {
       const t = await timers[i]!();
@@ -250,6 +254,7 @@ async function throughput(data: Data, o: Required<CnnOptions>) {
     }
     for (const [backend, trainer] of Object.entries(tfjs)) {
       if (!('round' in trainer)) continue;
+      gc?.();
       (runs[`tfjs-${backend}`] ??= { samples: o.tfSamples, times: [] }).times.push(await trainer.round(r));
     }
     const last = Object.entries(runs).map(([k, v]) => `${k} ${fmt((v.samples / v.times[v.times.length - 1]!.wall) * 1000)}`);
@@ -300,7 +305,7 @@ function throughputLines({ runs, errors, o }: Result): string[] {
     lines.push(`TensorFlow.js's ${b} backend cannot train the model: \`fit\` throws "${e.error}"`);
     lines.push(`(no gradient kernel for the convolution's filter, tfjs issue 8474)${e.predicts ? '; its `predict` runs (the forward pass has kernels)' : '; its `predict` fails too'}.`);
   }
-  lines.push(`Rounds: ${o.rounds} after one warm-up each, alternating numnet, the GEMM shapes below and TF.js.`);
+  lines.push(`Rounds: ${o.rounds} after one warm-up each, alternating numnet, the GEMM shapes below and TF.js, ${gc ? "each library's round after a forced GC (one library does not pay for the other's garbage)" : "without forced GCs (node without --expose-gc)"}.`);
   return lines;
 }
 
