@@ -13,30 +13,10 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Dense, Sequential, gemm, setKernelBackend, tensor } from '../../src/index.js';
 import { WASM_SMALL_M, WASM_SMALL_M_ROW_MAJOR_B, wasmAvailable, wasmGemm, wasmMemoryBytes, wasmStage, wasmStaged, wasmUnstage } from '../../src/tensor/wasm/gemm.js';
+import { checkBothKernels, firstDifference, reference } from '../helpers/gemm-reference.js';
 
 afterEach(() => setKernelBackend('auto'));
 
-/** The contract, the plain way: each C(i, j) one running sum in p order (A stored k×m with ta, B stored n×k with tb). */
-function reference(ta: boolean, tb: boolean, m: number, n: number, k: number, A: Float64Array, B: Float64Array, C0: Float64Array, acc: boolean) {
-  const C = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = acc ? C0[i * n + j]! : 0;
-      for (let p = 0; p < k; p++) s += (ta ? A[p * m + i]! : A[i * k + p]!) * (tb ? B[j * k + p]! : B[p * n + j]!);
-      C[i * n + j] = s;
-    }
-  }
-  return C;
-}
-
-/** Index of the first element whose bits differ (NaN matches NaN; +0 and −0 differ), or −1. */
-function firstDifference(x: Float64Array, y: Float64Array): number {
-  if (x.length !== y.length) return 0;
-  for (let i = 0; i < x.length; i++) {
-    if (!Object.is(x[i], y[i]) && !(Number.isNaN(x[i]) && Number.isNaN(y[i]))) return i;
-  }
-  return -1;
-}
 
 type Mode = 'unit' | 'wide' | 'special';
 
@@ -93,14 +73,7 @@ describe.skipIf(!wasmAvailable())('the small-m GEMM path (gemmSmall)', () => {
         const A = values(m * k, seed, mode);
         const B = values(k * n, seed + 1, mode);
         const C0 = values(m * n, seed + 2, mode);
-        const ref = reference(ta, tb, m, n, k, A, B, C0, acc);
-        for (const backend of ['js', 'wasm'] as const) {
-          setKernelBackend(backend);
-          const C = C0.slice();
-          gemm(ta, tb, m, n, k, A, B, C, acc);
-          const at = firstDifference(C, ref);
-          if (at >= 0) throw new Error(`${backend} ${m}×${n}×${k} ta=${ta} tb=${tb} acc=${acc} ${mode}: C[${at}] = ${C[at]}, reference ${ref[at]}`);
-        }
+        checkBothKernels(mode, ta, tb, m, n, k, A, B, C0, acc);
       }),
       { seed: 20261129, numRuns: 250 },
     );

@@ -14,6 +14,7 @@ import { codeOf } from '../helpers/errors.js';
 // @ts-expect-error the build script is plain JavaScript
 import { assemble } from '../../scripts/build-wasm.mjs';
 import { readFileSync } from 'node:fs';
+import { checkBothKernels, firstDifference, randomArray, reference } from '../helpers/gemm-reference.js';
 
 afterEach(() => setKernelBackend('auto'));
 
@@ -39,40 +40,6 @@ const dims = fc.record({
   seed: fc.integer({ min: 1, max: 1e6 }),
 });
 
-function randomArray(n: number, seed: number): Float64Array {
-  let s = seed;
-  const a = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    a[i] = s / 2147483648 - 0.5;
-  }
-  return a;
-}
-
-/**
- * The contract both kernels implement, written the plain way: each C[i, j] is one running sum,
- * started at C[i, j] (accumulate) or +0, adding A(i, p)·B(p, j) for p = 0 … k−1 in order.
- */
-function reference(ta: boolean, tb: boolean, m: number, n: number, k: number, A: Float64Array, B: Float64Array, C0: Float64Array, acc: boolean) {
-  const C = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = acc ? C0[i * n + j]! : 0;
-      for (let p = 0; p < k; p++) s += (ta ? A[p * m + i]! : A[i * k + p]!) * (tb ? B[j * k + p]! : B[p * n + j]!);
-      C[i * n + j] = s;
-    }
-  }
-  return C;
-}
-
-/** Index of the first element whose bits differ (NaN matches NaN; +0 and −0 differ), or −1. */
-function firstDifference(x: Float64Array, y: Float64Array): number {
-  if (x.length !== y.length) return 0;
-  for (let i = 0; i < x.length; i++) {
-    if (!Object.is(x[i], y[i]) && !(Number.isNaN(x[i]) && Number.isNaN(y[i]))) return i;
-  }
-  return -1;
-}
 
 type Magnitudes = 'unit' | 'wide' | 'tiny' | 'huge' | 'special';
 
@@ -171,14 +138,7 @@ describe('GEMM kernels', () => {
         const A = valuesArray(m * k, seed, mode);
         const B = valuesArray(k * n, seed + 1, mode);
         const C0 = valuesArray(m * n, seed + 2, mode);
-        const ref = reference(ta, tb, m, n, k, A, B, C0, acc);
-        for (const backend of ['js', 'wasm'] as const) {
-          setKernelBackend(backend);
-          const C = C0.slice();
-          gemm(ta, tb, m, n, k, A, B, C, acc);
-          const at = firstDifference(C, ref);
-          if (at >= 0) throw new Error(`${backend} ${m}×${n}×${k} ta=${ta} tb=${tb} acc=${acc} ${mode}: C[${at}] = ${C[at]}, reference ${ref[at]}`);
-        }
+        checkBothKernels(mode, ta, tb, m, n, k, A, B, C0, acc);
       }),
       { seed: 424242, numRuns: 300 },
     );

@@ -20,6 +20,7 @@ import { MAX_THREADS, PART_TIMEOUT, THREAD_MIN_WORK, type WorkerFactory, install
 import { codeOf, messageOf } from '../helpers/errors.js';
 // @ts-expect-error the build script is plain JavaScript
 import { assembleShared } from '../../scripts/build-wasm.mjs';
+import { randomArray, reference, sameBits } from '../helpers/gemm-reference.js';
 
 afterEach(() => {
   setThreads(1);
@@ -27,35 +28,6 @@ afterEach(() => {
 });
 afterAll(() => setThreads(1));
 
-function randomArray(len: number, seed: number): Float64Array {
-  let s = seed;
-  const a = new Float64Array(len);
-  for (let i = 0; i < len; i++) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    a[i] = s / 2147483648 - 0.5;
-  }
-  return a;
-}
-
-/** The contract written the plain way: one running sum per C(i, j), started at C(i, j) or +0, in p order. */
-function reference(ta: boolean, tb: boolean, m: number, n: number, k: number, A: Float64Array, B: Float64Array, C0: Float64Array, acc: boolean) {
-  const C = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = acc ? C0[i * n + j]! : 0;
-      for (let p = 0; p < k; p++) s += (ta ? A[p * m + i]! : A[i * k + p]!) * (tb ? B[j * k + p]! : B[p * n + j]!);
-      C[i * n + j] = s;
-    }
-  }
-  return C;
-}
-
-/** Bits of every element equal (Object.is: −0 and +0 differ, NaN equals NaN). */
-function sameBits(x: Float64Array, y: Float64Array): boolean {
-  if (x.length !== y.length) return false;
-  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
-  return true;
-}
 
 type Case = { m: number; n: number; k: number; ta: boolean; tb: boolean; acc: boolean; seed: number };
 

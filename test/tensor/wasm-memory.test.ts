@@ -9,20 +9,22 @@ import { describe, expect, it } from 'vitest';
 import { gemm, keep, kept, setKernelBackend, stage, unstage } from '../../src/tensor/kernels.js';
 import { WASM_KEEP_BYTES, WASM_KEPT_MAX_DOUBLES, wasmAvailable, wasmMemoryBytes, wasmRelease } from '../../src/tensor/wasm/gemm.js';
 
+/** A product of patterned operands; checks C[0, 0] = Σ_p A[0, p]·B[p, 0], summed by hand here. */
+function product(m: number, n: number, k: number): void {
+  const A = Float64Array.from({ length: m * k }, (_, i) => (i % 7) - 3);
+  const B = Float64Array.from({ length: k * n }, (_, i) => (i % 5) - 2);
+  const C = new Float64Array(m * n);
+  gemm(false, false, m, n, k, A, B, C);
+  let c00 = 0;
+  for (let p = 0; p < k; p++) c00 += A[p]! * B[p * n]!;
+  expect(C[0]).toBe(c00);
+}
+
 describe.skipIf(!wasmAvailable())('WebAssembly GEMM memory', () => {
   it('a product larger than WASM_KEEP_BYTES leaves no large memory behind, and later products still work', () => {
     setKernelBackend('wasm');
     try {
-      const small = (m: number, n: number, k: number) => {
-        const A = Float64Array.from({ length: m * k }, (_, i) => (i % 7) - 3);
-        const B = Float64Array.from({ length: k * n }, (_, i) => (i % 5) - 2);
-        const C = new Float64Array(m * n);
-        gemm(false, false, m, n, k, A, B, C);
-        // C[0, 0] = Σ_p A[0, p]·B[p, 0], by hand from the patterns above.
-        let c00 = 0;
-        for (let p = 0; p < k; p++) c00 += A[p]! * B[p * n]!;
-        expect(C[0]).toBe(c00);
-      };
+      const small = product;
       small(32, 100, 784);
       const kept = wasmMemoryBytes();
       expect(kept).toBeGreaterThan(0);
@@ -52,16 +54,6 @@ describe.skipIf(!wasmAvailable())('WebAssembly GEMM memory', () => {
 });
 
 describe.skipIf(!wasmAvailable())('kept regions of the WebAssembly memory', () => {
-  const product = (m: number, n: number, k: number) => {
-    const A = Float64Array.from({ length: m * k }, (_, i) => (i % 7) - 3);
-    const B = Float64Array.from({ length: k * n }, (_, i) => (i % 5) - 2);
-    const C = new Float64Array(m * n);
-    gemm(false, false, m, n, k, A, B, C);
-    let c00 = 0;
-    for (let p = 0; p < k; p++) c00 += A[p]! * B[p * n]!;
-    expect(C[0]).toBe(c00);
-  };
-
   it('keep their values across products (also when a product grows the memory), are reused, freed and refilled first fit', () => {
     setKernelBackend('wasm');
     const holder = {};
