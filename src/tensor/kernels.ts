@@ -1,6 +1,6 @@
 import { NumnetError, describe } from '../errors.js';
 import {
-  WasmKept, wasmAvailable, wasmGemm, wasmKeep, wasmKept, wasmRelease, wasmStage, wasmStaged, wasmUnstage,
+  WasmKept, wasmAvailable, wasmGemm, wasmSmall, wasmKeep, wasmKept, wasmRelease, wasmStage, wasmStaged, wasmUnstage,
 } from './wasm/gemm.js';
 import { type PatchGeometry, wasmInt32, wasmMaxPool2x2, wasmPatches, wasmReluBackward } from './wasm/passes.js';
 
@@ -79,7 +79,8 @@ export function gemmBiasRelu(
   transA: boolean, transB: boolean, m: number, n: number, k: number,
   A: Float64Array, B: Float64Array, C: Float64Array, bias: Float64Array | undefined, relu: boolean,
 ): void {
-  if (useWasm(transA, transB, m, n, k)) return wasmGemm(transA, transB, m, n, k, A, B, C, false, bias, relu);
+  if (k > 0 && !wasmSmall(m, transB) && useWasm(transA, transB, m, n, k)) return wasmGemm(transA, transB, m, n, k, A, B, C, false, bias, relu);
+  // the separate passes (the JS loops, a few rows, k = 0): the same bits
   const size = m * n;
   if (bias) for (let i = 0; i < size; i++) C[i] = bias[i % n]!;
   gemm(transA, transB, m, n, k, A, B, C, bias !== undefined);

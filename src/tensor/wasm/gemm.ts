@@ -25,6 +25,9 @@ export {
  */
 export const WASM_SMALL_M = 3;
 export const WASM_SMALL_M_ROW_MAJOR_B = 7;
+
+/** Whether an m-row product takes the small-m path (which has no epilogue). */
+export const wasmSmall = (m: number, transB: boolean): boolean => m <= (transB ? WASM_SMALL_M : WASM_SMALL_M_ROW_MAJOR_B);
 /**
  * The small-m path copies B in by slices of whole stored rows of about this many doubles (128 KiB),
  * each multiplied while it is in L2, instead of all of B at once: at m = 1 a B of several MB copied
@@ -47,8 +50,9 @@ const DIRECT_A_MAX_N = 16;
  * read by strides while the kernel packs its panels. Each C(i, j) is the running sum in p order
  * that the JS loops compute (see gemm.wat). With `bias` (not with `accumulate`) the sums start at
  * bias[j] — the bits of C filled with the bias and accumulated onto — and with `relu` each result
- * leaves as relu(s) = (s > 0 ? s : +0): the kernel's epilogue, no extra pass. The caller checks
- * `wasmAvailable()` first.
+ * leaves as relu(s) = (s > 0 ? s : +0): the kernel's epilogue, no extra pass; only for products the
+ * packed kernel runs (k ≥ 1 and not `wasmSmall`: kernels.ts's gemmBiasRelu sends the others to
+ * separate passes). The caller checks `wasmAvailable()` first.
  */
 export function wasmGemm(
   transA: boolean,
@@ -65,15 +69,11 @@ export function wasmGemm(
 ): void {
   const sizeC = m * n;
   if (sizeC === 0) return;
-  const small = m <= (transB ? WASM_SMALL_M : WASM_SMALL_M_ROW_MAJOR_B);
-  if (k === 0 || (small && (bias || relu))) {
-    // the epilogue as separate passes: the same bits
-    if (bias) for (let i = 0; i < sizeC; i++) C[i] = bias[i % n]!;
-    if (k > 0) wasmGemm(transA, transB, m, n, k, A, B, C, accumulate || bias !== undefined);
-    else if (!accumulate && !bias) C.fill(0, 0, sizeC);
-    if (relu) for (let i = 0; i < sizeC; i++) C[i] = C[i]! > 0 ? C[i]! : 0;
+  if (k === 0) {
+    if (!accumulate) C.fill(0, 0, sizeC);
     return;
   }
+  const small = wasmSmall(m, transB);
   wasmAvailable(); // makes a new one-thread instance if the last one was given back
   // Operands that are views of the module's memory (a stage or a kept region) are used where they
   // lie; the others are copied in above the stage. Offsets are taken before the memory may grow.
