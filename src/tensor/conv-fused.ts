@@ -1,4 +1,4 @@
-import { ConvGeometry, col2im, im2col, patchSize } from './conv.js';
+import { ConvGeometry, im2col, patchSize } from './conv.js';
 import { Kept, gemm, gemmBiasRelu, kept, patchesStaged, reluBackwardStaged, stage, staged, unstage } from './kernels.js';
 
 /**
@@ -7,14 +7,6 @@ import { Kept, gemm, gemmBiasRelu, kept, patchesStaged, reluBackwardStaged, stag
  * neighbours. The same products and sums in the same order as convForward / convBackward and the
  * separate relu and bias passes, so the same bits; what changes is how often the data is copied.
  */
-
-/**
- * Whether im2col/col2im run in WebAssembly (patchesStaged): when a kernel row is at least 8 values
- * (kw·inC) — copied two at a time there; shorter runs (a 3×3 kernel on one channel) go faster in
- * the JS loops of conv.ts (which have a path for 3-value rows). Both copy and add the same values
- * in the same order.
- */
-const longRuns = (g: ConvGeometry): boolean => g.kw * g.inC >= 8;
 
 /** Doubles of stage work space for a geometry (patchesStaged). */
 const GEO = 8;
@@ -53,12 +45,10 @@ export function convForwardStaged(
   try {
     const c = inStage ? ws.subarray(0, size) : kept(patches)!.subarray(0, size);
     const region = into && kept(into);
-    if (longRuns(g)) {
-      // im2col in WebAssembly from a copy of x beside the patches
-      const xs = ws.subarray(xAt, xAt + x.length);
-      xs.set(x);
-      patchesStaged(xs, g, rows, c, false, ws.subarray(geoAt, geoAt + GEO));
-    } else im2col(x, g, 0, rows, c);
+    // im2col in WebAssembly from a copy of x beside the patches
+    const xs = ws.subarray(xAt, xAt + x.length);
+    xs.set(x);
+    patchesStaged(xs, g, rows, c, false, ws.subarray(geoAt, geoAt + GEO));
     const z = () => (region ? kept(into!)! : staged().subarray(zAt)).subarray(0, rows * F);
     gemmBiasRelu(false, false, rows, F, patchSize(g), c, K, z(), bias, relu);
     if (inStage) patches.set(staged().subarray(0, size));
@@ -111,16 +101,11 @@ export function convBackwardStaged(
     if (!dx) return { kept: region !== undefined || patches instanceof Float64Array };
     const place = () => (region ? kept(patches as Kept)! : staged().subarray(colsAt)).subarray(0, size);
     gemm(false, true, rows, P, F, staged().subarray(0, rows * F), K, place());
-    if (longRuns(g)) {
-      const now = staged();
-      const dxs = now.subarray(dxAt, dxAt + x.length);
-      dxs.fill(0);
-      patchesStaged(dxs, g, rows, place(), true, now.subarray(geoAt, geoAt + GEO));
-      dx.set(dxs);
-    } else {
-      dx.fill(0);
-      col2im(place(), g, 0, rows, dx);
-    }
+    const now = staged();
+    const dxs = now.subarray(dxAt, dxAt + x.length);
+    dxs.fill(0);
+    patchesStaged(dxs, g, rows, place(), true, now.subarray(geoAt, geoAt + GEO));
+    dx.set(dxs);
     return { kept: patches instanceof Float64Array };
   } finally {
     unstage();

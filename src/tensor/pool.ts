@@ -126,7 +126,7 @@ function max2x2(x: Float64Array, y: Float64Array, arg: Int32Array, p0: number, p
 
 /** dx = 0, then each dy goes to the input its window's maximum came from: dx[arg[o]] += dy[o]. */
 export function maxPoolBackward(dy: Float64Array, dx: Float64Array, arg: Int32Array, outSize: number, g?: PoolGeometry): void {
-  if (g && tiles2x2(g) && outSize === dx.length / (g.inH * g.inW) * g.outH * g.outW) return maxPoolBackward2x2(dy, dx, arg, g);
+  if (g && tiles2x2(g) && outSize === dx.length / (g.inH * g.inW) * g.outH * g.outW) return maxPoolBackward2x2(dy, dx, arg, outSize);
   dx.fill(0);
   for (let o = 0; o < outSize; o++) dx[arg[o]!]! += dy[o]!;
 }
@@ -136,35 +136,13 @@ const tiles2x2 = (g: PoolGeometry): boolean =>
   g.kh === 2 && g.kw === 2 && g.sh === 2 && g.sw === 2 && g.padTop === 0 && g.padLeft === 0 && g.outH === g.inH >> 1 && g.outW === g.inW >> 1;
 
 /**
- * maxPoolBackward for windows that tile the image (tiles2x2): each cell of dx is written once — the
- * window's four cells 0, then 0 + dy at the one its maximum came from (the bits of "fill 0, then
- * add"), an odd last row or column 0 — instead of a fill and a scatter that reads dx back.
+ * maxPoolBackward for windows that tile the image (tiles2x2): no two windows share a cell, so each
+ * dy is written, not added, at its maximum's cell — 0 + dy, the bits of "fill 0, then add" — after
+ * one fill of dx (a block fill, then a scatter that never reads dx back).
  */
-function maxPoolBackward2x2(dy: Float64Array, dx: Float64Array, arg: Int32Array, g: PoolGeometry): void {
-  const { inH, inW, outH, outW } = g;
-  const C = g.channels;
-  const rowW = inW * C;
-  const images = dx.length / (inH * rowW);
-  let o = 0;
-  for (let n = 0; n < images; n++) {
-    const base = n * inH * rowW;
-    for (let i = 0; i < outH; i++) {
-      const top = base + 2 * i * rowW;
-      for (let j = 0; j < outW; j++) {
-        const p0 = top + 2 * j * C;
-        for (let c = 0; c < C; c++, o++) {
-          const p = p0 + c;
-          dx[p] = 0;
-          dx[p + C] = 0;
-          dx[p + rowW] = 0;
-          dx[p + rowW + C] = 0;
-          dx[arg[o]!] = 0 + dy[o]!;
-        }
-      }
-      if (inW & 1) for (let r = top, c = 0; c < C; c++) (dx[r + (inW - 1) * C + c] = 0), (dx[r + rowW + (inW - 1) * C + c] = 0);
-    }
-    if (inH & 1) dx.fill(0, base + (inH - 1) * rowW, base + inH * rowW);
-  }
+function maxPoolBackward2x2(dy: Float64Array, dx: Float64Array, arg: Int32Array, outSize: number): void {
+  dx.fill(0);
+  for (let o = 0; o < outSize; o++) dx[arg[o]!] = 0 + dy[o]!;
 }
 
 /** y = the mean of each window over the cells inside the image (padding is not counted). */

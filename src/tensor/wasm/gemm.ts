@@ -36,13 +36,21 @@ export const wasmSmall = (m: number, transB: boolean): boolean => m <= (transB ?
 const SLICE = 16384;
 
 /**
- * A stored-transposed A of at most this many rows, in a product of at most this many columns, is
- * read in place instead of packed (gemm.wat `directA`): the four values of one p of its row panel
- * are adjacent there, as in a packed panel, and the whole A is a few cache lines per p — the
- * convolutions' ∂K = colsᵀ·dz of a first layer (9 rows). Longer rows of A spread a panel over
- * half-used cache lines and are measured faster packed.
+ * When A is read in place instead of packed (gemm.wat `directA`; a packed panel is copied once and
+ * read once per 4 columns of C, so packing pays only when C is wide):
+ * - a row-major A in a product of at most DIRECT_ROWS_MAX_N columns: the kernel loads the four rows
+ *   of a panel at their stride (rsA), p after p along each row. Measured (bench A/B, one process,
+ *   this machine): 1.04–1.25× on the convolutions' thin products (21632×8×9, 3872×16×72, 2048×16×512,
+ *   256×32×256), even at n = 64–100, slower at 1024³ (0.85×, power-of-two strides alias in L1);
+ * - a stored-transposed A of at most DIRECT_T_MAX rows times at most DIRECT_T_MAX columns: the four
+ *   values of one p of its row panel are adjacent there, as in a packed panel, and the whole A is a
+ *   few cache lines per p — the convolutions' ∂K = colsᵀ·dz of a first layer (9 rows). Longer rows
+ *   of A spread a panel over half-used cache lines and are measured faster packed.
  */
-const DIRECT_A_MAX_N = 16;
+const DIRECT_ROWS_MAX_N = 32;
+const DIRECT_T_MAX = 16;
+const directA = (transA: boolean, m: number, n: number): boolean =>
+  transA ? m <= DIRECT_T_MAX && n <= DIRECT_T_MAX : n <= DIRECT_ROWS_MAX_N;
 
 /**
  * C = op(A)·op(B) (C += … with `accumulate`), op(A) m×k (A stored k×m when `transA`), op(B) k×n
@@ -108,7 +116,7 @@ export function wasmGemm(
     offB * 8, transB ? 8 : 8 * n, transB ? 8 * k : 8,
     offC * 8, accumulate ? 1 : 0,
     mcb, kcb, ncb,
-    offPackA * 8, offPackB * 8, offTile * 8, transA && m <= DIRECT_A_MAX_N && n <= DIRECT_A_MAX_N ? 1 : 0,
+    offPackA * 8, offPackB * 8, offTile * 8, directA(transA, m, n) ? 1 : 0,
     offBias * 8, (bias ? 2 : 0) | (relu ? 4 : 0),
   );
   if (!cStaged) C.set(h.subarray(offC, offC + sizeC));

@@ -45,12 +45,15 @@
 ;; elements are copied back, so edge elements get the same kernel and the same order, and the
 ;; padding lanes (which may hold anything, even NaN from 0·∞) are never stored.
 ;;
-;; IN-PLACE A (directA ≠ 0; gemm.ts: a stored-transposed A of at most 16 rows times at most 16
-;; columns, as the convolutions' ∂K = colsᵀ·dz): the four values of one p of a row panel are adjacent
-;; in A itself, so the kernel reads them there (the A stride per p, $sa, is csA instead of the packed
-;; panel's 32 bytes): the same loads, products and sums, so the same bits; only a partial last row
-;; panel is packed.
-;;
+;; IN-PLACE A (directA ≠ 0; gemm.ts decides: a row-major A in a product of at most 32 columns, or
+;; a stored-transposed A of at most 16 rows times at most 16 columns): a full row panel is read
+;; where A lies instead of being packed — a packed panel is copied once and read once per 4 columns
+;; of C, so packing pays only when C is wide. Lane r of p is at pa + r·rsA + p·csA: the four values
+;; of one p are adjacent (rsA = 8) in a stored-transposed A, read by $kernel with the A stride $sa
+;; = csA instead of the packed panel's 32 bytes; a row-major A's four rows are rsA apart and read by
+;; $kernelRows (the same kernel with the lane stride $la). The same loads of the same values, the
+;; same products and sums, so the same bits; only a partial last row panel is packed.
+
 ;; THE TILE, 4×4: 8 f64x2 accumulators + 2 for the B row + 4 broadcast A values + 1 product = 15
 ;; xmm registers, exactly what V8's TurboFan allocates on x86-64 (xmm15 is its scratch register).
 ;; Per p: 6 loads, 8 f64x2.mul, 8 f64x2.add. A 5×4 tile (10 accumulators) was measured and
@@ -118,6 +121,89 @@
       (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $x) (local.get $b0))))
       (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $x) (local.get $b1))))
       (local.set $x (v128.load64_splat offset=24 (local.get $pa)))
+      (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $x) (local.get $b0))))
+      (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $x) (local.get $b1))))
+      (local.set $pa (i32.add (local.get $pa) (local.get $sa)))
+      (local.set $pb (i32.add (local.get $pb) (i32.const 32)))
+      (br_if $p (local.tee $kc (i32.sub (local.get $kc) (i32.const 1)))))
+    (if (i32.and (local.get $load) (i32.const 4))
+      (then
+        ;; relu on the way out: f64x2.pmax(0, c) = (0 < c ? c : 0)
+        (local.set $x (v128.const f64x2 0 0))
+        (local.set $c00 (f64x2.pmax (local.get $x) (local.get $c00)))
+        (local.set $c01 (f64x2.pmax (local.get $x) (local.get $c01)))
+        (local.set $c10 (f64x2.pmax (local.get $x) (local.get $c10)))
+        (local.set $c11 (f64x2.pmax (local.get $x) (local.get $c11)))
+        (local.set $c20 (f64x2.pmax (local.get $x) (local.get $c20)))
+        (local.set $c21 (f64x2.pmax (local.get $x) (local.get $c21)))
+        (local.set $c30 (f64x2.pmax (local.get $x) (local.get $c30)))
+        (local.set $c31 (f64x2.pmax (local.get $x) (local.get $c31)))))
+    (local.set $r (local.get $pc))
+    (v128.store (local.get $r) (local.get $c00))
+    (v128.store offset=16 (local.get $r) (local.get $c01))
+    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+    (v128.store (local.get $r) (local.get $c10))
+    (v128.store offset=16 (local.get $r) (local.get $c11))
+    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+    (v128.store (local.get $r) (local.get $c20))
+    (v128.store offset=16 (local.get $r) (local.get $c21))
+    (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+    (v128.store (local.get $r) (local.get $c30))
+    (v128.store offset=16 (local.get $r) (local.get $c31)))
+
+  ;; The same kernel for an A read in place with its four rows $la bytes apart (gemm's directA:
+  ;; a row-major A, lanes at its row stride): a(p) lane r at pa + r·la + p·sa. The same loads of the
+  ;; same values, products and sums as $kernel, so the same bits; a separate function because the
+  ;; address additions cost the packed kernel 3–5% (measured) and a panel's lanes are 8 bytes apart.
+  (func $kernelRows
+    (param $kc i32) (param $pa i32) (param $sa i32) (param $la i32) (param $pb i32) (param $pc i32) (param $ldc i32) (param $load i32)
+    (param $bp i32)
+    (local $r i32) (local $la2 i32) (local $la3 i32)
+    (local $x v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $la2 (i32.shl (local.get $la) (i32.const 1)))
+    (local.set $la3 (i32.add (local.get $la2) (local.get $la)))
+    ;; v128 locals start at zero (+0): only the accumulating case loads
+    (if (i32.and (local.get $load) (i32.const 1))
+      (then
+        (local.set $r (local.get $pc))
+        (local.set $c00 (v128.load (local.get $r)))
+        (local.set $c01 (v128.load offset=16 (local.get $r)))
+        (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+        (local.set $c10 (v128.load (local.get $r)))
+        (local.set $c11 (v128.load offset=16 (local.get $r)))
+        (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+        (local.set $c20 (v128.load (local.get $r)))
+        (local.set $c21 (v128.load offset=16 (local.get $r)))
+        (local.set $r (i32.add (local.get $r) (local.get $ldc)))
+        (local.set $c30 (v128.load (local.get $r)))
+        (local.set $c31 (v128.load offset=16 (local.get $r))))
+      (else
+        (if (i32.and (local.get $load) (i32.const 2))
+          (then
+            ;; every row's sums start at the bias of its four columns
+            (local.set $c00 (v128.load (local.get $bp)))
+            (local.set $c01 (v128.load offset=16 (local.get $bp)))
+            (local.set $c10 (local.get $c00))
+            (local.set $c11 (local.get $c01))
+            (local.set $c20 (local.get $c00))
+            (local.set $c21 (local.get $c01))
+            (local.set $c30 (local.get $c00))
+            (local.set $c31 (local.get $c01))))))
+    (loop $p
+      (local.set $b0 (v128.load (local.get $pb)))
+      (local.set $b1 (v128.load offset=16 (local.get $pb)))
+      (local.set $x (v128.load64_splat (local.get $pa)))
+      (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $x) (local.get $b0))))
+      (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load64_splat (i32.add (local.get $pa) (local.get $la))))
+      (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $x) (local.get $b0))))
+      (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load64_splat (i32.add (local.get $pa) (local.get $la2))))
+      (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $x) (local.get $b0))))
+      (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $x) (local.get $b1))))
+      (local.set $x (v128.load64_splat (i32.add (local.get $pa) (local.get $la3))))
       (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $x) (local.get $b0))))
       (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $x) (local.get $b1))))
       (local.set $pa (i32.add (local.get $pa) (local.get $sa)))
@@ -277,7 +363,7 @@
     (local $jc i32) (local $pc i32) (local $ic i32) (local $jr i32) (local $ir i32)
     (local $nc i32) (local $kc i32) (local $mc i32) (local $mr i32) (local $nr i32)
     (local $load i32) (local $ldc i32) (local $cp i32) (local $pa i32) (local $pb i32) (local $bsrc i32)
-    (local $asrc i32) (local $full i32) (local $sa i32) (local $bp i32)
+    (local $asrc i32) (local $full i32) (local $sa i32) (local $la i32) (local $bp i32)
     (local.set $ldc (i32.shl (local.get $n) (i32.const 3)))
     (local.set $jc (i32.const 0))
     (block $jc_done
@@ -355,21 +441,29 @@
                         ;; are adjacent, csA apart from the next p's); the others from packA. Edge tiles through the scratch tile.
                         (local.set $bp (i32.add (local.get $bias) (i32.shl (i32.add (local.get $jc) (local.get $jr)) (i32.const 3))))
                         (local.set $sa (i32.const 32))
+                        (local.set $la (i32.const 8))
                         (if (i32.and (local.get $directA) (i32.eq (local.get $mr) (i32.const 4)))
                           (then
                             (local.set $pa (i32.add (local.get $asrc) (i32.mul (local.get $ir) (local.get $rsA))))
-                            (local.set $sa (local.get $csA))))
+                            (local.set $sa (local.get $csA))
+                            (local.set $la (local.get $rsA))))
                         (if (i32.and (i32.eq (local.get $mr) (i32.const 4)) (i32.eq (local.get $nr) (i32.const 4)))
                           (then
-                            (call $kernel (local.get $kc) (local.get $pa) (local.get $sa) (local.get $pb)
-                              (local.get $cp) (local.get $ldc) (local.get $load) (local.get $bp)))
+                            (if (i32.eq (local.get $la) (i32.const 8))
+                              (then (call $kernel (local.get $kc) (local.get $pa) (local.get $sa) (local.get $pb)
+                                (local.get $cp) (local.get $ldc) (local.get $load) (local.get $bp)))
+                              (else (call $kernelRows (local.get $kc) (local.get $pa) (local.get $sa) (local.get $la) (local.get $pb)
+                                (local.get $cp) (local.get $ldc) (local.get $load) (local.get $bp)))))
                           (else
                             (if (i32.and (local.get $load) (i32.const 1))
                               (then
                                 (call $copyTile (local.get $cp) (local.get $ldc) (local.get $tile)
                                   (local.get $mr) (local.get $nr) (i32.const 1))))
-                            (call $kernel (local.get $kc) (local.get $pa) (local.get $sa) (local.get $pb)
-                              (local.get $tile) (i32.const 32) (local.get $load) (local.get $bp))
+                            (if (i32.eq (local.get $la) (i32.const 8))
+                              (then (call $kernel (local.get $kc) (local.get $pa) (local.get $sa) (local.get $pb)
+                                (local.get $tile) (i32.const 32) (local.get $load) (local.get $bp)))
+                              (else (call $kernelRows (local.get $kc) (local.get $pa) (local.get $sa) (local.get $la) (local.get $pb)
+                                (local.get $tile) (i32.const 32) (local.get $load) (local.get $bp))))
                             (call $copyTile (local.get $cp) (local.get $ldc) (local.get $tile)
                               (local.get $mr) (local.get $nr) (i32.const 0))))
                         (local.set $ir (i32.add (local.get $ir) (i32.const 4)))
@@ -696,14 +790,56 @@
     (if (i32.and (local.get $len) (i32.const 1))
       (then (f64.store (local.get $dst) (f64.add (f64.load (local.get $dst)) (f64.load (local.get $src)))))))
 
+  ;; One output row of positions whose patches lie inside the image (dilation 1 along the width, no
+  ;; left padding, the last window inside the row): for each kernel row a, the outW runs of kwc values
+  ;; at line + a·rowStep + j·step, copied to (add = 0) or added from (add = 1) the patch rows at o + j·P8
+  ;; + 8a·kwc. A cell of x is reached by one a only within an output row (its image row is i·sh + a·dh),
+  ;; so walking a, then j, adds into each cell in the order of positions: the bits of the walk below.
+  ;; Runs of 3 (a 3×3 kernel on one channel) are copied inline, without a call.
+  (func $patchRow (param $line i32) (param $o i32) (param $kh i32) (param $kwc i32) (param $P8 i32)
+    (param $rowStep i32) (param $step i32) (param $outW i32) (param $add i32)
+    (local $a i32) (local $s i32) (local $d i32) (local $j i32)
+    (block $rows_done
+      (loop $krow
+        (br_if $rows_done (i32.ge_u (local.get $a) (local.get $kh)))
+        (local.set $s (i32.add (local.get $line) (i32.mul (local.get $a) (local.get $rowStep))))
+        (local.set $d (i32.add (local.get $o) (i32.shl (i32.mul (local.get $a) (local.get $kwc)) (i32.const 3))))
+        (local.set $j (local.get $outW))
+        (if (local.get $add)
+          (then
+            (loop $adds
+              (call $addRun (local.get $d) (local.get $s) (local.get $kwc))
+              (local.set $s (i32.add (local.get $s) (local.get $step)))
+              (local.set $d (i32.add (local.get $d) (local.get $P8)))
+              (br_if $adds (local.tee $j (i32.sub (local.get $j) (i32.const 1))))))
+          (else
+            (if (i32.eq (local.get $kwc) (i32.const 3))
+              (then
+                (loop $threes
+                  (v128.store (local.get $d) (v128.load (local.get $s)))
+                  (f64.store offset=16 (local.get $d) (f64.load offset=16 (local.get $s)))
+                  (local.set $s (i32.add (local.get $s) (local.get $step)))
+                  (local.set $d (i32.add (local.get $d) (local.get $P8)))
+                  (br_if $threes (local.tee $j (i32.sub (local.get $j) (i32.const 1))))))
+              (else
+                (loop $copies
+                  (call $copyRun (local.get $s) (local.get $d) (local.get $kwc))
+                  (local.set $s (i32.add (local.get $s) (local.get $step)))
+                  (local.set $d (i32.add (local.get $d) (local.get $P8)))
+                  (br_if $copies (local.tee $j (i32.sub (local.get $j) (i32.const 1)))))))))
+        (local.set $a (i32.add (local.get $a) (i32.const 1)))
+        (br $krow))))
+
   ;; The patch walk shared by im2col (add = 0: cols ← x, zeros outside) and col2im (add = 1:
-  ;; dx += cols inside the image, in r order, each r's cells once).
+  ;; dx += cols inside the image, in r order, each r's cells once). A whole output row inside the
+  ;; image goes through $patchRow.
   (func (export "patches") (param $x i32) (param $geo i32) (param $rows i32) (param $cols i32) (param $add i32)
     (local $inH i32) (local $inW i32) (local $inC i32) (local $outH i32) (local $outW i32)
     (local $kh i32) (local $kw i32) (local $sh i32) (local $sw i32) (local $dh i32) (local $dw i32)
     (local $padTop i32) (local $padLeft i32)
     (local $r i32) (local $n i32) (local $i i32) (local $j i32) (local $a i32) (local $b i32)
     (local $y i32) (local $x0 i32) (local $xx i32) (local $kwc i32) (local $o i32) (local $line i32) (local $whole i32)
+    (local $across i32) (local $P8 i32)
     (local.set $inH (i32.load (local.get $geo)))
     (local.set $inW (i32.load offset=4 (local.get $geo)))
     (local.set $inC (i32.load offset=8 (local.get $geo)))
@@ -719,9 +855,36 @@
     (local.set $padLeft (i32.load offset=48 (local.get $geo)))
     (local.set $kwc (i32.mul (local.get $kw) (local.get $inC)))
     (local.set $o (local.get $cols))
+    (local.set $P8 (i32.shl (i32.mul (local.get $kh) (local.get $kwc)) (i32.const 3)))
+    ;; every window of an output row inside the row of the image
+    (local.set $across (i32.and (i32.and (i32.eq (local.get $dw) (i32.const 1)) (i32.eqz (local.get $padLeft)))
+      (i32.le_s (i32.add (i32.mul (i32.sub (local.get $outW) (i32.const 1)) (local.get $sw)) (local.get $kw)) (local.get $inW))))
     (block $rows_done
       (loop $pos
         (br_if $rows_done (i32.ge_u (local.get $r) (local.get $rows)))
+        ;; a whole output row with all its kernel rows inside the image: $patchRow
+        (local.set $y (i32.sub (i32.mul (local.get $i) (local.get $sh)) (local.get $padTop)))
+        (if (i32.and (i32.and (local.get $across) (i32.eqz (local.get $j)))
+              (i32.and (i32.le_u (i32.add (local.get $r) (local.get $outW)) (local.get $rows))
+                (i32.and (i32.ge_s (local.get $y) (i32.const 0))
+                  (i32.lt_s (i32.add (local.get $y) (i32.mul (i32.sub (local.get $kh) (i32.const 1)) (local.get $dh))) (local.get $inH)))))
+          (then
+            (call $patchRow
+              (i32.add (local.get $x)
+                (i32.shl (i32.mul (i32.add (i32.mul (local.get $n) (local.get $inH)) (local.get $y))
+                  (i32.mul (local.get $inW) (local.get $inC))) (i32.const 3)))
+              (local.get $o) (local.get $kh) (local.get $kwc) (local.get $P8)
+              (i32.shl (i32.mul (local.get $dh) (i32.mul (local.get $inW) (local.get $inC))) (i32.const 3))
+              (i32.shl (i32.mul (local.get $sw) (local.get $inC)) (i32.const 3))
+              (local.get $outW) (local.get $add))
+            (local.set $o (i32.add (local.get $o) (i32.mul (local.get $outW) (local.get $P8))))
+            (local.set $r (i32.add (local.get $r) (local.get $outW)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (if (i32.eq (local.get $i) (local.get $outH))
+              (then
+                (local.set $i (i32.const 0))
+                (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+            (br $pos)))
         (local.set $x0 (i32.sub (i32.mul (local.get $j) (local.get $sw)) (local.get $padLeft)))
         ;; dilation 1 and the kernel row inside the image: kw·inC contiguous values
         (local.set $whole (i32.and (i32.eq (local.get $dw) (i32.const 1))
