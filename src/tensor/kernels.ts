@@ -2,7 +2,7 @@ import { NumnetError, describe } from '../errors.js';
 import {
   WasmKept, wasmAvailable, wasmGemm, wasmSmall, wasmKeep, wasmKept, wasmRelease, wasmStage, wasmStaged, wasmUnstage,
 } from './wasm/gemm.js';
-import { type PatchGeometry, wasmInt32, wasmMaxPool2x2, wasmPatches, wasmReluBackward } from './wasm/passes.js';
+import { type PatchGeometry, wasmInt32, wasmMaxPool2x2, wasmMaxPoolScatter, wasmPatches, wasmReluBackward } from './wasm/passes.js';
 
 /**
  * Raw float64 kernels on flat row-major buffers. They write into a given output buffer so that
@@ -135,6 +135,30 @@ export function maxPool2x2Staged(x: Float64Array, y: Float64Array, arg: Int32Arr
     wasmMaxPool2x2(xs, ys, ws.byteOffset + argAt * 8, n, inH, inW, C);
     y.set(ys);
     arg.set(wasmInt32(ws.byteOffset + argAt * 8, yLen));
+  } finally {
+    unstage();
+  }
+  return true;
+}
+
+/**
+ * The backward of a max pooling whose windows share no cell, through the stage: dx = 0, then
+ * dx[arg[o]] = 0 + dy[o] for o < n, in WebAssembly (dy and arg copied in, dx out); false, doing
+ * nothing, where the WebAssembly kernel is not in use. The bits of pool.ts's fill and scatter.
+ */
+export function maxPoolScatterStaged(dy: Float64Array, dx: Float64Array, arg: Int32Array, n: number): boolean {
+  const xLen = dx.length;
+  const argAt = xLen + (xLen & 1) + n + (n & 1);
+  const ws = stage(argAt + Math.ceil(n / 2));
+  if (!ws) return false;
+  try {
+    const dxs = ws.subarray(0, xLen);
+    const dys = ws.subarray(xLen + (xLen & 1), xLen + (xLen & 1) + n);
+    dxs.fill(0);
+    dys.set(dy.length === n ? dy : dy.subarray(0, n));
+    wasmInt32(ws.byteOffset + argAt * 8, n).set(arg.length === n ? arg : arg.subarray(0, n));
+    wasmMaxPoolScatter(dys, ws.byteOffset + argAt * 8, n, dxs);
+    dx.set(dxs);
   } finally {
     unstage();
   }

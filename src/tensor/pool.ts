@@ -1,5 +1,5 @@
 import { convAxis } from './conv.js';
-import { maxPool2x2Staged } from './kernels.js';
+import { maxPool2x2Staged, maxPoolScatterStaged } from './kernels.js';
 
 /**
  * Pooling kernels on flat channels-last buffers: x is [rows, inH, inW, C], y is [rows, outH, outW, C].
@@ -138,9 +138,11 @@ const tiles2x2 = (g: PoolGeometry): boolean =>
 /**
  * maxPoolBackward for windows that tile the image (tiles2x2): no two windows share a cell, so each
  * dy is written, not added, at its maximum's cell — 0 + dy, the bits of "fill 0, then add" — after
- * one fill of dx (a block fill, then a scatter that never reads dx back).
+ * one fill of dx (a block fill, then a scatter that never reads dx back), in WebAssembly when that
+ * kernel is in use (maxPoolScatterStaged).
  */
 function maxPoolBackward2x2(dy: Float64Array, dx: Float64Array, arg: Int32Array, outSize: number): void {
+  if (maxPoolScatterStaged(dy, dx, arg, outSize)) return;
   dx.fill(0);
   for (let o = 0; o < outSize; o++) dx[arg[o]!] = 0 + dy[o]!;
 }

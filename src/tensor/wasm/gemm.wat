@@ -1027,4 +1027,19 @@
             (br $row)))
         (local.set $img (i32.add (local.get $img) (i32.const 1)))
         (br $image))))
+;; maxPoolScatter(dy, arg, n, dx): dx[arg[o]] = 0 + dy[o] for o < n (arg: i32 indices of dx's
+  ;; elements) — the backward of a max pooling whose windows share no cell, after dx was zeroed:
+  ;; the bits of pool.ts's scatter.
+  (func (export "maxPoolScatter") (param $dy i32) (param $arg i32) (param $n i32) (param $dx i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $arg) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $o
+        (br_if $done (i32.ge_u (local.get $arg) (local.get $end)))
+        (f64.store
+          (i32.add (local.get $dx) (i32.shl (i32.load (local.get $arg)) (i32.const 3)))
+          (f64.add (f64.const 0) (f64.load (local.get $dy))))
+        (local.set $arg (i32.add (local.get $arg) (i32.const 4)))
+        (local.set $dy (i32.add (local.get $dy) (i32.const 8)))
+        (br $o))))
 )

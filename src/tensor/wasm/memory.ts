@@ -14,6 +14,7 @@ export interface Local extends Space {
   readonly reluBackward: (y: number, dy: number, dz: number, m: number, n: number, db: number, sum: number) => void;
   readonly patches: (x: number, geo: number, rows: number, cols: number, add: number) => void;
   readonly maxPool2x2: (x: number, y: number, arg: number, n: number, inH: number, inW: number, C: number) => void;
+  readonly maxPoolScatter: (dy: number, arg: number, n: number, dx: number) => void;
 }
 
 /** The one-thread space (undefined before its first use and after it was given back, null without WebAssembly SIMD). */
@@ -43,7 +44,7 @@ function load(): Local | null {
     generation++;
     regions = [];
     keptTop = 0;
-    return { memory: e.memory, gemm: e.gemm, gemmSmall: e.gemmSmall, reluBackward: e.reluBackward, patches: e.patches, maxPool2x2: e.maxPool2x2 };
+    return { memory: e.memory, gemm: e.gemm, gemmSmall: e.gemmSmall, reluBackward: e.reluBackward, patches: e.patches, maxPool2x2: e.maxPool2x2, maxPoolScatter: e.maxPoolScatter };
   } catch {
     return null;
   }

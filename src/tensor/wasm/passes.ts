@@ -15,6 +15,14 @@ export function wasmMaxPool2x2(x: Float64Array, y: Float64Array, argAt: number, 
   instance!.maxPool2x2(x.byteOffset, y.byteOffset, argAt, n, inH, inW, C);
 }
 
+/**
+ * dx[arg[o]] = 0 + dy[o] for o < n (gemm.wat `maxPoolScatter`): dy and dx views of the module's
+ * memory, arg n i32 at byte `argAt` of it. The bits of pool.ts's scatter.
+ */
+export function wasmMaxPoolScatter(dy: Float64Array, argAt: number, n: number, dx: Float64Array): void {
+  instance!.maxPoolScatter(dy.byteOffset, argAt, n, dx.byteOffset);
+}
+
 /** `length` i32 of the module's memory from byte `at` (a view of it as it is now). */
 export function wasmInt32(at: number, length: number): Int32Array {
   return new Int32Array(instance!.memory.buffer, at, length);
