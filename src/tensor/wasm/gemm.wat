@@ -960,16 +960,25 @@
   ;; y[n, i, j, c] = the window's first maximum in row-major order (the first NaN if any) and arg the
   ;; index in x (elements, i32) of the cell it came from. Two channels at a time: a tournament (the
   ;; first row's winner, the second row's, then the two), each match taking the later cell when it is
-  ;; greater or is NaN against a number — the rule of pool.ts's max2x2, so the same bits.
+  ;; greater or is NaN against a number — the rule of pool.ts's max2x2, so the same bits — written as
+  ;; "not (later ≤ earlier), and earlier is a number"; the index is the first cell's plus the offset
+  ;; of the cell that won (0, C, rowW or rowW + C), picked by the same masks.
   (func (export "maxPool2x2")
     (param $x i32) (param $y i32) (param $arg i32) (param $n i32) (param $inH i32) (param $inW i32) (param $C i32)
     (local $outH i32) (local $outW i32) (local $rowW i32) (local $img i32) (local $i i32) (local $j i32) (local $c i32)
     (local $q i32) (local $p i32)
     (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $t v128)
-    (local $i0 v128) (local $i1 v128) (local $i2 v128) (local $i3 v128)
+    (local $i0 v128) (local $i1 v128) (local $i3 v128) (local $cC v128) (local $cRow v128)
+    (local $C8 i32) (local $rowW8 i32) (local $rowWC8 i32)
     (local.set $outH (i32.shr_u (local.get $inH) (i32.const 1)))
     (local.set $outW (i32.shr_u (local.get $inW) (i32.const 1)))
     (local.set $rowW (i32.mul (local.get $inW) (local.get $C)))
+    ;; the offsets of a window's cells from its first: C, rowW and rowW + C (elements and bytes)
+    (local.set $cC (i64x2.splat (i64.extend_i32_u (local.get $C))))
+    (local.set $cRow (i64x2.splat (i64.extend_i32_u (local.get $rowW))))
+    (local.set $C8 (i32.shl (local.get $C) (i32.const 3)))
+    (local.set $rowW8 (i32.shl (local.get $rowW) (i32.const 3)))
+    (local.set $rowWC8 (i32.add (local.get $rowW8) (local.get $C8)))
     (block $images_done
       (loop $image
         (br_if $images_done (i32.ge_u (local.get $img) (local.get $n)))
@@ -990,32 +999,26 @@
                     (br_if $ch_done (i32.ge_u (local.get $c) (local.get $C)))
                     (local.set $p (i32.add (local.get $q) (local.get $c)))
                     (local.set $i0 (i64x2.add (i64x2.splat (i64.extend_i32_u (local.get $p))) (v128.const i64x2 0 1)))
-                    (local.set $i1 (i64x2.add (local.get $i0) (i64x2.splat (i64.extend_i32_u (local.get $C)))))
-                    (local.set $i2 (i64x2.add (local.get $i0) (i64x2.splat (i64.extend_i32_u (local.get $rowW)))))
-                    (local.set $i3 (i64x2.add (local.get $i2) (i64x2.splat (i64.extend_i32_u (local.get $C)))))
                     (local.set $p (i32.add (local.get $x) (i32.shl (local.get $p) (i32.const 3))))
                     (local.set $v0 (v128.load (local.get $p)))
-                    (local.set $v1 (v128.load (i32.add (local.get $p) (i32.shl (local.get $C) (i32.const 3)))))
-                    (local.set $v2 (v128.load (i32.add (local.get $p) (i32.shl (local.get $rowW) (i32.const 3)))))
-                    (local.set $v3 (v128.load (i32.add (local.get $p) (i32.shl (i32.add (local.get $rowW) (local.get $C)) (i32.const 3)))))
-                    ;; the first row: v0 against v1
-                    (local.set $t (v128.or (f64x2.gt (local.get $v1) (local.get $v0))
-                      (v128.and (f64x2.ne (local.get $v1) (local.get $v1)) (f64x2.eq (local.get $v0) (local.get $v0)))))
+                    (local.set $v1 (v128.load (i32.add (local.get $p) (local.get $C8))))
+                    (local.set $v2 (v128.load (i32.add (local.get $p) (local.get $rowW8))))
+                    (local.set $v3 (v128.load (i32.add (local.get $p) (local.get $rowWC8))))
+                    ;; the first row: v1 beats v0 when not v1 ≤ v0 (true for a NaN v1) and v0 is a number
+                    (local.set $t (v128.andnot (f64x2.eq (local.get $v0) (local.get $v0)) (f64x2.le (local.get $v1) (local.get $v0))))
                     (local.set $v0 (v128.bitselect (local.get $v1) (local.get $v0) (local.get $t)))
-                    (local.set $i0 (v128.bitselect (local.get $i1) (local.get $i0) (local.get $t)))
-                    ;; the second row: v2 against v3
-                    (local.set $t (v128.or (f64x2.gt (local.get $v3) (local.get $v2))
-                      (v128.and (f64x2.ne (local.get $v3) (local.get $v3)) (f64x2.eq (local.get $v2) (local.get $v2)))))
+                    (local.set $i1 (v128.and (local.get $t) (local.get $cC)))
+                    ;; the second row: v3 against v2
+                    (local.set $t (v128.andnot (f64x2.eq (local.get $v2) (local.get $v2)) (f64x2.le (local.get $v3) (local.get $v2))))
                     (local.set $v2 (v128.bitselect (local.get $v3) (local.get $v2) (local.get $t)))
-                    (local.set $i2 (v128.bitselect (local.get $i3) (local.get $i2) (local.get $t)))
-                    ;; the two winners
-                    (local.set $t (v128.or (f64x2.gt (local.get $v2) (local.get $v0))
-                      (v128.and (f64x2.ne (local.get $v2) (local.get $v2)) (f64x2.eq (local.get $v0) (local.get $v0)))))
+                    (local.set $i3 (i64x2.add (local.get $cRow) (v128.and (local.get $t) (local.get $cC))))
+                    ;; the two winners; the index is the first cell's plus the winner's offset (0, C, rowW, rowW + C)
+                    (local.set $t (v128.andnot (f64x2.eq (local.get $v0) (local.get $v0)) (f64x2.le (local.get $v2) (local.get $v0))))
                     (v128.store (local.get $y) (v128.bitselect (local.get $v2) (local.get $v0) (local.get $t)))
                     ;; the two indices' low halves as two i32
                     (v128.store64_lane 0 (local.get $arg)
                       (i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11
-                        (v128.bitselect (local.get $i2) (local.get $i0) (local.get $t)) (local.get $t)))
+                        (i64x2.add (local.get $i0) (v128.bitselect (local.get $i3) (local.get $i1) (local.get $t))) (local.get $t)))
                     (local.set $y (i32.add (local.get $y) (i32.const 16)))
                     (local.set $arg (i32.add (local.get $arg) (i32.const 8)))
                     (local.set $c (i32.add (local.get $c) (i32.const 2)))
