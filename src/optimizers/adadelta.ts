@@ -35,16 +35,18 @@ export class Adadelta extends Optimizer {
     return { Eg: new Float64Array(size), Edelta: new Float64Array(size) };
   }
 
-  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number): void {
+  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number): number | void {
     const { rho, epsilon } = this;
     const Eg = s.Eg!;
     const Ed = s.Edelta!;
+    let written = 0;
     for (let i = 0; i < w.length; i++) {
       const gi = g[i]!;
       const egi = (Eg[i] = rho * Eg[i]! + (1 - rho) * gi * gi);
       const delta = (-Math.sqrt(Ed[i]! + epsilon) / Math.sqrt(egi + epsilon)) * gi;
-      Ed[i] = rho * Ed[i]! + (1 - rho) * delta * delta;
-      w[i]! += lr * delta;
+      const edi = (Ed[i] = rho * Ed[i]! + (1 - rho) * delta * delta);
+      written += egi + edi + (w[i] = w[i]! + lr * delta);
     }
+    return written;
   }
 }

@@ -35,13 +35,15 @@ export class Adagrad extends Optimizer {
     return { G: new Float64Array(size).fill(this.initialAccumulatorValue) };
   }
 
-  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number): void {
+  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number): number | void {
     const G = s.G!;
     const epsilon = this.epsilon;
+    let written = 0;
     for (let i = 0; i < w.length; i++) {
       const gi = g[i]!;
       const Gi = (G[i] = G[i]! + gi * gi);
-      w[i]! -= (lr * gi) / Math.sqrt(Gi + epsilon);
+      written += Gi + (w[i] = w[i]! - (lr * gi) / Math.sqrt(Gi + epsilon));
     }
+    return written;
   }
 }

@@ -48,19 +48,22 @@ export class Adam extends Optimizer {
     return s;
   }
 
-  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number, t: number): void {
+  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number, t: number): number | void {
     const { beta1, beta2, epsilon } = this;
     const m = s.m!;
     const v = s.v!;
     const vMax = s.vMax;
     const c1 = 1 - beta1 ** t;
     const c2 = 1 - beta2 ** t;
+    let written = 0; // (amsgrad: vMax[i] is not finite when v[i] is not)
     for (let i = 0; i < w.length; i++) {
       const gi = g[i]!;
       const mi = (m[i] = beta1 * m[i]! + (1 - beta1) * gi);
       let vi = (v[i] = beta2 * v[i]! + (1 - beta2) * gi * gi);
       if (vMax) vi = vMax[i] = Math.max(vMax[i]!, vi);
-      w[i]! -= (lr * (mi / c1)) / (Math.sqrt(vi / c2) + epsilon);
+      const wi = (w[i] = w[i]! - (lr * (mi / c1)) / (Math.sqrt(vi / c2) + epsilon));
+      written += wi + mi + vi;
     }
+    return written;
   }
 }

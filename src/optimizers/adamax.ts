@@ -39,16 +39,18 @@ export class Adamax extends Optimizer {
     return { m: new Float64Array(size), u: new Float64Array(size) };
   }
 
-  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number, t: number): void {
+  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number, t: number): number | void {
     const { beta1, beta2, epsilon } = this;
     const m = s.m!;
     const u = s.u!;
     const step = lr / (1 - beta1 ** t);
+    let written = 0;
     for (let i = 0; i < w.length; i++) {
       const gi = g[i]!;
       const mi = (m[i] = beta1 * m[i]! + (1 - beta1) * gi);
       const ui = (u[i] = Math.max(beta2 * u[i]!, Math.abs(gi)));
-      w[i]! -= (step * mi) / (ui + epsilon);
+      written += mi + ui + (w[i] = w[i]! - (step * mi) / (ui + epsilon));
     }
+    return written;
   }
 }

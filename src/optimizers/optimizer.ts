@@ -126,9 +126,12 @@ export abstract class Optimizer {
 
   /**
    * One update of one weight w with gradient g, state s, learning rate α, at step t: the equation,
-   * in place, and nothing else (`apply` checks and restores).
+   * in place (`apply` checks and restores). It may return the sum of every value it wrote (the
+   * weight's and the state's): a sum of numbers is finite only when each of them is, so `apply`
+   * takes a finite sum as the check of the update — no second pass over the buffers — and checks
+   * every value itself when the sum is not finite (an overflowing sum of finite values) or absent.
    */
-  protected abstract updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number, t: number): void;
+  protected abstract updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number, t: number): number | void;
 
   /** The names of the state buffers each weight gets, in the order `build` creates them (`['m', 'v']` for Adam). */
   slotNames(): string[] {
@@ -185,8 +188,8 @@ export abstract class Optimizer {
         let s = this.slots[i];
         if (!s) s = this.slots[i] = this.build(w.length);
         if (this.weightDecay !== undefined) decayWeights(w, lr, this.weightDecay);
-        this.updateStep(w, p.grad, s, lr, t);
-        if (!allFinite(w, s)) {
+        const written = this.updateStep(w, p.grad, s, lr, t);
+        if (!(typeof written === 'number' && written - written === 0) && !allFinite(w, s)) {
           throw restored(
             everyFinite(w)
               ? `the update made the ${this.name} optimizer's state non-finite (a gradient too large to square?)`

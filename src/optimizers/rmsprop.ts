@@ -51,20 +51,25 @@ export class RMSprop extends Optimizer {
     return s;
   }
 
-  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number): void {
+  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number): number | void {
     const { rho, epsilon, momentum } = this;
     const E = s.E!;
     const m = s.m;
     const b = s.b;
+    let written = 0;
     for (let i = 0; i < w.length; i++) {
       const gi = g[i]!;
-      let denominator = (E[i] = rho * E[i]! + (1 - rho) * gi * gi);
+      const Ei = (E[i] = rho * E[i]! + (1 - rho) * gi * gi);
+      let denominator = Ei;
       if (m) {
         const mi = (m[i] = rho * m[i]! + (1 - rho) * gi);
         denominator -= mi * mi;
+        written += mi;
       }
-      const increment = (lr * gi) / Math.sqrt(denominator + epsilon);
-      w[i]! -= b ? (b[i] = momentum * b[i]! + increment) : increment;
+      let step = (lr * gi) / Math.sqrt(denominator + epsilon);
+      if (b) written += step = b[i] = momentum * b[i]! + step;
+      written += Ei + (w[i] = w[i]! - step);
     }
+    return written;
   }
 }

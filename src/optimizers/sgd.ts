@@ -36,17 +36,19 @@ export class SGD extends Optimizer {
     return this.momentum === 0 ? {} : { v: new Float64Array(size) };
   }
 
-  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number): void {
+  protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number): number | void {
     const mu = this.momentum;
+    let written = 0;
     if (mu === 0) {
-      for (let i = 0; i < w.length; i++) w[i]! -= lr * g[i]!;
-      return;
+      for (let i = 0; i < w.length; i++) written += w[i] = w[i]! - lr * g[i]!;
+      return written;
     }
     const v = s.v!;
     const nesterov = this.nesterov;
     for (let i = 0; i < w.length; i++) {
       const vi = (v[i] = mu * v[i]! - lr * g[i]!);
-      w[i]! += nesterov ? mu * vi - lr * g[i]! : vi;
+      written += vi + (w[i] = w[i]! + (nesterov ? mu * vi - lr * g[i]! : vi));
     }
+    return written;
   }
 }

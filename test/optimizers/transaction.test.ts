@@ -306,3 +306,35 @@ describe('Adamax and the rest keep their names in the state message', () => {
     expect(Array.from(p[0]!.value.data)).toEqual([1, 2]);
   });
 });
+
+describe('the check fused into each update: a finite sum of what it wrote means every value is finite', () => {
+  // apply takes updateStep's returned sum as the check of the update (a sum is finite only when each
+  // term is) and checks every value itself otherwise; this holds only if the sum has every value the
+  // update wrote — the weight's and every state buffer's. Values near the overflow limit make each
+  // buffer overflow alone in some draws.
+  const value = fc.oneof(
+    fc.double({ min: -10, max: 10, noNaN: true }),
+    fc.constantFrom(0, -0, 1e-300, 1e154, -1e154, 1e200, -1e200, 1e300, -1e300, 1.7e308, -1.7e308),
+  );
+  type Step = (w: Float64Array, g: Float64Array, s: Slots, lr: number, t: number) => number | void;
+  for (const [name, make] of VARIANTS) {
+    it(`${name}: returns a number, finite only when the weight and every state buffer are (seed 1305)`, () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 40 }), fc.constantFrom(0.01, 1, 1e300), fc.integer(), (n, t, lr, seed) => {
+          const o = make() as unknown as { build(n: number): Slots; updateStep: Step };
+          const draw = (k: number) => Float64Array.from(fc.sample(value, { numRuns: n, seed: seed + k }));
+          const s = o.build(n);
+          Object.keys(s).forEach((k, i) => s[k]!.set(draw(i + 2).map((x) => Math.abs(x))));
+          const w = draw(0);
+          const written = o.updateStep(w, draw(1), s, lr, t);
+          expect(typeof written).toBe('number');
+          if (Number.isFinite(written)) {
+            expect(w.every(Number.isFinite), 'w').toBe(true);
+            for (const [k, x] of Object.entries(s)) expect(x.every(Number.isFinite), k).toBe(true);
+          }
+        }),
+        { seed: 1305, numRuns: 300 },
+      );
+    });
+  }
+});
