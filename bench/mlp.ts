@@ -10,12 +10,9 @@
  *    and by a float64 NumPy implementation of the same step (bench/numpy_mlp.py, in a child process
  *    with one BLAS thread). Before timing, the NumPy script repeats numnet's first steps from numnet's
  *    initial weights on the same digits and must agree to 1e-12 (weights and loss), and its loss
- *    must fall over 100 steps. Then the ratios numnet/NumPy, and Adam's step against SGD's: that
- *    one paired (runners.ts `paired`): SGD and Adam take turns on slices of 16 batches (SGD Adam
- *    Adam SGD …, 6 slices each per round), a round's ratio is Adam's summed time over SGD's, and
- *    the report gives the median of the rounds' ratios. The unpaired ratio of the rounds' medians
- *    swung from 1.2× to 2.1× between runs of the same code on this shared host (its speed drifts
- *    within seconds); the paired ratios of one run stay within about ±10% of their median.
+ *    must fall over 100 steps. Then the ratios numnet/NumPy, and Adam's step over SGD's, paired
+ *    (runners.ts `paired`: turns SGD Adam Adam SGD … on slices of 16 batches; the median of the
+ *    rounds' ratios), as the host's speed drifts within seconds (see `adamLines`).
  * 2. The batch-size sweep (1, 8, 32, 128, 512) of that network with SGD: numnet, NumPy, TF.js WASM.
  * 3. Wider networks, 784-512-512-10 and 784-2048-10 (relu, SGD 0.01, batch 32): the same libraries.
  * 4. `predict` on one sample: µs per call, numnet against TF.js WASM (and a NumPy forward pass).
@@ -317,10 +314,8 @@ export async function mlpBench(child: NumpyChild | string, data: Data, options: 
     const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(0)} s`;
     const a = await againstNumpy(child, data, o);
     console.log(`… ${elapsed()}`);
-    if (o.firstOnly) {
-      const lines = report(numpyNote, [...loads, load()], o, a, [], [], []);
-      return lines.slice(0, lines.indexOf('## Batch-size sweep: MNIST-MLP, SGD'));
-    }
+    const first = report(numpyNote, [...loads, load()], o, a, [], [], []);
+    if (o.firstOnly) return first.slice(0, first.indexOf('## Batch-size sweep: MNIST-MLP, SGD'));
     const b = await sweep(child, data, t, o);
     console.log(`… ${elapsed()}`);
     const c = await wide(child, data, t, o);
