@@ -2,7 +2,7 @@
  * The training runners of bench/mlp.ts: the same multilayer perceptron trained by numnet
  * (`trainOnBatch` in a loop, and `fit`), by NumPy (the child of bench/numpy.ts) and by TensorFlow.js
  * on its WASM backend (`fit` and `trainOnBatch`), each timed by wall and CPU time; and the
- * alternation of runners round by round with medians.
+ * alternation of runners round by round with medians, and the fine pairing of two runners (`paired`).
  *
  * A runner trains `samples` samples (a whole number of batches) per call. numnet and NumPy step
  * through the training set batch after batch (wrapping around); TF.js's `fit` takes the first
