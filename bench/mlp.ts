@@ -2,14 +2,17 @@
  * The multilayer-perceptron sections of `npm run bench` (bench/run.ts calls `mlpBench` and writes
  * its lines into docs/benchmarks.md). Alone, printing the sections only:
  *
- *   node --expose-gc --import tsx bench/mlp.ts [--mlp-rounds N] [--sweep-rounds N] [--no-numpy]
+ *   node --expose-gc --import tsx bench/mlp.ts [--mlp-rounds N] [--sweep-rounds N] [--pair-rounds N] [--no-numpy]
+ *     [--first-section] (only section 1: the check and the comparison with NumPy, SGD and Adam)
  *
  * 1. Against NumPy: the MNIST-MLP (784 → 100 sigmoid → 10 softmax, categorical crossentropy, batch
  *    32) trained with SGD (0.1) and with Adam (0.001) by numnet (`trainOnBatch` in a loop, and `fit`)
  *    and by a float64 NumPy implementation of the same step (bench/numpy_mlp.py, in a child process
  *    with one BLAS thread). Before timing, the NumPy script repeats numnet's first steps from numnet's
  *    initial weights on the same digits and must agree to 1e-12 (weights and loss), and its loss
- *    must fall over 100 steps. Then the ratios numnet/NumPy, and Adam's step against SGD's.
+ *    must fall over 100 steps. Then the ratios numnet/NumPy, and Adam's step over SGD's, paired
+ *    (runners.ts `paired`: turns SGD Adam Adam SGD … on slices of 16 batches; the median of the
+ *    rounds' ratios), as the host's speed drifts within seconds (see `adamLines`).
  * 2. The batch-size sweep (1, 8, 32, 128, 512) of that network with SGD: numnet, NumPy, TF.js WASM.
  * 3. Wider networks, 784-512-512-10 and 784-2048-10 (relu, SGD 0.01, batch 32): the same libraries.
  * 4. `predict` on one sample: µs per call, numnet against TF.js WASM (and a NumPy forward pass).
@@ -29,7 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { loadMnist } from '../examples/lib/mnist.js';
 import type { Tensor } from '../src/index.js';
 import { NumpyChild, tempDir, writeFloats } from './numpy.js';
-import { type Net, type OptimizerName, type Runner, type Runs, alternate, median, numnetFit, numnetModel, numnetTrainOnBatch, numpyRunner, rows, tfFit, tfModel, tfTrainOnBatch } from './runners.js';
+import { type Net, type OptimizerName, type PairedRatios, type Runner, type Runs, alternate, median, paired, numnetFit, numnetModel, numnetTrainOnBatch, numpyRunner, rows, tfFit, tfModel, tfTrainOnBatch } from './runners.js';
 
 export interface MlpOptions {
   /** Rounds of the comparison with NumPy (default 5). */
@@ -38,6 +41,10 @@ export interface MlpOptions {
   sweepRounds?: number;
   /** About how long one round of one runner takes, ms (default 400). */
   ms?: number;
+  /** Rounds of the paired Adam / SGD measurement (default 9). */
+  pairRounds?: number;
+  /** Only the first section (the check and the comparison with NumPy, SGD and Adam). */
+  firstOnly?: boolean;
 }
 
 interface Data {
@@ -58,6 +65,9 @@ const WIDE: Net[] = [
 ];
 const SWEEP = [1, 8, 32, 128, 512];
 const BATCH = 32;
+/** Adam against SGD, paired: slices of 16 batches, 6 per optimizer per round. */
+const PAIR_SAMPLES = 16 * 32;
+const PAIR_SLICES = 6;
 
 const fmt = (v: number, d = 0) => v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 /** "wall (CPU)" medians of samples/s. */
@@ -114,14 +124,15 @@ async function checkSteps(child: NumpyChild, data: Data): Promise<Check[]> {
 // ---------------------------------------------------------------- 1. against NumPy, SGD and Adam
 async function againstNumpy(child: NumpyChild | string, data: Data, o: Required<MlpOptions>): Promise<string[]> {
   const checks = typeof child === 'string' ? [] : await checkSteps(child, data);
-  const runners: Runner[] = [];
-  for (const opt of ['sgd', 'adam'] as const) {
+  const byOptimizer = (['sgd', 'adam'] as const).map((opt) => {
     const label = opt === 'sgd' ? 'SGD' : 'Adam';
-    runners.push(numnetTrainOnBatch(numnetModel(MNIST_MLP, opt), data.xTrain, data.yTrain, BATCH, `${label}: numnet trainOnBatch`));
-    runners.push(numnetFit(numnetModel(MNIST_MLP, opt), data.xTrain, data.yTrain, BATCH, `${label}: numnet fit`));
-    if (typeof child !== 'string') runners.push(numpyRunner(child, MNIST_MLP, opt, BATCH, `${label}: NumPy`));
-  }
-  const runs = await alternate(runners, o.rounds, o.ms, data.xTrain.shape[0]!, 'MNIST-MLP, SGD and Adam');
+    return [
+      numnetTrainOnBatch(numnetModel(MNIST_MLP, opt), data.xTrain, data.yTrain, BATCH, `${label}: numnet trainOnBatch`),
+      numnetFit(numnetModel(MNIST_MLP, opt), data.xTrain, data.yTrain, BATCH, `${label}: numnet fit`),
+      ...(typeof child === 'string' ? [] : [numpyRunner(child, MNIST_MLP, opt, BATCH, `${label}: NumPy`)]),
+    ];
+  });
+  const runs = await alternate(byOptimizer.flat(), o.rounds, o.ms, data.xTrain.shape[0]!, 'MNIST-MLP, SGD and Adam');
   const g = (name: string) => find(runs, name);
   const stepUs = (r: Runs, k: 'wall' | 'cpu') => (BATCH * 1e6) / median(r[k]);
   const lines = [
@@ -136,14 +147,32 @@ async function againstNumpy(child: NumpyChild | string, data: Data, o: Required<
     const np = g(`${opt}: NumPy`);
     lines.push(`numnet / NumPy with ${opt} (samples/s, wall (CPU)): \`trainOnBatch\` **${ratio(g(`${opt}: numnet trainOnBatch`), np)}**, \`fit\` **${ratio(g(`${opt}: numnet fit`), np)}**.`);
   }
-  const adamOverSgd = (who: string) => ratio(g(`SGD: ${who}`), g(`Adam: ${who}`));
-  lines.push(
-    `Adam's step / SGD's step (time per step, wall (CPU)): numnet \`trainOnBatch\` ${adamOverSgd('numnet trainOnBatch')}, numnet \`fit\` ${adamOverSgd('numnet fit')}` +
-      (typeof child === 'string' ? '.' : `, NumPy ${adamOverSgd('NumPy')}.`),
+  const pairs: PairedRatios[] = [];
+  for (let i = 0; i < byOptimizer[0]!.length; i++) pairs.push(await paired(byOptimizer[0]![i]!, byOptimizer[1]![i]!, o.pairRounds, PAIR_SLICES, PAIR_SAMPLES, "Adam's step / SGD's step"));
+  const who = byOptimizer[0]!.map((r) => r.name.replace('SGD: ', ''));
+  const unpaired = who.map((w) => ratio(g(`SGD: ${w}`), g(`Adam: ${w}`)));
+  return [...checkLines(checks), ...lines, '', ...adamLines(who, pairs, unpaired)];
+}
+
+/** Adam's step over SGD's, paired (bench/runners.ts `paired`): the median of the rounds' ratios. */
+function adamLines(who: string[], pairs: PairedRatios[], unpaired: string[]): string[] {
+  const p = pairs[0]!;
+  const cellOf = (r: PairedRatios) => `**${fmt(median(r.wall), 2)}×** (${fmt(median(r.cpu), 2)}×) | ${fmt(Math.min(...r.wall), 2)}–${fmt(Math.max(...r.wall), 2)}`;
+  return [
+    `Adam's step / SGD's step (target for numnet ≤ 1.3×), measured paired: SGD and Adam train the same number of samples in`,
+    `slices of ${fmt(p.samples)} (${p.samples / BATCH} batches), taking turns SGD, Adam, Adam, SGD, SGD, Adam, …, ${p.slices} slices each per round;`,
+    `a round's ratio is Adam's summed time over SGD's; the median of ${p.wall.length} rounds (each after a forced GC), by wall time`,
+    '(by CPU time). The turns are a few tens of ms apart, so both optimizers see the same state of this shared host, whose',
+    'speed drifts within seconds. The last column, the ratio of the medians of the table above (rounds seconds apart,',
+    'each runner with its own round size), is not paired: it has ranged from 1.2× to 2.1× in runs of the same code here.',
+    '',
+    '| step | Adam / SGD paired: median of the rounds, wall (CPU) | min–max of the rounds (wall) | unpaired: ratio of the table\'s medians |',
+    '|---|---:|---:|---:|',
+    ...pairs.map((r, i) => `| ${who[i]} | ${cellOf(r)} | ${unpaired[i]} |`),
+    '',
     `(Per step, Adam updates two moments of each of the ${fmt(params(MNIST_MLP))} weights besides the weight, and numnet's update transaction copies`,
     `them too; SGD updates the weight only. The batch's GEMMs do ${fmt(3 * BATCH)} multiply-adds per weight.)`,
-  );
-  return [...checkLines(checks), ...lines];
+  ];
 }
 
 function checkLines(checks: Check[]): string[] {
@@ -273,7 +302,7 @@ async function latencyLines(child: NumpyChild | string, data: Data, o: Required<
 
 // ---------------------------------------------------------------- the sections
 export async function mlpBench(child: NumpyChild | string, data: Data, options: MlpOptions = {}): Promise<string[]> {
-  const o: Required<MlpOptions> = { rounds: 5, sweepRounds: 3, ms: 400, ...options };
+  const o: Required<MlpOptions> = { rounds: 5, sweepRounds: 3, ms: 400, pairRounds: 9, firstOnly: false, ...options };
   const loads = [load()];
   const t0 = performance.now();
   const numpyNote = typeof child === 'string' ? `NumPy: skipped, ${child}.` : await numpyLine(child);
@@ -285,6 +314,8 @@ export async function mlpBench(child: NumpyChild | string, data: Data, options: 
     const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(0)} s`;
     const a = await againstNumpy(child, data, o);
     console.log(`… ${elapsed()}`);
+    const first = report(numpyNote, [...loads, load()], o, a, [], [], []);
+    if (o.firstOnly) return first.slice(0, first.indexOf('## Batch-size sweep: MNIST-MLP, SGD'));
     const b = await sweep(child, data, t, o);
     console.log(`… ${elapsed()}`);
     const c = await wide(child, data, t, o);
@@ -358,7 +389,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const child = args.includes('--no-numpy') ? 'turned off by --no-numpy' : await NumpyChild.start(data.xTrain, data.yTrain);
   try {
     const o = { ...(opt('--mlp-rounds') ? { rounds: opt('--mlp-rounds') } : {}), ...(opt('--sweep-rounds') ? { sweepRounds: opt('--sweep-rounds') } : {}), ...(opt('--ms') ? { ms: opt('--ms') } : {}) };
-    console.log('\n' + (await mlpBench(child, data, o)).join('\n'));
+    const more = { ...(opt('--pair-rounds') ? { pairRounds: opt('--pair-rounds') } : {}), firstOnly: args.includes('--first-section') };
+    console.log('\n' + (await mlpBench(child, data, { ...o, ...more })).join('\n'));
   } finally {
     if (typeof child !== 'string') await child.close();
   }

@@ -2,7 +2,7 @@
  * The training runners of bench/mlp.ts: the same multilayer perceptron trained by numnet
  * (`trainOnBatch` in a loop, and `fit`), by NumPy (the child of bench/numpy.ts) and by TensorFlow.js
  * on its WASM backend (`fit` and `trainOnBatch`), each timed by wall and CPU time; and the
- * alternation of runners round by round with medians.
+ * alternation of runners round by round with medians, and the fine pairing of two runners (`paired`).
  *
  * A runner trains `samples` samples (a whole number of batches) per call. numnet and NumPy step
  * through the training set batch after batch (wrapping around); TF.js's `fit` takes the first
@@ -192,4 +192,38 @@ export async function alternate(runners: Runner[], rounds: number, ms: number, c
   const fmt = (v: number) => Math.round(v).toLocaleString('en-US');
   console.log(`${label}: ${runs.map((r) => `${r.name} ${fmt(median(r.wall))} (CPU ${fmt(median(r.cpu))})`).join(', ')} samples/s`);
   return runs;
+}
+
+/** Per-round ratios time(b) / time(a) of `paired`: b's step over a's step, by wall and by CPU time. */
+export interface PairedRatios {
+  samples: number;
+  slices: number;
+  wall: number[];
+  cpu: number[];
+}
+
+/**
+ * The step of `b` against the step of `a`, paired finely: after a warm-up, `rounds` rounds (each after
+ * a GC), each of `slices` slices of `samples` samples per runner in the order a b b a a b b a …, so
+ * that the two runners share the machine's state of the moment (this host's speed drifts within
+ * seconds) and neither is always first. A round's ratio is b's summed time over a's (the same samples).
+ */
+export async function paired(a: Runner, b: Runner, rounds: number, slices: number, samples: number, label: string): Promise<PairedRatios> {
+  for (const r of [a, b, a, b]) await r.run(samples);
+  const out: PairedRatios = { samples, slices, wall: [], cpu: [] };
+  for (let round = 0; round < rounds; round++) {
+    gc?.();
+    const sum = { a: { wall: 0, cpu: 0 }, b: { wall: 0, cpu: 0 } };
+    for (let s = 0; s < 2 * slices; s++) {
+      const which = (s + 1) % 4 < 2 ? 'a' : 'b'; // a b b a a b b a …
+      const t = await (which === 'a' ? a : b).run(samples);
+      sum[which].wall += t.wall;
+      sum[which].cpu += t.cpu;
+    }
+    out.wall.push(sum.b.wall / sum.a.wall);
+    out.cpu.push(sum.b.cpu / sum.a.cpu);
+  }
+  const f = (v: number) => v.toFixed(2);
+  console.log(`${label}: ${b.name} / ${a.name} per round ${out.wall.map(f).join(' ')} (wall), ${out.cpu.map(f).join(' ')} (CPU); median ${f(median(out.wall))} (${f(median(out.cpu))})`);
+  return out;
 }
