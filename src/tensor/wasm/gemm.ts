@@ -1,9 +1,10 @@
 import { type GemmCall, KC, MC, NC, WASM_KEEP_BYTES, blockSize, even, kernelArgs, threading, viewOf } from './layout.js';
-import { giveBack, instance, memoryFor, wasmAvailable, workBase } from './memory.js';
+import { giveBack, instance, memoryFor, wasmAvailable, wasmHolds, workBase } from './memory.js';
 
 export { WASM_KEEP_BYTES } from './layout.js';
 export {
-  WASM_KEPT_MAX_DOUBLES, type WasmKept, wasmAvailable, wasmKeep, wasmKept, wasmMemoryBytes, wasmRelease, wasmStage, wasmStaged, wasmUnstage,
+  WASM_KEPT_MAX_DOUBLES, type WasmKept, wasmAvailable, wasmHolds, wasmKeep, wasmKept, wasmMemoryBytes, wasmRelease, wasmResident, wasmStage,
+  wasmStaged, wasmUnstage,
 } from './memory.js';
 
 /**
@@ -85,10 +86,9 @@ export function wasmGemm(
   wasmAvailable(); // makes a new one-thread instance if the last one was given back
   // Operands that are views of the module's memory (a stage or a kept region) are used where they
   // lie; the others are copied in above the stage. Offsets are taken before the memory may grow.
-  const mem = instance!.memory.buffer;
-  const aStaged = A.buffer === mem;
-  const bStaged = B.buffer === mem;
-  const cStaged = C.buffer === mem;
+  const aStaged = wasmHolds(A);
+  const bStaged = wasmHolds(B);
+  const cStaged = wasmHolds(C);
   // with setThreads(n > 1), a large product with nothing in this memory runs on the threads
   if (threading.hooks && !bias && !relu && !aStaged && !bStaged && !cStaged && gemmThreaded(transA, transB, m, n, k, A, B, C, accumulate)) return;
   if (small) {

@@ -96,3 +96,33 @@ export interface ThreadPlan {
  * of the threads' code.
  */
 export const threading: { hooks?: { space(): Space | undefined; plan(call: GemmCall, free: number): ThreadPlan | undefined } } = {};
+
+/**
+ * The kernel's binary with its own memory (section 5, `(memory 1)`) replaced by an imported shared
+ * one (section 2: "env" "memory", limits flags 3 = shared with a maximum, 1 to 65536 pages), i.e.
+ * gemm.wat assembled with its memory line made an import of env.memory, `(memory 1 65536 shared)`
+ * — the export of memory 0 is unchanged. test/tensor/threads.test.ts checks it against wabt's assembly byte for byte.
+ */
+export function sharedVariant(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const name = (s: string) => [s.length, ...Array.from(s, (ch) => ch.charCodeAt(0))];
+  const entry = [1, ...name('env'), ...name('memory'), 2, 3, 1, 0x80, 0x80, 4];
+  const out: number[] = Array.from(bytes.subarray(0, 8)); // magic and version
+  let imported = false;
+  for (let i = 8; i < bytes.length; ) {
+    const id = bytes[i]!;
+    let size = 0;
+    let j = i + 1;
+    for (let shift = 0; ; shift += 7) {
+      const b = bytes[j++]!;
+      size += (b & 127) * 2 ** shift;
+      if (b < 128) break;
+    }
+    if (id > 2 && !imported) {
+      out.push(2, entry.length, ...entry);
+      imported = true;
+    }
+    if (id !== 5) out.push(...bytes.subarray(i, j + size));
+    i = j + size;
+  }
+  return new Uint8Array(out);
+}

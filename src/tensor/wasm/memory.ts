@@ -1,5 +1,5 @@
 import { GEMM_WASM_BASE64 } from './gemm-binary.js';
-import { type Space, WASM_KEEP_BYTES, decodeBase64, even, viewOf } from './layout.js';
+import { type Space, WASM_KEEP_BYTES, decodeBase64, even, sharedVariant, viewOf } from './layout.js';
 
 /**
  * The one-thread WebAssembly instance of gemm.wat and what lives in its memory: the kept regions at
@@ -8,6 +8,13 @@ import { type Space, WASM_KEEP_BYTES, decodeBase64, even, viewOf } from './layou
  * synchronously on first use from the bytes the package embeds; `undefined` where WebAssembly or
  * its SIMD extension is missing (the JS kernels serve then). After a product that needed more than
  * WASM_KEEP_BYTES the instance is dropped, so that its memory goes back to the garbage collector.
+ *
+ * Where SharedArrayBuffer exists (Node, cross-origin-isolated pages) the memory is a shared one
+ * (gemm.wat's binary with its memory imported, `sharedVariant`), used by this thread only: its
+ * buffers are never detached when it grows, so a view of it stays valid for good — resident arrays
+ * (`wasmResident`), which layers use as their output and gradient buffers, so that the next layer's
+ * pass reads them in place. Elsewhere the memory is the module's own and only stages and kept
+ * regions (re-fetched after a product) live there.
  */
 export interface Local extends Space {
   readonly gemmSmall: (...args: number[]) => void;
@@ -15,6 +22,10 @@ export interface Local extends Space {
   readonly patches: (x: number, geo: number, rows: number, cols: number, add: number) => void;
   readonly maxPool2x2: (x: number, y: number, arg: number, n: number, inH: number, inW: number, C: number) => void;
   readonly maxPoolScatter: (dy: number, arg: number, n: number, dx: number) => void;
+  /** True for a shared memory (views never detached). */
+  readonly shared: boolean;
+  /** The buffers this memory has had (a shared memory gives a new one when it grows; old views stay valid). */
+  readonly buffers: WeakSet<ArrayBufferLike>;
 }
 
 /** The one-thread space (undefined before its first use and after it was given back, null without WebAssembly SIMD). */
@@ -31,20 +42,45 @@ let regions: WasmKept[] = [];
 let generation = 0;
 /** The compiled module, kept: a fresh instance (with fresh, small memory) is cheap to make from it. */
 let module: WebAssembly.Module | undefined;
+/** Whether `module` imports a shared memory (see Local). */
+let sharedModule = false;
+
+/** Pages of the one-thread shared memory at most (4 GiB: reserved address space, not memory). */
+const SHARED_MAX_PAGES = 65536;
+
+function compile(): void {
+  const bytes = decodeBase64(GEMM_WASM_BASE64);
+  if (typeof SharedArrayBuffer === 'function') {
+    try {
+      const shared = sharedVariant(bytes);
+      if (WebAssembly.validate(shared)) {
+        // a shared memory must be constructible here too (not only the module valid)
+        new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+        module = new WebAssembly.Module(shared);
+        sharedModule = true;
+        return;
+      }
+    } catch {
+      // no shared memory here: the module's own memory
+    }
+  }
+  if (WebAssembly.validate(bytes)) module = new WebAssembly.Module(bytes);
+}
 
 function load(): Local | null {
   try {
     if (typeof WebAssembly !== 'object' || typeof atob !== 'function') return null;
-    if (!module) {
-      const bytes = decodeBase64(GEMM_WASM_BASE64);
-      if (!WebAssembly.validate(bytes)) return null;
-      module = new WebAssembly.Module(bytes);
-    }
-    const e = new WebAssembly.Instance(module, {}).exports as unknown as Local;
+    if (!module) compile();
+    if (!module) return null;
+    const imports: WebAssembly.Imports = sharedModule ? { env: { memory: new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true }) } } : {};
+    const e = new WebAssembly.Instance(module, imports).exports as unknown as Local;
     generation++;
     regions = [];
     keptTop = 0;
-    return { memory: e.memory, gemm: e.gemm, gemmSmall: e.gemmSmall, reluBackward: e.reluBackward, patches: e.patches, maxPool2x2: e.maxPool2x2, maxPoolScatter: e.maxPoolScatter };
+    return {
+      memory: e.memory, gemm: e.gemm, gemmSmall: e.gemmSmall, reluBackward: e.reluBackward, patches: e.patches,
+      maxPool2x2: e.maxPool2x2, maxPoolScatter: e.maxPoolScatter, shared: sharedModule, buffers: new WeakSet(),
+    };
   } catch {
     return null;
   }
@@ -57,7 +93,22 @@ export function wasmAvailable(): boolean {
 }
 
 /** A float64 view of the one-thread memory holding at least `doubles` values. */
-export const memoryFor = (doubles: number): Float64Array => viewOf(instance!, doubles)!;
+export function memoryFor(doubles: number): Float64Array {
+  const heap = viewOf(instance!, doubles)!;
+  instance!.buffers.add(heap.buffer);
+  return heap;
+}
+
+/**
+ * True when `a` is a view of the one-thread memory as it is now (a stage, a kept region, a resident
+ * array): the kernels then read and write it in place. A view of a detached buffer, or of the memory
+ * of an instance given back, is not.
+ */
+export function wasmHolds(a: ArrayBufferView): boolean {
+  if (!instance) return false;
+  const b = a.buffer;
+  return b === instance.memory.buffer || (instance.buffers.has(b) && b.byteLength > 0);
+}
 
 /** The first double a product may use: above the kept regions and the open stage. */
 export const workBase = (): number => keptTop + even(staged);
@@ -143,6 +194,25 @@ export function wasmRelease(region: WasmKept): void {
   regions.splice(at, 1);
   const last = regions[regions.length - 1];
   keptTop = last ? last.offset + last.doubles : 0;
+}
+
+/**
+ * A resident array: `length` doubles in a kept region of a shared one-thread memory (see Local),
+ * as a view that stays valid whatever the memory does later; the region is freed when the array is
+ * garbage-collected. The kernels use it in place while it belongs to the current instance
+ * (`wasmHolds`; after a huge product dropped the instance it is an ordinary array, whose holder
+ * takes a new one). Undefined where the memory is not shared, while a stage is open, or when the
+ * kept regions are full.
+ */
+export function wasmResident(length: number): Float64Array | undefined {
+  if (!wasmAvailable() || !instance!.shared || staged !== 0) return undefined;
+  const placeholder = {};
+  const region = wasmKeep(length, placeholder);
+  if (!region) return undefined;
+  release?.unregister(region);
+  const view = memoryFor(keptTop).subarray(region.offset, region.offset + length);
+  release?.register(view, region, region);
+  return view;
 }
 
 /** Bytes of WebAssembly memory the one-thread GEMM holds now (0 before its first use or after it gave memory back). */

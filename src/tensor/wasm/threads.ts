@@ -1,7 +1,7 @@
 import { NumnetError, describe } from '../../errors.js';
 import { GEMM_WASM_BASE64 } from './gemm-binary.js';
-import { type GemmCall, type Space, type ThreadPlan, WASM_KEEP_BYTES, decodeBase64, even, kernelArgs, threading } from './layout.js';
-import { SLOT, WORKER_SOURCE, type GemmWorker, type WorkerFactory, type WorkerInit, browserFactory, sharedVariant } from './worker-source.js';
+import { type GemmCall, type Space, type ThreadPlan, WASM_KEEP_BYTES, decodeBase64, even, kernelArgs, sharedVariant, threading } from './layout.js';
+import { SLOT, WORKER_SOURCE, type GemmWorker, type WorkerFactory, type WorkerInit, browserFactory } from './worker-source.js';
 
 /**
  * The GEMM on several threads (`setThreads`). The workers and the main thread run the same kernel
@@ -26,7 +26,7 @@ import { SLOT, WORKER_SOURCE, type GemmWorker, type WorkerFactory, type WorkerIn
  */
 
 export type { GemmWorker, WorkerFactory, WorkerInit } from './worker-source.js';
-export { sharedVariant } from './worker-source.js';
+export { sharedVariant } from './layout.js';
 
 /** The most threads `setThreads` accepts. */
 export const MAX_THREADS = 64;
