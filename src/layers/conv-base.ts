@@ -3,7 +3,7 @@ import { NumnetError, describe, fmtShape } from '../errors.js';
 import { Random } from '../random.js';
 import { ConvGeometry, chunkRows, convAxis, convBackward, convForward, fillBias, isPointwise, patchSize } from '../tensor/conv.js';
 import { DzWriter, Patches, convBackwardStaged, convForwardStaged, reluBackwardSum, reluDz } from '../tensor/conv-fused.js';
-import { Kept, keep, sumRows } from '../tensor/kernels.js';
+import { Kept, inKernelMemory, keep, sumRows } from '../tensor/kernels.js';
 import { MAX_SIZE, Tensor } from '../tensor/tensor.js';
 import { Initializer, InitializerSpec, getInitializer } from './initializers.js';
 import { Layer, LayerConfig, LayerShapes, Parameter, PreparedBuild, WeightShape, checkSampleShape, layerOptions } from './layer.js';
@@ -219,21 +219,24 @@ export abstract class ConvBase extends Layer {
     const g = this.geometry!;
     const rows = x.shape[0]! * g.outH * g.outW;
     const z = this.batchBuffer('z', x.shape[0]!, this.outputShape);
-    const y = this.activation === linear ? z : this.batchBuffer('y', x.shape[0]!, this.outputShape);
+    const y = this.activation === linear ? z : this.batchBuffer('y', x.shape[0]!, this.outputShape, 0, this.activation === relu);
     this.x = x;
     this.z = z;
     this.patches = undefined;
     const K = this.kernel.value.data;
     if (this.oneChunk(rows)) {
       // One chunk: the patches stay in the GEMM's memory when it has room (else in `cols`), and z is
-      // computed there — relu(z) by the GEMM itself, kept there for the backward — and read out once.
+      // computed there — relu(z) by the GEMM itself, into y where y is resident (else into a region
+      // kept for the backward and read out once).
       this.region = keep(rows * patchSize(g), this, this.region);
       const isRelu = this.activation === relu;
-      if (isRelu) this.yRegion = keep(rows * this.filters, this, this.yRegion);
+      const yIn = isRelu && inKernelMemory(y.data);
+      if (isRelu && !yIn) this.yRegion = keep(rows * this.filters, this, this.yRegion);
       const patches = this.region ?? this.workspace(rows);
-      const staged = convForwardStaged(x.data, K, this.bias?.value.data, g, rows, patches, isRelu, isRelu ? this.yRegion : undefined, (zs, inRegion) => {
-        this.yKept = inRegion;
-        (isRelu ? y.data : z.data).set(zs);
+      const into = yIn ? y.data : isRelu ? this.yRegion : undefined;
+      const staged = convForwardStaged(x.data, K, this.bias?.value.data, g, rows, patches, isRelu, into, (zs, inRegion) => {
+        this.yKept = inRegion && !yIn;
+        if (!(inRegion && yIn)) (isRelu ? y.data : z.data).set(zs);
         if (!isRelu && this.activation !== linear) this.activation.forward(z.data, y.data, this.filters);
       });
       if (staged) {
@@ -263,7 +266,7 @@ export abstract class ConvBase extends Layer {
     const n = z.shape[0]!;
     const rows = n * this.geometry!.outH * this.geometry!.outW;
     const db = this.bias?.grad;
-    const y = this.batchBuffer('y', n, this.outputShape);
+    const y = this.batchBuffer('y', n, this.outputShape, 0, this.activation === relu);
     if (this.activation === relu) {
       // relu's derivative (y > 0 exactly where z > 0) and the bias gradient in one pass, into the GEMM's memory when staged.
       const dx = this.backwardStaged(n, needInputGradient, reluDz(y.data, dy.data, rows, this.filters, db, this.yKept ? this.yRegion : undefined));
@@ -289,7 +292,7 @@ export abstract class ConvBase extends Layer {
     const x = this.x!;
     const rows = n * this.geometry!.outH * this.geometry!.outW;
     if (!this.oneChunk(rows)) return false;
-    const dx = needInputGradient ? this.batchBuffer('dx', n, x.shape, 1) : undefined;
+    const dx = needInputGradient ? this.batchBuffer('dx', n, x.shape, 1, true) : undefined;
     const done = convBackwardStaged(x.data, this.kernel.value.data, this.geometry!, rows, writeDz, this.kernel.grad, dx?.data, this.patches);
     if (done === false) return false;
     if (!done.kept) this.patches = undefined;

@@ -1,5 +1,6 @@
 import { NumnetError, describe, fmtShape, isPlainObject } from '../errors.js';
 import { Random } from '../random.js';
+import { resident, residentLost } from '../tensor/kernels.js';
 import { MAX_RANK, MAX_SIZE, Tensor } from '../tensor/tensor.js';
 import type { Activation } from '../activations/activations.js';
 import type { LayerConfig, LayerShapes, Parameter, PreparedBuild, WeightShape } from './types.js';
@@ -235,11 +236,13 @@ export abstract class Layer {
 
   /**
    * A reusable buffer of shape [rows, …sample.slice(from)], reallocated only when that shape
-   * changes; nothing is allocated while the batch size stays the same.
+   * changes; nothing is allocated while the batch size stays the same. `inKernel`: a resident
+   * array where there is one (kernels.ts `resident`: in the WebAssembly memory, where the next
+   * layer's pass reads it in place), made again if that memory was given back.
    */
-  protected batchBuffer(key: string, rows: number, sample: readonly number[], from = 0): Tensor {
+  protected batchBuffer(key: string, rows: number, sample: readonly number[], from = 0, inKernel = false): Tensor {
     const b = this.buffers.get(key);
-    if (b && b.shape[0] === rows && b.shape.length === sample.length - from + 1) {
+    if (b && b.shape[0] === rows && b.shape.length === sample.length - from + 1 && !(inKernel && residentLost(b.data))) {
       let same = true;
       for (let i = from; i < sample.length; i++) if (b.shape[i - from + 1] !== sample[i]) same = false;
       if (same) return b;
@@ -250,7 +253,7 @@ export abstract class Layer {
     if (size > MAX_SIZE) {
       throw new NumnetError('INVALID_ARGUMENT', `layer ${this.name}: a batch buffer of shape ${fmtShape(shape)} is more than ${MAX_SIZE} values; use a smaller batchSize`);
     }
-    const t = new Tensor(new Float64Array(size), shape);
+    const t = new Tensor((inKernel && resident(size)) || new Float64Array(size), shape);
     this.buffers.set(key, t);
     return t;
   }

@@ -30,7 +30,7 @@ export abstract class PoolingLayer extends Layer {
 
   protected call(x: Tensor, _training: boolean): Tensor {
     const rows = x.shape[0]!;
-    const y = this.batchBuffer('y', rows, this.outputShape);
+    const y = this.batchBuffer('y', rows, this.outputShape, 0, this.reduce === 'max');
     if (this.reduce === 'max') {
       this.argmax = indexBuffer(this.argmax, y.size);
       maxPoolForward(x.data, y.data, this.argmax, rows, this.g!);
@@ -41,7 +41,7 @@ export abstract class PoolingLayer extends Layer {
   protected callBackward(dy: Tensor, needInputGradient: boolean): Tensor | undefined {
     if (!needInputGradient) return undefined;
     const rows = dy.shape[0]!;
-    const dx = this.batchBuffer('dx', rows, this.inputSample);
+    const dx = this.batchBuffer('dx', rows, this.inputSample, 0, this.reduce === 'max');
     if (this.reduce === 'max') maxPoolBackward(dy.data, dx.data, this.argmax, dy.size, this.g!);
     else avgPoolBackward(dy.data, dx.data, rows, this.g!);
     return dx;

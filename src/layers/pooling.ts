@@ -2,6 +2,7 @@ import { NumnetError, canonicalName, describe, fmtShape } from '../errors.js';
 import { nullish } from '../io/tfjs-config.js';
 import type { TFJSConfig } from '../io/tfjs-config.js';
 import { PoolGeometry, PoolPadding, poolGeometry } from '../tensor/pool.js';
+import { residentInt32, residentLost } from '../tensor/kernels.js';
 import { MAX_SIZE } from '../tensor/tensor.js';
 import type { Layer, LayerConfig } from './layer.js';
 
@@ -105,9 +106,13 @@ export function globalGeometry(layer: Layer, inputShape: readonly number[]): Poo
   return poolGeometry([inputShape[0]!, inputShape[1]!, inputShape[2]!], [inputShape[0]!, inputShape[1]!], [1, 1], 'valid');
 }
 
-/** An index buffer of at least `n` entries: `buffer` itself when large enough (no allocation per batch). */
+/**
+ * An index buffer of at least `n` entries: `buffer` itself when large enough (no allocation per
+ * batch), else a resident one where there is one (kernels.ts `residentInt32`: the WebAssembly
+ * pooling writes and reads it in place) or a plain one.
+ */
 export function indexBuffer(buffer: Int32Array, n: number): Int32Array {
-  return buffer.length >= n ? buffer : new Int32Array(n);
+  return buffer.length >= n && !residentLost(buffer) ? buffer : (residentInt32(n) ?? new Int32Array(n));
 }
 
 /** INVALID_FORMAT unless a Keras pooling config's `data_format` is channels_last (or absent). */

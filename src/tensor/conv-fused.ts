@@ -1,5 +1,5 @@
 import { ConvGeometry, im2col, patchSize } from './conv.js';
-import { Kept, gemm, gemmBiasRelu, kept, patchesStaged, reluBackwardStaged, stage, staged, unstage } from './kernels.js';
+import { Kept, gemm, gemmBiasRelu, inKernelMemory, kept, patchesStaged, reluBackwardStaged, stage, staged, unstage } from './kernels.js';
 
 /**
  * The convolution of a batch that fits one im2col chunk, staged in the GEMM's memory (`stage` in
@@ -25,14 +25,15 @@ export type Patches = Kept | Float64Array;
  * convForward for a batch of one chunk (not pointwise), staged (see `stage` in kernels.ts): im2col
  * writes the patches into `patches` (a kept region, where the GEMM reads them in place) or into the
  * stage (then copied into the array `patches`); the GEMM's sums start at the bias and, with `relu`,
- * leave as relu(z) (its epilogue: gemmBiasRelu), written into the stage or into the kept region
- * `into`; `out` receives them where they lie (valid during the call only) and whether they went
- * into `into`. The same sums as convForward and relu's forward, so the same bits. Returns false,
- * doing nothing, when no stage is available (the JS kernel in use).
+ * leave as relu(z) (its epilogue: gemmBiasRelu), written into the stage or into `into` — a kept
+ * region, or a resident array (lying in the GEMM's memory: `inKernelMemory`); `out` receives them
+ * where they lie (valid during the call only) and whether they went into `into`. The same sums as
+ * convForward and relu's forward, so the same bits. Returns false, doing nothing, when no stage is
+ * available (the JS kernel in use).
  */
 export function convForwardStaged(
   x: Float64Array, K: Float64Array, bias: Float64Array | undefined, g: ConvGeometry, rows: number, patches: Patches,
-  relu: boolean, into: Kept | undefined, out: (z: Float64Array, inRegion: boolean) => void,
+  relu: boolean, into: Kept | Float64Array | undefined, out: (z: Float64Array, inRegion: boolean) => void,
 ): boolean {
   const F = g.filters;
   const size = rows * patchSize(g);
@@ -44,12 +45,13 @@ export function convForwardStaged(
   if (!ws) return false;
   try {
     const c = inStage ? ws.subarray(0, size) : kept(patches)!.subarray(0, size);
-    const region = into && kept(into);
-    // im2col in WebAssembly from a copy of x beside the patches
-    const xs = ws.subarray(xAt, xAt + x.length);
-    xs.set(x);
+    const place = (): Float64Array | undefined => (into instanceof Float64Array ? (inKernelMemory(into) ? into : undefined) : into && kept(into));
+    const region = place();
+    // im2col in WebAssembly from x where it lies (a resident array) or a copy of it beside the patches
+    const xs = inKernelMemory(x) ? x : ws.subarray(xAt, xAt + x.length);
+    if (xs !== x) xs.set(x);
     patchesStaged(xs, g, rows, c, false, ws.subarray(geoAt, geoAt + GEO));
-    const z = () => (region ? kept(into!)! : staged().subarray(zAt)).subarray(0, rows * F);
+    const z = () => (region ? place()! : staged().subarray(zAt)).subarray(0, rows * F);
     gemmBiasRelu(false, false, rows, F, patchSize(g), c, K, z(), bias, relu);
     if (inStage) patches.set(staged().subarray(0, size));
     out(z(), region !== undefined);
@@ -84,9 +86,10 @@ export function convBackwardStaged(
   const resident = patches !== undefined && !(patches instanceof Float64Array) && kept(patches) !== undefined;
   const inStage = !resident;
   const colsAt = even(rows * F);
-  // stage: dz | the patches (unless kept) or writeDz's scratch | ∂L/∂x (col2im's) | the geometry
+  // stage: dz | the patches (unless kept) or writeDz's scratch | ∂L/∂x (col2im's, unless dx is resident) | the geometry
   const dxAt = colsAt + even(Math.max(inStage ? size : 0, writeDz.scratch));
-  const geoAt = dxAt + (dx ? even(x.length) : 0);
+  const dxIn = dx !== undefined && inKernelMemory(dx);
+  const geoAt = dxAt + (dx && !dxIn ? even(x.length) : 0);
   const ws = stage(geoAt + GEO);
   if (!ws) return false;
   try {
@@ -102,10 +105,10 @@ export function convBackwardStaged(
     const place = () => (region ? kept(patches as Kept)! : staged().subarray(colsAt)).subarray(0, size);
     gemm(false, true, rows, P, F, staged().subarray(0, rows * F), K, place());
     const now = staged();
-    const dxs = now.subarray(dxAt, dxAt + x.length);
+    const dxs = dxIn ? dx : now.subarray(dxAt, dxAt + x.length);
     dxs.fill(0);
     patchesStaged(dxs, g, rows, place(), true, now.subarray(geoAt, geoAt + GEO));
-    dx.set(dxs);
+    if (!dxIn) dx.set(dxs);
     return { kept: patches instanceof Float64Array };
   } finally {
     unstage();
@@ -153,20 +156,22 @@ export function reluBackwardSum(z: Float64Array, dy: Float64Array, dz: Float64Ar
 
 /**
  * A DzWriter for relu (y = relu(z)): dz = dy·[y > 0] and, with `db`, db[j] = Σ_i dz[i, j] in row
- * order, computed in the stage (WebAssembly SIMD) from a copy of dy and y where the forward kept it
- * (`yKept`, when still there) or a copy: the bits of reluBackwardSum.
+ * order, computed in the stage (WebAssembly SIMD) from y and dy where they lie in the GEMM's memory
+ * (resident arrays; y also where the forward kept it, `yKept`, when still there) or copies: the
+ * bits of reluBackwardSum.
  */
 export function reluDz(y: Float64Array, dy: Float64Array, m: number, n: number, db: Float64Array | undefined, yKept?: Kept): DzWriter {
   const size = m * n;
   return {
     scratch: 2 * even(size) + n,
     write(dz, scratch) {
-      const yk = yKept && kept(yKept);
+      const yk = inKernelMemory(y) ? y : yKept && kept(yKept);
       const ys = yk ? yk.subarray(0, size) : scratch.subarray(0, size);
-      const dys = scratch.subarray(even(size), even(size) + size);
+      const dyIn = inKernelMemory(dy);
+      const dys = dyIn ? dy.subarray(0, size) : scratch.subarray(even(size), even(size) + size);
       const dbs = scratch.subarray(2 * even(size), 2 * even(size) + n);
       if (!yk) ys.set(y.length === size ? y : y.subarray(0, size));
-      dys.set(dy.length === size ? dy : dy.subarray(0, size));
+      if (!dyIn) dys.set(dy.length === size ? dy : dy.subarray(0, size));
       reluBackwardStaged(ys, dys, dz, m, n, db ? dbs : undefined);
       db?.set(dbs);
     },

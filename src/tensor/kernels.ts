@@ -1,7 +1,9 @@
 import { NumnetError, describe } from '../errors.js';
 import {
-  WasmKept, wasmAvailable, wasmGemm, wasmSmall, wasmKeep, wasmKept, wasmRelease, wasmStage, wasmStaged, wasmUnstage,
+  WasmKept, wasmAvailable, wasmGemm, wasmHolds, wasmSmall, wasmKeep, wasmKept, wasmRelease, wasmResident, wasmResidentInt32, wasmStage,
+  wasmStaged, wasmUnstage,
 } from './wasm/gemm.js';
+import { even } from './wasm/layout.js';
 import { type PatchGeometry, wasmInt32, wasmMaxPool2x2, wasmMaxPoolScatter, wasmPatches, wasmReluBackward } from './wasm/passes.js';
 
 /**
@@ -118,23 +120,27 @@ export const patchesStaged = (x: Float64Array, g: PatchGeometry, rows: number, c
 
 /**
  * 2×2 max pooling at stride 2 (every window inside the image, C even) of n images [inH, inW, C] in
- * WebAssembly SIMD, through the stage: x copied in, y and arg (indices into x) copied out; false,
- * doing nothing, where the WebAssembly kernel is not in use. The bits of pool.ts's loop.
+ * WebAssembly SIMD: x, y and arg (indices into x) used in place when they lie in the GEMM's memory
+ * (resident arrays), else through the stage (x copied in, y and arg out); false, doing nothing,
+ * where the WebAssembly kernel is not in use. The bits of pool.ts's loop.
  */
 export function maxPool2x2Staged(x: Float64Array, y: Float64Array, arg: Int32Array, n: number, inH: number, inW: number, C: number): boolean {
   const xLen = n * inH * inW * C;
   const yLen = y.length;
-  const ws = stage(xLen + (xLen & 1) + yLen + (yLen & 1) + Math.ceil(yLen / 2) + 1);
+  const [xIn, yIn, argIn] = [inKernelMemory(x), inKernelMemory(y), inKernelMemory(arg)];
+  // stage: x | y | arg, each only when it is not in the memory already
+  const yAt = xIn ? 0 : even(xLen);
+  const argAt = yAt + (yIn ? 0 : even(yLen));
+  const ws = stage(argAt + (argIn ? 0 : Math.ceil(yLen / 2)) + 1);
   if (!ws) return false;
   try {
-    const yAt = xLen + (xLen & 1);
-    const argAt = yAt + yLen + (yLen & 1);
-    const xs = ws.subarray(0, xLen);
-    xs.set(x.length === xLen ? x : x.subarray(0, xLen));
-    const ys = ws.subarray(yAt, yAt + yLen);
-    wasmMaxPool2x2(xs, ys, ws.byteOffset + argAt * 8, n, inH, inW, C);
-    y.set(ys);
-    arg.set(wasmInt32(ws.byteOffset + argAt * 8, yLen));
+    const xs = xIn ? x : ws.subarray(0, xLen);
+    if (!xIn) xs.set(x.length === xLen ? x : x.subarray(0, xLen));
+    const ys = yIn ? y : ws.subarray(yAt, yAt + yLen);
+    const argByte = argIn ? arg.byteOffset : ws.byteOffset + argAt * 8;
+    wasmMaxPool2x2(xs, ys, argByte, n, inH, inW, C);
+    if (!yIn) y.set(ys);
+    if (!argIn) arg.set(wasmInt32(argByte, yLen));
   } finally {
     unstage();
   }
@@ -142,23 +148,28 @@ export function maxPool2x2Staged(x: Float64Array, y: Float64Array, arg: Int32Arr
 }
 
 /**
- * The backward of a max pooling whose windows share no cell, through the stage: dx = 0, then
- * dx[arg[o]] = 0 + dy[o] for o < n, in WebAssembly (dy and arg copied in, dx out); false, doing
- * nothing, where the WebAssembly kernel is not in use. The bits of pool.ts's fill and scatter.
+ * The backward of a max pooling whose windows share no cell: dx = 0, then dx[arg[o]] = 0 + dy[o]
+ * for o < n, in WebAssembly — each operand in place when it lies in the GEMM's memory, else through
+ * the stage (dy and arg copied in, dx out); false, doing nothing, where the WebAssembly kernel is
+ * not in use. The bits of pool.ts's fill and scatter.
  */
 export function maxPoolScatterStaged(dy: Float64Array, dx: Float64Array, arg: Int32Array, n: number): boolean {
   const xLen = dx.length;
-  const argAt = xLen + (xLen & 1) + n + (n & 1);
-  const ws = stage(argAt + Math.ceil(n / 2));
+  const [dxIn, dyIn, argIn] = [inKernelMemory(dx), inKernelMemory(dy), inKernelMemory(arg)];
+  // stage: dx | dy | arg, each only when it is not in the memory already
+  const dyAt = dxIn ? 0 : even(xLen);
+  const argAt = dyAt + (dyIn ? 0 : even(n));
+  const ws = stage(argAt + (argIn ? 0 : Math.ceil(n / 2)) + 1);
   if (!ws) return false;
   try {
-    const dxs = ws.subarray(0, xLen);
-    const dys = ws.subarray(xLen + (xLen & 1), xLen + (xLen & 1) + n);
+    const dxs = dxIn ? dx : ws.subarray(0, xLen);
+    const dys = dyIn ? dy : ws.subarray(dyAt, dyAt + n);
     dxs.fill(0);
-    dys.set(dy.length === n ? dy : dy.subarray(0, n));
-    wasmInt32(ws.byteOffset + argAt * 8, n).set(arg.length === n ? arg : arg.subarray(0, n));
-    wasmMaxPoolScatter(dys, ws.byteOffset + argAt * 8, n, dxs);
-    dx.set(dxs);
+    if (!dyIn) dys.set(dy.length === n ? dy : dy.subarray(0, n));
+    const argByte = argIn ? arg.byteOffset : ws.byteOffset + argAt * 8;
+    if (!argIn) wasmInt32(argByte, n).set(arg.length === n ? arg : arg.subarray(0, n));
+    wasmMaxPoolScatter(dys, argByte, n, dxs);
+    if (!dxIn) dx.set(dxs);
   } finally {
     unstage();
   }
@@ -167,6 +178,25 @@ export function maxPoolScatterStaged(dy: Float64Array, dx: Float64Array, arg: In
 
 /** A region kept between `gemm` calls (see `keep`). */
 export type Kept = WasmKept;
+
+/**
+ * A resident array of `length` doubles: it lies in the GEMM's memory (WebAssembly, when that kernel
+ * runs and its memory is shared: see memory.ts), where the kernels read and write it in place, and
+ * stays valid as an ordinary array whatever happens to that memory. Undefined where there is none
+ * (the caller makes a plain array). A layer's output and gradient buffers are resident, so that the
+ * next layer's WebAssembly pass takes them without a copy.
+ */
+export const resident = (length: number): Float64Array | undefined => (getKernelBackend() === 'wasm' ? wasmResident(length) : undefined);
+
+/** `resident` for `length` int32 values. */
+export const residentInt32 = (length: number): Int32Array | undefined => (getKernelBackend() === 'wasm' ? wasmResidentInt32(length) : undefined);
+
+/** True when `a` lies in the GEMM's memory as it is now (a resident array, a stage, a kept region): the kernels use it in place. */
+export const inKernelMemory = (a: ArrayBufferView): boolean => getKernelBackend() === 'wasm' && wasmHolds(a);
+
+/** True when `a` was resident but its memory was given back (its holder takes a new one). */
+export const residentLost = (a: ArrayBufferView): boolean =>
+  typeof SharedArrayBuffer === 'function' && a.buffer instanceof SharedArrayBuffer && !wasmHolds(a);
 
 /**
  * Work space that keeps its values between `gemm` calls, in WebAssembly memory where `gemm` reads and

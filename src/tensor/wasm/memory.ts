@@ -215,6 +215,19 @@ export function wasmResident(length: number): Float64Array | undefined {
   return view;
 }
 
+/** wasmResident for `length` int32 values (say a max pooling's indices). */
+export function wasmResidentInt32(length: number): Int32Array | undefined {
+  const doubles = wasmResident(Math.ceil(length / 2));
+  if (!doubles) return undefined;
+  const view = new Int32Array(doubles.buffer, doubles.byteOffset, length);
+  const region = regions.find((r) => r.offset * 8 === doubles.byteOffset);
+  if (region) {
+    release?.unregister(region);
+    release?.register(view, region, region);
+  }
+  return view;
+}
+
 /** Bytes of WebAssembly memory the one-thread GEMM holds now (0 before its first use or after it gave memory back). */
 export function wasmMemoryBytes(): number {
   return instance ? instance.memory.buffer.byteLength : 0;
