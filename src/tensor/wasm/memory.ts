@@ -50,7 +50,7 @@ const SHARED_MAX_PAGES = 65536;
 
 function compile(): void {
   const bytes = decodeBase64(GEMM_WASM_BASE64);
-  if (typeof SharedArrayBuffer === 'function') {
+  if (typeof SharedArrayBuffer === 'function' && allowShared) {
     try {
       const shared = sharedVariant(bytes);
       if (WebAssembly.validate(shared)) {
@@ -66,6 +66,19 @@ function compile(): void {
   }
   if (WebAssembly.validate(bytes)) module = new WebAssembly.Module(bytes);
 }
+
+/**
+ * @internal Tests: `false` makes the next instance use the module's own memory as where
+ * SharedArrayBuffer is missing (a browser page that is not cross-origin isolated), `true` the
+ * shared one where it can; the current instance is dropped (its kept regions lost).
+ */
+export function wasmUseSharedMemory(on: boolean): void {
+  module = undefined;
+  sharedModule = false;
+  allowShared = on;
+  instance = undefined;
+}
+let allowShared = true;
 
 function load(): Local | null {
   try {

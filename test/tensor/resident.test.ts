@@ -1,0 +1,125 @@
+/**
+ * Resident arrays (kernels.ts `resident`): where the WebAssembly memory is shared (Node; pages that
+ * are cross-origin isolated), the convolution and max-pooling layers keep their outputs, input
+ * gradients and pooling indices in it, and every WebAssembly pass takes an operand that lies there
+ * in place. A resident array stays valid when the memory grows and after a huge product gave the
+ * memory back (then it is an ordinary array and its layer takes a new one). Training gives the same
+ * bits with resident buffers, with the module's own memory (staged copies, as where
+ * SharedArrayBuffer is missing) and with the JS loops.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Conv2D, Dense, Flatten, MaxPooling2D, SGD, Sequential, Tensor, setKernelBackend } from '../../src/index.js';
+import { gemm, inKernelMemory, resident, residentInt32, residentLost } from '../../src/tensor/kernels.js';
+import { wasmAvailable, wasmMemoryBytes } from '../../src/tensor/wasm/gemm.js';
+import { wasmUseSharedMemory } from '../../src/tensor/wasm/memory.js';
+import { randomArray, sameBits } from '../helpers/gemm-reference.js';
+
+const shared = typeof SharedArrayBuffer === 'function';
+
+/** A product whose C alone is more than WASM_KEEP_BYTES: the one-thread instance is dropped after it. */
+function hugeProduct(): void {
+  const [m, n, k] = [4096, 2050, 3];
+  const C = new Float64Array(m * n);
+  gemm(false, false, m, n, k, new Float64Array(m * k).fill(1), new Float64Array(k * n).fill(2), C);
+  expect(C[m * n - 1]).toBe(6);
+  expect(wasmMemoryBytes()).toBe(0);
+}
+
+/** conv 4@3×3 relu → pool 2 → conv 6@3×3 relu → pool 2 → dense 3 softmax on 9×9×2 images. */
+function cnn(): Sequential {
+  const m = new Sequential(
+    [
+      new Conv2D({ filters: 4, kernelSize: 3, activation: 'relu', inputShape: [10, 10, 2] }),
+      new MaxPooling2D({ poolSize: 2 }),
+      new Conv2D({ filters: 6, kernelSize: 2, activation: 'relu' }),
+      new MaxPooling2D({ poolSize: 2 }),
+      new Flatten(),
+      new Dense({ units: 3, activation: 'softmax' }),
+    ],
+    { seed: 11 },
+  );
+  m.compile({ optimizer: new SGD({ learningRate: 0.1 }), loss: 'categoricalCrossentropy' });
+  return m;
+}
+
+const x = new Tensor(randomArray(6 * 10 * 10 * 2, 31), [6, 10, 10, 2]);
+const y = new Tensor(Float64Array.from({ length: 18 }, (_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0)), [6, 3]);
+
+/** The weights after `steps` batches, with `between` run after the first half of them. */
+function train(steps: number, between: () => void = () => {}): Float64Array[] {
+  const m = cnn();
+  for (let s = 0; s < steps; s++) {
+    if (s === steps >> 1) between();
+    m.trainOnBatch(x, y);
+  }
+  return m.getWeights().map((w) => w.data.slice());
+}
+
+afterEach(() => {
+  setKernelBackend('auto');
+  wasmUseSharedMemory(true);
+});
+
+describe.skipIf(!wasmAvailable() || !shared)('resident arrays (a shared WebAssembly memory)', () => {
+  it('lie in the kernels\' memory, keep their values when it grows, and stay valid — no longer resident — after it was given back', () => {
+    const a = resident(1000)!;
+    const idx = residentInt32(999)!;
+    expect(inKernelMemory(a) && inKernelMemory(idx)).toBe(true);
+    a.set(randomArray(1000, 3));
+    idx.fill(-7);
+    const before = a.slice();
+    // a product that grows the memory (24 MB of operands copied in above the kept regions)
+    gemm(false, false, 1000, 1000, 1000, new Float64Array(1e6).fill(1), new Float64Array(1e6).fill(1), new Float64Array(1e6));
+    expect(a.length).toBe(1000);
+    expect(sameBits(a, before)).toBe(true);
+    expect(inKernelMemory(a)).toBe(true);
+    hugeProduct();
+    gemm(false, false, 8, 8, 8, new Float64Array(64), new Float64Array(64), new Float64Array(64)); // a new instance
+    expect(sameBits(a, before)).toBe(true); // still an array with its values …
+    expect(idx.every((v) => v === -7)).toBe(true);
+    expect(inKernelMemory(a)).toBe(false); // … but not in the new memory
+    expect(residentLost(a) && residentLost(idx)).toBe(true);
+    expect(residentLost(new Float64Array(3))).toBe(false);
+  });
+
+  it('hold the convolution and pooling layers\' outputs and input gradients, and the pooling indices, after a training step', () => {
+    const m = cnn();
+    m.trainOnBatch(x, y);
+    const [conv1, pool1, conv2, pool2] = m.layers as [Conv2D, MaxPooling2D, Conv2D, MaxPooling2D];
+    const h1 = conv1.forward(x, true);
+    const p1 = pool1.forward(h1, true);
+    const h2 = conv2.forward(p1, true);
+    const p2 = pool2.forward(h2, true);
+    for (const [name, t] of [['conv1 y', h1], ['pool1 y', p1], ['conv2 y', h2], ['pool2 y', p2]] as const) expect(inKernelMemory(t.data), name).toBe(true);
+    const d2 = pool2.backward(new Tensor(randomArray(p2.size, 5), p2.shape))!;
+    const dc2 = conv2.backward(d2)!;
+    const d1 = pool1.backward(dc2)!;
+    for (const [name, t] of [['pool2 dx', d2], ['conv2 dx', dc2], ['pool1 dx', d1]] as const) expect(inKernelMemory(t.data), name).toBe(true);
+  });
+
+  it('train to the weights of the module\'s own memory (staged copies) and of the JS loops, bit for bit, also when the memory is given back mid-way', () => {
+    const residentRun = train(6);
+    const afterLoss = train(6, hugeProduct);
+    wasmUseSharedMemory(false);
+    const ownMemory = train(6);
+    const ownAfterLoss = train(6, hugeProduct);
+    setKernelBackend('js');
+    const js = train(6);
+    for (const [name, run] of [['given back mid-way', afterLoss], ['own memory', ownMemory], ['own memory, given back', ownAfterLoss], ['JS loops', js]] as const) {
+      run.forEach((w, i) => expect(sameBits(w, residentRun[i]!), `${name}: weight ${i}`).toBe(true));
+    }
+  });
+});
+
+describe.skipIf(!wasmAvailable())('without a shared memory (as where SharedArrayBuffer is missing)', () => {
+  it('there are no resident arrays: the layers\' buffers are plain arrays and the passes copy through the stage', () => {
+    wasmUseSharedMemory(false);
+    expect(resident(10)).toBeUndefined();
+    expect(residentInt32(10)).toBeUndefined();
+    const m = cnn();
+    m.trainOnBatch(x, y);
+    const h1 = (m.layers[0] as Conv2D).forward(x, true);
+    expect(inKernelMemory(h1.data)).toBe(false);
+    expect(h1.data.buffer).toBeInstanceOf(ArrayBuffer);
+  });
+});
