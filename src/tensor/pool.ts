@@ -1,5 +1,7 @@
 import { convAxis } from './conv.js';
-import { maxPool2x2Staged, maxPoolScatterStaged } from './kernels.js';
+import { inKernelMemory, stage, unstage } from './kernels.js';
+import { even } from './wasm/layout.js';
+import { wasmInt32, wasmMaxPool2x2, wasmMaxPoolScatter } from './wasm/passes.js';
 
 /**
  * Pooling kernels on flat channels-last buffers: x is [rows, inH, inW, C], y is [rows, outH, outW, C].
@@ -199,4 +201,62 @@ export function avgPoolBackward(dy: Float64Array, dx: Float64Array, rows: number
       }
     }
   }
+}
+
+/**
+ * 2×2 max pooling at stride 2 (every window inside the image, C even) of n images [inH, inW, C] in
+ * WebAssembly SIMD: x, y and arg (indices into x) used in place when they lie in the GEMM's memory
+ * (resident arrays), else through the stage (x copied in, y and arg out); false, doing nothing,
+ * where the WebAssembly kernel is not in use. The bits of pool.ts's loop.
+ */
+function maxPool2x2Staged(x: Float64Array, y: Float64Array, arg: Int32Array, n: number, inH: number, inW: number, C: number): boolean {
+  const xLen = n * inH * inW * C;
+  const yLen = y.length;
+  const [xIn, yIn, argIn] = [inKernelMemory(x), inKernelMemory(y), inKernelMemory(arg)];
+  // stage: x | y | arg, each only when it is not in the memory already
+  const yAt = xIn ? 0 : even(xLen);
+  const argAt = yAt + (yIn ? 0 : even(yLen));
+  const ws = stage(argAt + (argIn ? 0 : Math.ceil(yLen / 2)) + 1);
+  if (!ws) return false;
+  try {
+    const xs = xIn ? x : ws.subarray(0, xLen);
+    if (!xIn) xs.set(x.length === xLen ? x : x.subarray(0, xLen));
+    const ys = yIn ? y : ws.subarray(yAt, yAt + yLen);
+    const argByte = argIn ? arg.byteOffset : ws.byteOffset + argAt * 8;
+    wasmMaxPool2x2(xs, ys, argByte, n, inH, inW, C);
+    if (!yIn) y.set(ys);
+    if (!argIn) arg.set(wasmInt32(argByte, yLen));
+  } finally {
+    unstage();
+  }
+  return true;
+}
+
+/**
+ * The backward of a max pooling whose windows share no cell: dx = 0, then dx[arg[o]] = 0 + dy[o]
+ * for o < n, in WebAssembly — each operand in place when it lies in the GEMM's memory, else through
+ * the stage (dy and arg copied in, dx out); false, doing nothing, where the WebAssembly kernel is
+ * not in use. The bits of pool.ts's fill and scatter.
+ */
+function maxPoolScatterStaged(dy: Float64Array, dx: Float64Array, arg: Int32Array, n: number): boolean {
+  const xLen = dx.length;
+  const [dxIn, dyIn, argIn] = [inKernelMemory(dx), inKernelMemory(dy), inKernelMemory(arg)];
+  // stage: dx | dy | arg, each only when it is not in the memory already
+  const dyAt = dxIn ? 0 : even(xLen);
+  const argAt = dyAt + (dyIn ? 0 : even(n));
+  const ws = stage(argAt + (argIn ? 0 : Math.ceil(n / 2)) + 1);
+  if (!ws) return false;
+  try {
+    const dxs = dxIn ? dx : ws.subarray(0, xLen);
+    const dys = dyIn ? dy : ws.subarray(dyAt, dyAt + n);
+    dxs.fill(0);
+    if (!dyIn) dys.set(dy.length === n ? dy : dy.subarray(0, n));
+    const argByte = argIn ? arg.byteOffset : ws.byteOffset + argAt * 8;
+    if (!argIn) wasmInt32(argByte, n).set(arg.length === n ? arg : arg.subarray(0, n));
+    wasmMaxPoolScatter(dys, argByte, n, dxs);
+    if (!dxIn) dx.set(dxs);
+  } finally {
+    unstage();
+  }
+  return true;
 }

@@ -7,7 +7,7 @@
  * bits with resident buffers, with the module's own memory (staged copies, as where
  * SharedArrayBuffer is missing) and with the JS loops.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Conv2D, Dense, Flatten, MaxPooling2D, SGD, Sequential, Tensor, setKernelBackend } from '../../src/index.js';
 import { gemm, inKernelMemory, resident, residentInt32, residentLost } from '../../src/tensor/kernels.js';
 import { wasmAvailable, wasmMemoryBytes } from '../../src/tensor/wasm/gemm.js';
@@ -121,5 +121,26 @@ describe.skipIf(!wasmAvailable())('without a shared memory (as where SharedArray
     const h1 = (m.layers[0] as Conv2D).forward(x, true);
     expect(inKernelMemory(h1.data)).toBe(false);
     expect(h1.data.buffer).toBeInstanceOf(ArrayBuffer);
+  });
+});
+
+describe.skipIf(!wasmAvailable() || !shared)('where a shared memory cannot be made', () => {
+  it('the kernel runs on its own memory instead (no resident arrays), and gives the same products', () => {
+    const Memory = WebAssembly.Memory;
+    const refuse = vi.spyOn(WebAssembly, 'Memory').mockImplementation(function (this: unknown, d: WebAssembly.MemoryDescriptor) {
+      if (d.shared) throw new RangeError('could not allocate memory');
+      return new Memory(d);
+    } as unknown as typeof WebAssembly.Memory);
+    try {
+      wasmUseSharedMemory(true); // recompiles: the next instance tries a shared memory first
+      const C = new Float64Array(16 * 16);
+      gemm(false, false, 16, 16, 16, new Float64Array(256).fill(1), new Float64Array(256).fill(2), C);
+      expect(C.every((v) => v === 32)).toBe(true);
+      expect(wasmAvailable()).toBe(true);
+      expect(resident(10)).toBeUndefined();
+      expect(refuse).toHaveBeenCalled();
+    } finally {
+      refuse.mockRestore();
+    }
   });
 });

@@ -48,15 +48,16 @@ let sharedModule = false;
 /** Pages of the one-thread shared memory at most (4 GiB: reserved address space, not memory). */
 const SHARED_MAX_PAGES = 65536;
 
-function compile(): void {
+/** Compiles the kernel: its shared-memory variant where SharedArrayBuffer exists (and `shared`), else as embedded. */
+function compile(shared: boolean): void {
   const bytes = decodeBase64(GEMM_WASM_BASE64);
-  if (typeof SharedArrayBuffer === 'function' && allowShared) {
+  sharedModule = false;
+  module = undefined;
+  if (shared && typeof SharedArrayBuffer === 'function') {
     try {
-      const shared = sharedVariant(bytes);
-      if (WebAssembly.validate(shared)) {
-        // a shared memory must be constructible here too (not only the module valid)
-        new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-        module = new WebAssembly.Module(shared);
+      const variant = sharedVariant(bytes);
+      if (WebAssembly.validate(variant)) {
+        module = new WebAssembly.Module(variant);
         sharedModule = true;
         return;
       }
@@ -65,6 +66,12 @@ function compile(): void {
     }
   }
   if (WebAssembly.validate(bytes)) module = new WebAssembly.Module(bytes);
+}
+
+/** An instance of the compiled kernel (on a new shared memory for the shared variant). */
+function instantiate(): WebAssembly.Exports {
+  const imports: WebAssembly.Imports = sharedModule ? { env: { memory: new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true }) } } : {};
+  return new WebAssembly.Instance(module!, imports).exports;
 }
 
 /**
@@ -83,10 +90,19 @@ let allowShared = true;
 function load(): Local | null {
   try {
     if (typeof WebAssembly !== 'object' || typeof atob !== 'function') return null;
-    if (!module) compile();
+    if (!module) compile(allowShared);
     if (!module) return null;
-    const imports: WebAssembly.Imports = sharedModule ? { env: { memory: new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true }) } } : {};
-    const e = new WebAssembly.Instance(module, imports).exports as unknown as Local;
+    let exports: WebAssembly.Exports;
+    try {
+      exports = instantiate();
+    } catch (err) {
+      if (!sharedModule) throw err;
+      // no shared memory of that maximum here: the module's own memory from now on
+      compile(false);
+      if (!module) return null;
+      exports = instantiate();
+    }
+    const e = exports as unknown as Local;
     generation++;
     regions = [];
     keptTop = 0;
