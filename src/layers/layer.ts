@@ -1,6 +1,6 @@
 import { NumnetError, describe, fmtShape, isPlainObject } from '../errors.js';
 import { Random } from '../random.js';
-import { resident, residentLost } from '../tensor/kernels.js';
+import { releaseResident, resident, residentLost } from '../tensor/kernels.js';
 import { MAX_RANK, MAX_SIZE, Tensor } from '../tensor/tensor.js';
 import type { Activation } from '../activations/activations.js';
 import type { LayerConfig, LayerShapes, Parameter, PreparedBuild, WeightShape } from './types.js';
@@ -253,6 +253,7 @@ export abstract class Layer {
     if (size > MAX_SIZE) {
       throw new NumnetError('INVALID_ARGUMENT', `layer ${this.name}: a batch buffer of shape ${fmtShape(shape)} is more than ${MAX_SIZE} values; use a smaller batchSize`);
     }
+    if (b) releaseResident(b.data); // replaced: the last call's tensor was valid until this one
     const t = new Tensor((inKernel && resident(size)) || new Float64Array(size), shape);
     this.buffers.set(key, t);
     return t;

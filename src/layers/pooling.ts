@@ -2,7 +2,7 @@ import { NumnetError, canonicalName, describe, fmtShape } from '../errors.js';
 import { nullish } from '../io/tfjs-config.js';
 import type { TFJSConfig } from '../io/tfjs-config.js';
 import { PoolGeometry, PoolPadding, poolGeometry } from '../tensor/pool.js';
-import { residentInt32, residentLost } from '../tensor/kernels.js';
+import { releaseResident, residentInt32, residentLost } from '../tensor/kernels.js';
 import { MAX_SIZE } from '../tensor/tensor.js';
 import type { Layer, LayerConfig } from './layer.js';
 
@@ -112,7 +112,9 @@ export function globalGeometry(layer: Layer, inputShape: readonly number[]): Poo
  * pooling writes and reads it in place) or a plain one.
  */
 export function indexBuffer(buffer: Int32Array, n: number): Int32Array {
-  return buffer.length >= n && !residentLost(buffer) ? buffer : (residentInt32(n) ?? new Int32Array(n));
+  if (buffer.length >= n && !residentLost(buffer)) return buffer;
+  releaseResident(buffer);
+  return residentInt32(n) ?? new Int32Array(n);
 }
 
 /** INVALID_FORMAT unless a Keras pooling config's `data_format` is channels_last (or absent). */

@@ -1,6 +1,6 @@
 import { NumnetError, describe } from '../errors.js';
 import {
-  WasmKept, wasmAvailable, wasmGemm, wasmHolds, wasmSmall, wasmKeep, wasmKept, wasmRelease, wasmResident, wasmResidentInt32, wasmStage,
+  WasmKept, wasmAvailable, wasmGemm, wasmHolds, wasmSmall, wasmKeep, wasmKept, wasmRelease, wasmReleaseResident, wasmResident, wasmResidentInt32, wasmStage,
   wasmStaged, wasmUnstage,
 } from './wasm/gemm.js';
 import { type PatchGeometry, wasmPatches, wasmReluBackward } from './wasm/passes.js';
@@ -128,6 +128,12 @@ export type Kept = WasmKept;
  * next layer's WebAssembly pass takes them without a copy.
  */
 export const resident = (length: number): Float64Array | undefined => (getKernelBackend() === 'wasm' ? wasmResident(length) : undefined);
+
+/**
+ * Frees a resident array's place in the GEMM's memory when its holder replaces it (a new batch
+ * size): the array keeps its values only until another one is made there. Nothing for other arrays.
+ */
+export const releaseResident = (a: ArrayBufferView): void => wasmReleaseResident(a);
 
 /** `resident` for `length` int32 values. */
 export const residentInt32 = (length: number): Int32Array | undefined => (getKernelBackend() === 'wasm' ? wasmResidentInt32(length) : undefined);

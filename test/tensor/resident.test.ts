@@ -9,7 +9,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Conv2D, Dense, Flatten, MaxPooling2D, SGD, Sequential, Tensor, setKernelBackend } from '../../src/index.js';
-import { gemm, inKernelMemory, resident, residentInt32, residentLost } from '../../src/tensor/kernels.js';
+import { gemm, inKernelMemory, releaseResident, resident, residentInt32, residentLost } from '../../src/tensor/kernels.js';
 import { wasmAvailable, wasmMemoryBytes } from '../../src/tensor/wasm/gemm.js';
 import { wasmUseSharedMemory } from '../../src/tensor/wasm/memory.js';
 import { randomArray, sameBits } from '../helpers/gemm-reference.js';
@@ -82,6 +82,19 @@ describe.skipIf(!wasmAvailable() || !shared)('resident arrays (a shared WebAssem
     expect(residentLost(new Float64Array(3))).toBe(false);
   });
 
+  it('are freed when their layer replaces them (a new batch size), so that the next one takes their place', () => {
+    const a = resident(5000)!;
+    releaseResident(a);
+    expect(resident(5000)!.byteOffset).toBe(a.byteOffset); // first fit: the same place
+    const conv = cnn().layers[0] as Conv2D;
+    const part = new Tensor(x.data.subarray(0, 4 * 200), [4, 10, 10, 2]);
+    const at = conv.forward(x, true).data.byteOffset;
+    for (let i = 0; i < 20; i++) {
+      conv.forward(part, true);
+      expect(conv.forward(x, true).data.byteOffset).toBe(at); // batches of 6 and 4 take turns in two places
+    }
+  });
+
   it('hold the convolution and pooling layers\' outputs and input gradients, and the pooling indices, after a training step', () => {
     const m = cnn();
     m.trainOnBatch(x, y);
@@ -130,7 +143,7 @@ describe.skipIf(!wasmAvailable() || !shared)('where a shared memory cannot be ma
     const refuse = vi.spyOn(WebAssembly, 'Memory').mockImplementation(function (this: unknown, d: WebAssembly.MemoryDescriptor) {
       if (d.shared) throw new RangeError('could not allocate memory');
       return new Memory(d);
-    } as unknown as typeof WebAssembly.Memory);
+    } as never);
     try {
       wasmUseSharedMemory(true); // recompiles: the next instance tries a shared memory first
       const C = new Float64Array(16 * 16);

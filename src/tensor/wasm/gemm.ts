@@ -3,7 +3,7 @@ import { giveBack, instance, memoryFor, wasmAvailable, wasmHolds, workBase } fro
 
 export { WASM_KEEP_BYTES } from './layout.js';
 export {
-  WASM_KEPT_MAX_DOUBLES, type WasmKept, wasmAvailable, wasmHolds, wasmKeep, wasmKept, wasmMemoryBytes, wasmRelease, wasmResident, wasmResidentInt32, wasmStage,
+  WASM_KEPT_MAX_DOUBLES, type WasmKept, wasmAvailable, wasmHolds, wasmKeep, wasmKept, wasmMemoryBytes, wasmRelease, wasmReleaseResident, wasmResident, wasmResidentInt32, wasmStage,
   wasmStaged, wasmUnstage,
 } from './memory.js';
 

@@ -244,6 +244,17 @@ export function wasmResident(length: number): Float64Array | undefined {
   return view;
 }
 
+/**
+ * Frees the region of a resident array at once (its holder replaced it: a new batch size), so
+ * that the next one can take its place; nothing for any other array. The array keeps its values
+ * until another region is made there.
+ */
+export function wasmReleaseResident(a: ArrayBufferView): void {
+  if (!instance?.shared || !wasmHolds(a)) return;
+  const region = regions.find((r) => r.offset * 8 === a.byteOffset);
+  if (region) wasmRelease(region);
+}
+
 /** wasmResident for `length` int32 values (say a max pooling's indices). */
 export function wasmResidentInt32(length: number): Int32Array | undefined {
   const doubles = wasmResident(Math.ceil(length / 2));
