@@ -5,7 +5,9 @@
  * (bundled from src/ by esbuild for the browser), turns 2 threads on (Blob URL workers), waits until
  * a worker has computed a part, and compares products with 1 and 2 threads bit for bit, on the
  * main thread of the page (which spins, as it may not block). A page served without those headers
- * gets the NumnetError that names them. Skipped without a Chromium unless CI / NUMNET_REQUIRE_BROWSER.
+ * gets the NumnetError that names them. Both pages first train a small CNN: in the isolated one the
+ * WebAssembly memory is shared and the layers' buffers resident, in the other they are plain arrays
+ * copied through the stage — and the weights are the same bits. Skipped without a Chromium unless CI / NUMNET_REQUIRE_BROWSER.
  */
 import { build } from 'esbuild';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -25,17 +27,38 @@ const required = !!process.env.NUMNET_REQUIRE_BROWSER || !!process.env.CI;
 const ENTRY = `
 export * from './src/index.ts';
 export { threadStats } from './src/tensor/wasm/threads.ts';
+export { inKernelMemory } from './src/tensor/kernels.ts';
 `;
+
+/**
+ * The page's CNN (conv relu → max pool → conv relu → max pool → dense softmax), three SGD steps on
+ * fixed data: its weights, and whether the first convolution's output lies in the WebAssembly memory
+ * (resident: only where that memory can be shared).
+ */
+const CNN = `(L) => {
+  const rand = (len, seed) => { const a = new Float64Array(len); let s = seed; for (let i = 0; i < len; i++) { s = (s * 1103515245 + 12345) % 2147483648; a[i] = s / 2147483648 - 0.5; } return a; };
+  const m = new L.Sequential([
+    new L.Conv2D({ filters: 4, kernelSize: 3, activation: 'relu', inputShape: [10, 10, 2] }), new L.MaxPooling2D({ poolSize: 2 }),
+    new L.Conv2D({ filters: 6, kernelSize: 2, activation: 'relu' }), new L.MaxPooling2D({ poolSize: 2 }),
+    new L.Flatten(), new L.Dense({ units: 3, activation: 'softmax' })], { seed: 11 });
+  m.compile({ optimizer: new L.SGD({ learningRate: 0.1 }), loss: 'categoricalCrossentropy' });
+  const x = new L.Tensor(rand(6 * 200, 31), [6, 10, 10, 2]);
+  const y = new L.Tensor(Float64Array.from({ length: 18 }, (_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0)), [6, 3]);
+  for (let s = 0; s < 3; s++) m.trainOnBatch(x, y);
+  return { weights: m.getWeights().map((w) => Array.from(w.data)), resident: L.inKernelMemory(m.layers[0].forward(x, true).data) };
+}`;
 
 /** The page's test: products on 1 and 2 threads, same bits; a worker computed parts. */
 const PAGE = `<!doctype html><meta charset="utf-8"><title>threads</title>
 <script type="module">
+import * as L from './numnet.js';
 import { setThreads, getThreads, gemm, threadStats } from './numnet.js';
 const rand = (len, seed) => { const a = new Float64Array(len); let s = seed; for (let i = 0; i < len; i++) { s = (s * 1103515245 + 12345) % 2147483648; a[i] = s / 2147483648 - 0.5; } return a; };
 const shapes = [[32, 100, 784, false, false], [784, 100, 32, true, false], [3, 999, 200, false, true], [130, 67, 91, false, false]];
 const run = (ta, tb, m, n, k, seed) => { const C = rand(m * n, seed + 2); gemm(ta, tb, m, n, k, rand(m * k, seed), rand(k * n, seed + 1), C, seed % 2 === 0); return C; };
 async function main() {
   const out = { isolated: globalThis.crossOriginIsolated === true };
+  out.cnn = (${CNN})(L);
   try { setThreads(2); } catch (e) { out.error = { name: e.name, code: e.code, message: e.message }; return out; }
   out.threads = getThreads();
   const deadline = performance.now() + 20000;
@@ -126,6 +149,7 @@ if (!chromiumPath) {
       expect(r.same).toBe(true);
       expect((r.stats as { workerParts: number }).workerParts).toBeGreaterThan(0);
       expect(r.after).toBe(1);
+      expect((r.cnn as { resident: boolean }).resident).toBe(true); // a shared memory: the layers' buffers are resident
     }, 60_000);
 
     it('a page that is not cross-origin isolated gets a NumnetError naming COOP/COEP', async () => {
@@ -133,6 +157,12 @@ if (!chromiumPath) {
       expect(r.isolated).toBe(false);
       expect(r.error).toMatchObject({ name: 'NumnetError', code: 'INVALID_ARGUMENT' });
       expect((r.error as { message: string }).message).toMatch(/setThreads\(2\).*cross-origin isolated.*COOP\/COEP/);
+      // no SharedArrayBuffer: the WebAssembly memory is the module's own, the buffers are copied — the
+      // same bits as with resident buffers in an isolated page of the same browser (Chromium's V8 and
+      // Node's may round Math.exp differently, so Node's run is not the reference here)
+      expect((r.cnn as { resident: boolean }).resident).toBe(false);
+      const isolated = await open(true);
+      expect((r.cnn as { weights: number[][] }).weights).toEqual((isolated.cnn as { weights: number[][] }).weights);
     }, 60_000);
   });
 }
