@@ -331,10 +331,14 @@ function makeParameter(layer: string, w: WeightShape, values: Float64Array): Par
       throw new NumnetError('INVALID_ARGUMENT', `layer ${layer}: the initial ${w.name} holds ${values[i]} at index ${i}; an initializer must give finite values`);
     }
   }
+  // resident where there are such arrays (kernels.ts): the GEMMs read the weight and write its
+  // gradient in place, and the optimizer's update runs there
+  const value = resident(values.length);
+  value?.set(values);
   return {
     name: `${layer}/${w.name}`,
-    value: new Tensor(values, w.shape.slice()),
-    grad: new Float64Array(values.length),
+    value: new Tensor(value ?? values, w.shape.slice()),
+    grad: resident(values.length) ?? new Float64Array(values.length),
     ...(w.regularizer ? { regularizer: w.regularizer } : {}),
     ...(w.trainable === false ? { trainable: false } : {}),
   };

@@ -6,6 +6,7 @@ import type { LearningRate, OptimizerConfig, Slots } from './types.js';
 import { parseSlots } from './state.js';
 import { decayWeights } from './weight-decay.js';
 import type { Parameter } from '../layers/layer.js';
+import { resident } from '../tensor/kernels.js';
 import { Tensor } from '../tensor/tensor.js';
 
 export type { LearningRate, OptimizerConfig, Slots } from './types.js';
@@ -186,7 +187,7 @@ export abstract class Optimizer {
         const p = params[i]!;
         const w = p.value.data;
         let s = this.slots[i];
-        if (!s) s = this.slots[i] = this.build(w.length);
+        if (!s) s = this.slots[i] = residentSlots(this.build(w.length));
         if (this.weightDecay !== undefined) decayWeights(w, lr, this.weightDecay);
         const written = this.updateStep(w, p.grad, s, lr, t);
         if (!(typeof written === 'number' && written - written === 0) && !allFinite(w, s)) {
@@ -306,4 +307,16 @@ export abstract class Optimizer {
 /** NON_FINITE_LOSS saying the weights and the state were restored (`apply` restores before it reaches the caller). */
 function restored(what: string): NumnetError {
   return new NumnetError('NON_FINITE_LOSS', `${what}; the weights and optimizer state were restored`);
+}
+
+/** The state buffers as resident arrays where there are such (kernels.ts: the update then runs in WebAssembly), values kept. */
+function residentSlots(s: Slots): Slots {
+  for (const k in s) {
+    const r = resident(s[k]!.length);
+    if (r) {
+      r.set(s[k]!);
+      s[k] = r;
+    }
+  }
+  return s;
 }

@@ -1,3 +1,4 @@
+import { sgdStepInKernel } from '../tensor/kernels.js';
 import { HyperparameterTable, Optimizer, OptimizerConfig, Slots, hyperparameterChecks as is } from './optimizer.js';
 
 export interface SGDConfig extends OptimizerConfig {
@@ -40,6 +41,8 @@ export class SGD extends Optimizer {
     const mu = this.momentum;
     let written = 0;
     if (mu === 0) {
+      const inKernel = sgdStepInKernel(w, g, lr); // resident buffers: the same loop in WebAssembly SIMD
+      if (inKernel !== undefined) return inKernel;
       for (let i = 0; i < w.length; i++) written += w[i] = w[i]! - lr * g[i]!;
       return written;
     }

@@ -1045,4 +1045,93 @@
         (local.set $arg (i32.add (local.get $arg) (i32.const 4)))
         (local.set $dy (i32.add (local.get $dy) (i32.const 8)))
         (br $o))))
+
+  ;; ---------------------------------------------------------------- optimizer updates (resident weights)
+  ;; One update of one weight in place, the equation of src/optimizers/<name>.ts element by element
+  ;; (the same operations in the same order, so the same bits; two elements per f64x2), returning
+  ;; the sum of every value written — finite only when each of them is: the optimizer's check.
+  ;; Addresses in bytes, n elements.
+
+  ;; sgdStep(w, g, n, lr): w ← w − lr·g
+  (func (export "sgdStep") (param $w i32) (param $g i32) (param $n i32) (param $lr f64) (result f64)
+    (local $end i32) (local $lr2 v128) (local $s v128) (local $x v128) (local $t f64)
+    (local.set $lr2 (f64x2.splat (local.get $lr)))
+    (local.set $end (i32.add (local.get $w) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $x (f64x2.sub (v128.load (local.get $w)) (f64x2.mul (local.get $lr2) (v128.load (local.get $g)))))
+        (v128.store (local.get $w) (local.get $x))
+        (local.set $s (f64x2.add (local.get $s) (local.get $x)))
+        (local.set $w (i32.add (local.get $w) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (br $pairs)))
+    (local.set $t (f64.add (f64x2.extract_lane 0 (local.get $s)) (f64x2.extract_lane 1 (local.get $s))))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (f64.store (local.get $w) (f64.sub (f64.load (local.get $w)) (f64.mul (local.get $lr) (f64.load (local.get $g)))))
+        (local.set $t (f64.add (local.get $t) (f64.load (local.get $w))))))
+    (local.get $t))
+
+  ;; adamStep(w, g, m, v, vMax, n, lr, b1, b2, eps, c1, c2): m ← b1·m + (1 − b1)·g;
+  ;; v ← b2·v + ((1 − b2)·g)·g; with vMax ≠ 0 (amsgrad) v̂ ← vMax ← max(vMax, v), else v̂ = v;
+  ;; w ← w − (lr·(m/c1)) / (√(v̂/c2) + eps). One element at a time per lane pair; an odd last one
+  ;; through the same code on a pair whose second lane is a copy (only the first is stored).
+  (func (export "adamStep")
+    (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $vm i32) (param $n i32)
+    (param $lr f64) (param $b1 f64) (param $b2 f64) (param $eps f64) (param $c1 f64) (param $c2 f64) (result f64)
+    (local $i i32) (local $s v128) (local $gi v128) (local $mi v128) (local $vi v128) (local $wi v128)
+    (local $B1 v128) (local $A1 v128) (local $B2 v128) (local $A2 v128) (local $LR v128) (local $EPS v128) (local $C1 v128) (local $C2 v128)
+    (local.set $B1 (f64x2.splat (local.get $b1)))
+    (local.set $A1 (f64x2.splat (f64.sub (f64.const 1) (local.get $b1))))
+    (local.set $B2 (f64x2.splat (local.get $b2)))
+    (local.set $A2 (f64x2.splat (f64.sub (f64.const 1) (local.get $b2))))
+    (local.set $LR (f64x2.splat (local.get $lr)))
+    (local.set $EPS (f64x2.splat (local.get $eps)))
+    (local.set $C1 (f64x2.splat (local.get $c1)))
+    (local.set $C2 (f64x2.splat (local.get $c2)))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (i32.add (local.get $i) (i32.const 1)) (local.get $n)))
+        (local.set $gi (v128.load (local.get $g)))
+        (local.set $mi (f64x2.add (f64x2.mul (local.get $B1) (v128.load (local.get $m))) (f64x2.mul (local.get $A1) (local.get $gi))))
+        (v128.store (local.get $m) (local.get $mi))
+        (local.set $vi (f64x2.add (f64x2.mul (local.get $B2) (v128.load (local.get $v)))
+          (f64x2.mul (f64x2.mul (local.get $A2) (local.get $gi)) (local.get $gi))))
+        (v128.store (local.get $v) (local.get $vi))
+        (if (local.get $vm)
+          (then
+            (local.set $vi (f64x2.max (v128.load (local.get $vm)) (local.get $vi)))
+            (v128.store (local.get $vm) (local.get $vi))
+            (local.set $vm (i32.add (local.get $vm) (i32.const 16)))))
+        (local.set $wi (f64x2.sub (v128.load (local.get $w))
+          (f64x2.div (f64x2.mul (local.get $LR) (f64x2.div (local.get $mi) (local.get $C1)))
+            (f64x2.add (f64x2.sqrt (f64x2.div (local.get $vi) (local.get $C2))) (local.get $EPS)))))
+        (v128.store (local.get $w) (local.get $wi))
+        (local.set $s (f64x2.add (local.get $s) (f64x2.add (f64x2.add (local.get $wi) (local.get $mi)) (local.get $vi))))
+        (local.set $w (i32.add (local.get $w) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $m (i32.add (local.get $m) (i32.const 16)))
+        (local.set $v (i32.add (local.get $v) (i32.const 16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (local.set $gi (v128.load64_splat (local.get $g)))
+        (local.set $mi (f64x2.add (f64x2.mul (local.get $B1) (v128.load64_splat (local.get $m))) (f64x2.mul (local.get $A1) (local.get $gi))))
+        (f64.store (local.get $m) (f64x2.extract_lane 0 (local.get $mi)))
+        (local.set $vi (f64x2.add (f64x2.mul (local.get $B2) (v128.load64_splat (local.get $v)))
+          (f64x2.mul (f64x2.mul (local.get $A2) (local.get $gi)) (local.get $gi))))
+        (f64.store (local.get $v) (f64x2.extract_lane 0 (local.get $vi)))
+        (if (local.get $vm)
+          (then
+            (local.set $vi (f64x2.max (v128.load64_splat (local.get $vm)) (local.get $vi)))
+            (f64.store (local.get $vm) (f64x2.extract_lane 0 (local.get $vi)))))
+        (local.set $wi (f64x2.sub (v128.load64_splat (local.get $w))
+          (f64x2.div (f64x2.mul (local.get $LR) (f64x2.div (local.get $mi) (local.get $C1)))
+            (f64x2.add (f64x2.sqrt (f64x2.div (local.get $vi) (local.get $C2))) (local.get $EPS)))))
+        (f64.store (local.get $w) (f64x2.extract_lane 0 (local.get $wi)))
+        ;; the sum's second lane gets the same element again: still finite only when it is
+        (local.set $s (f64x2.add (local.get $s) (f64x2.add (f64x2.add (local.get $wi) (local.get $mi)) (local.get $vi))))))
+    (f64.add (f64x2.extract_lane 0 (local.get $s)) (f64x2.extract_lane 1 (local.get $s))))
 )

@@ -22,6 +22,8 @@ export interface Local extends Space {
   readonly patches: (x: number, geo: number, rows: number, cols: number, add: number) => void;
   readonly maxPool2x2: (x: number, y: number, arg: number, n: number, inH: number, inW: number, C: number) => void;
   readonly maxPoolScatter: (dy: number, arg: number, n: number, dx: number) => void;
+  readonly sgdStep: (w: number, g: number, n: number, lr: number) => number;
+  readonly adamStep: (w: number, g: number, m: number, v: number, vMax: number, n: number, ...h: number[]) => number;
   /** True for a shared memory (views never detached). */
   readonly shared: boolean;
   /** The buffers this memory has had (a shared memory gives a new one when it grows; old views stay valid). */
@@ -108,7 +110,8 @@ function load(): Local | null {
     keptTop = 0;
     return {
       memory: e.memory, gemm: e.gemm, gemmSmall: e.gemmSmall, reluBackward: e.reluBackward, patches: e.patches,
-      maxPool2x2: e.maxPool2x2, maxPoolScatter: e.maxPoolScatter, shared: sharedModule, buffers: new WeakSet(),
+      maxPool2x2: e.maxPool2x2, maxPoolScatter: e.maxPoolScatter, sgdStep: e.sgdStep, adamStep: e.adamStep,
+      shared: sharedModule, buffers: new WeakSet(),
     };
   } catch {
     return null;

@@ -1,9 +1,10 @@
 import { instance } from './memory.js';
 
 /**
- * The convolution and pooling layers' passes in WebAssembly (gemm.wat): on views of the one-thread
- * memory (a stage or kept regions, see memory.ts), with the values and the order of operations of
- * the JS loops in conv.ts, conv-fused.ts and pool.ts, so the same bits.
+ * The convolution and pooling layers' passes and the optimizers' updates in WebAssembly (gemm.wat):
+ * on views of the one-thread memory (a stage, kept regions, resident arrays: see memory.ts), with
+ * the values and the order of operations of the JS loops in conv.ts, conv-fused.ts, pool.ts and
+ * src/optimizers, so the same bits.
  */
 
 /**
@@ -62,3 +63,16 @@ export function wasmReluBackward(y: Float64Array, dy: Float64Array, dz: Float64A
   instance!.reluBackward(y.byteOffset, dy.byteOffset, dz.byteOffset, m, n, db ? db.byteOffset : 0, db ? 1 : 0);
 }
 
+/** SGD's w ← w − lr·g on views of the module's memory (gemm.wat `sgdStep`): the sum of the new weights. */
+export const wasmSgdStep = (w: Float64Array, g: Float64Array, lr: number): number => instance!.sgdStep(w.byteOffset, g.byteOffset, w.length, lr);
+
+/**
+ * Adam's update on views of the module's memory (gemm.wat `adamStep`; vMax for amsgrad): the sum
+ * of every value written.
+ */
+export function wasmAdamStep(
+  w: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, vMax: Float64Array | undefined,
+  lr: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number,
+): number {
+  return instance!.adamStep(w.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, vMax ? vMax.byteOffset : 0, w.length, lr, beta1, beta2, epsilon, c1, c2);
+}
