@@ -142,13 +142,21 @@ export function adamStepInKernel(
 export type Kept = WasmKept;
 
 /**
+ * Arrays shorter than this stay plain (`resident` gives none): copying them costs little, and a
+ * region each (a list entry, freed only when the garbage collector finds the array) would cost more
+ * where many small models come and go.
+ */
+export const RESIDENT_MIN = 1024;
+
+/**
  * A resident array of `length` doubles: it lies in the GEMM's memory (WebAssembly, when that kernel
  * runs and its memory is shared: see memory.ts), where the kernels read and write it in place, and
- * stays valid as an ordinary array whatever happens to that memory. Undefined where there is none
- * (the caller makes a plain array). A layer's output and gradient buffers are resident, so that the
- * next layer's WebAssembly pass takes them without a copy.
+ * stays valid as an ordinary array whatever happens to that memory. Undefined where there is none or
+ * for fewer than RESIDENT_MIN values (the caller makes a plain array). A layer's output and gradient
+ * buffers are resident, so that the next layer's WebAssembly pass takes them without a copy.
  */
-export const resident = (length: number): Float64Array | undefined => (getKernelBackend() === 'wasm' ? wasmResident(length) : undefined);
+export const resident = (length: number): Float64Array | undefined =>
+  getKernelBackend() === 'wasm' && length >= RESIDENT_MIN ? wasmResident(length) : undefined;
 
 /**
  * Frees a resident array's place in the GEMM's memory when its holder replaces it (a new batch
@@ -157,7 +165,8 @@ export const resident = (length: number): Float64Array | undefined => (getKernel
 export const releaseResident = (a: ArrayBufferView): void => wasmReleaseResident(a);
 
 /** `resident` for `length` int32 values. */
-export const residentInt32 = (length: number): Int32Array | undefined => (getKernelBackend() === 'wasm' ? wasmResidentInt32(length) : undefined);
+export const residentInt32 = (length: number): Int32Array | undefined =>
+  getKernelBackend() === 'wasm' && length >= RESIDENT_MIN ? wasmResidentInt32(length) : undefined;
 
 /** True when `a` lies in the GEMM's memory as it is now (a resident array, a stage, a kept region): the kernels use it in place. */
 export const inKernelMemory = (a: ArrayBufferView): boolean => getKernelBackend() === 'wasm' && wasmHolds(a);

@@ -9,18 +9,18 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Adam, NumnetError, Optimizer, SGD, Tensor, setKernelBackend } from '../../src/index.js';
 import type { Parameter } from '../../src/index.js';
-import { inKernelMemory, resident } from '../../src/tensor/kernels.js';
-import { wasmAvailable } from '../../src/tensor/wasm/gemm.js';
+import { inKernelMemory } from '../../src/tensor/kernels.js';
+import { wasmAvailable, wasmResident } from '../../src/tensor/wasm/gemm.js';
 import { snapshot } from './helpers.js';
 
-const residentHere = wasmAvailable() && resident(2) !== undefined;
+const residentHere = wasmAvailable() && wasmResident(2) !== undefined;
 
-/** Parameters over resident arrays (as a model's layers make them) or plain ones, with these values. */
+/** Parameters over resident arrays (as a model's layers make them; here of any length) or plain ones, with these values. */
 function params(values: Float64Array[], inKernel: boolean): Parameter[] {
   return values.map((v, i) => {
-    const value = inKernel ? resident(v.length)! : new Float64Array(v.length);
+    const value = inKernel ? wasmResident(v.length)! : new Float64Array(v.length);
     value.set(v);
-    return { name: `w${i}`, value: new Tensor(value, [v.length]), grad: inKernel ? resident(v.length)! : new Float64Array(v.length) };
+    return { name: `w${i}`, value: new Tensor(value, [v.length]), grad: inKernel ? wasmResident(v.length)! : new Float64Array(v.length) };
   });
 }
 

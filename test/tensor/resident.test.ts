@@ -9,7 +9,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Conv2D, Dense, Flatten, MaxPooling2D, SGD, Sequential, Tensor, setKernelBackend } from '../../src/index.js';
-import { gemm, inKernelMemory, releaseResident, resident, residentInt32, residentLost } from '../../src/tensor/kernels.js';
+import { RESIDENT_MIN, gemm, inKernelMemory, releaseResident, resident, residentInt32, residentLost } from '../../src/tensor/kernels.js';
 import { wasmAvailable, wasmMemoryBytes } from '../../src/tensor/wasm/gemm.js';
 import { wasmUseSharedMemory } from '../../src/tensor/wasm/memory.js';
 import { randomArray, sameBits } from '../helpers/gemm-reference.js';
@@ -25,11 +25,11 @@ function hugeProduct(): void {
   expect(wasmMemoryBytes()).toBe(0);
 }
 
-/** conv 4@3×3 relu → pool 2 → conv 6@3×3 relu → pool 2 → dense 3 softmax on 9×9×2 images. */
+/** conv 4@3×3 relu → pool 2 → conv 6@2×2 relu → pool 2 → dense 3 softmax on 20×20×2 images (every buffer at least RESIDENT_MIN). */
 function cnn(): Sequential {
   const m = new Sequential(
     [
-      new Conv2D({ filters: 4, kernelSize: 3, activation: 'relu', inputShape: [10, 10, 2] }),
+      new Conv2D({ filters: 4, kernelSize: 3, activation: 'relu', inputShape: [20, 20, 2] }),
       new MaxPooling2D({ poolSize: 2 }),
       new Conv2D({ filters: 6, kernelSize: 2, activation: 'relu' }),
       new MaxPooling2D({ poolSize: 2 }),
@@ -42,8 +42,8 @@ function cnn(): Sequential {
   return m;
 }
 
-const x = new Tensor(randomArray(6 * 10 * 10 * 2, 31), [6, 10, 10, 2]);
-const y = new Tensor(Float64Array.from({ length: 18 }, (_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0)), [6, 3]);
+const x = new Tensor(randomArray(12 * 20 * 20 * 2, 31), [12, 20, 20, 2]);
+const y = new Tensor(Float64Array.from({ length: 36 }, (_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0)), [12, 3]);
 
 /** The weights after `steps` batches, with `between` run after the first half of them. */
 function train(steps: number, between: () => void = () => {}): Float64Array[] {
@@ -62,15 +62,17 @@ afterEach(() => {
 
 describe.skipIf(!wasmAvailable() || !shared)('resident arrays (a shared WebAssembly memory)', () => {
   it('lie in the kernels\' memory, keep their values when it grows, and stay valid — no longer resident — after it was given back', () => {
-    const a = resident(1000)!;
-    const idx = residentInt32(999)!;
+    const a = resident(2000)!;
+    const idx = residentInt32(1999)!;
+    expect(resident(RESIDENT_MIN - 1)).toBeUndefined(); // short arrays stay plain
+    expect(inKernelMemory(resident(RESIDENT_MIN)!)).toBe(true);
     expect(inKernelMemory(a) && inKernelMemory(idx)).toBe(true);
-    a.set(randomArray(1000, 3));
+    a.set(randomArray(2000, 3));
     idx.fill(-7);
     const before = a.slice();
     // a product that grows the memory (24 MB of operands copied in above the kept regions)
     gemm(false, false, 1000, 1000, 1000, new Float64Array(1e6).fill(1), new Float64Array(1e6).fill(1), new Float64Array(1e6));
-    expect(a.length).toBe(1000);
+    expect(a.length).toBe(2000);
     expect(sameBits(a, before)).toBe(true);
     expect(inKernelMemory(a)).toBe(true);
     hugeProduct();
@@ -87,11 +89,11 @@ describe.skipIf(!wasmAvailable() || !shared)('resident arrays (a shared WebAssem
     releaseResident(a);
     expect(resident(5000)!.byteOffset).toBe(a.byteOffset); // first fit: the same place
     const conv = cnn().layers[0] as Conv2D;
-    const part = new Tensor(x.data.subarray(0, 4 * 200), [4, 10, 10, 2]);
+    const part = new Tensor(x.data.subarray(0, 8 * 800), [8, 20, 20, 2]);
     const at = conv.forward(x, true).data.byteOffset;
     for (let i = 0; i < 20; i++) {
       conv.forward(part, true);
-      expect(conv.forward(x, true).data.byteOffset).toBe(at); // batches of 6 and 4 take turns in two places
+      expect(conv.forward(x, true).data.byteOffset).toBe(at); // batches of 12 and 8 take turns in two places
     }
   });
 

@@ -1,5 +1,5 @@
 import { type GemmCall, KC, MC, NC, WASM_KEEP_BYTES, blockSize, even, kernelArgs, threading, viewOf } from './layout.js';
-import { giveBack, instance, memoryFor, wasmAvailable, wasmHolds, workBase } from './memory.js';
+import { giveBack, instance, memoryFor, staged, wasmAvailable, wasmHolds, workBase } from './memory.js';
 
 export { WASM_KEEP_BYTES } from './layout.js';
 export {
@@ -13,7 +13,7 @@ export {
  * own work areas) unless they already lie there (a stage or a kept region), multiplied there and C
  * is copied back. Products of a few rows (predict on one sample; see WASM_SMALL_M) take the
  * kernel's unpacked path, and B comes in by slices (see `smallGemm`). With `setThreads(n > 1)`
- * (threads.ts, through `threading`) a large product with nothing in that memory runs in the shared
+ * (threads.ts, through `threading`) a large product outside a stage runs in the shared
  * memory of the threads instead, cut into parts; with the same bits.
  */
 
@@ -89,8 +89,9 @@ export function wasmGemm(
   const aStaged = wasmHolds(A);
   const bStaged = wasmHolds(B);
   const cStaged = wasmHolds(C);
-  // with setThreads(n > 1), a large product with nothing in this memory runs on the threads
-  if (threading.hooks && !bias && !relu && !aStaged && !bStaged && !cStaged && gemmThreaded(transA, transB, m, n, k, A, B, C, accumulate)) return;
+  // with setThreads(n > 1), a large product runs on the threads (its operands copied into their
+  // memory, resident ones too) — but not while a stage is open: a staged convolution stays here
+  if (threading.hooks && !bias && !relu && staged === 0 && gemmThreaded(transA, transB, m, n, k, A, B, C, accumulate)) return;
   if (small) {
     smallGemm(transA, transB, m, n, k, A, B, C, accumulate, aStaged, bStaged, cStaged);
     return giveBack();

@@ -41,6 +41,22 @@ export let staged = 0;
  */
 let keptTop = 0;
 let regions: WasmKept[] = [];
+/** The regions of `regions`, for membership in O(1). */
+let live = new Set<WasmKept>();
+
+/** The index in `regions` of the region at `offset` (doubles), or −1 (binary search: the list is sorted). */
+function regionAt(offset: number): number {
+  let lo = 0;
+  let hi = regions.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const o = regions[mid]!.offset;
+    if (o === offset) return mid;
+    if (o < offset) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
 let generation = 0;
 /** The compiled module, kept: a fresh instance (with fresh, small memory) is cheap to make from it. */
 let module: WebAssembly.Module | undefined;
@@ -107,6 +123,7 @@ function load(): Local | null {
     const e = exports as unknown as Local;
     generation++;
     regions = [];
+    live = new Set();
     keptTop = 0;
     return {
       memory: e.memory, gemm: e.gemm, gemmSmall: e.gemmSmall, reluBackward: e.reluBackward, patches: e.patches,
@@ -196,7 +213,7 @@ const release = typeof FinalizationRegistry === 'function' ? new FinalizationReg
  */
 export function wasmKeep(doubles: number, holder: object, previous?: WasmKept): WasmKept | undefined {
   if (staged !== 0) return undefined;
-  if (previous && previous.generation === generation && previous.doubles >= doubles && regions.includes(previous)) return previous;
+  if (previous && previous.generation === generation && previous.doubles >= doubles && live.has(previous)) return previous;
   if (previous) wasmRelease(previous);
   const size = even(doubles);
   // first fit among the gaps between the regions, else on top
@@ -206,6 +223,7 @@ export function wasmKeep(doubles: number, holder: object, previous?: WasmKept): 
   if (offset + size > WASM_KEPT_MAX_DOUBLES) return undefined;
   const region: WasmKept = { offset, doubles: size, generation };
   regions.splice(at, 0, region);
+  live.add(region);
   keptTop = Math.max(keptTop, offset + size);
   memoryFor(keptTop);
   release?.register(holder, region, region);
@@ -214,16 +232,15 @@ export function wasmKeep(doubles: number, holder: object, previous?: WasmKept): 
 
 /** The region's values as a view of the memory as it is now, or undefined when it was freed or lost. */
 export function wasmKept(region: WasmKept): Float64Array | undefined {
-  if (region.generation !== generation || !instance || !regions.includes(region)) return undefined;
+  if (region.generation !== generation || !instance || !live.has(region)) return undefined;
   return memoryFor(keptTop + staged).subarray(region.offset, region.offset + region.doubles);
 }
 
 /** Frees a kept region (nothing when it is already freed or lost). */
 export function wasmRelease(region: WasmKept): void {
-  const at = regions.indexOf(region);
-  if (at < 0) return;
+  if (!live.delete(region)) return;
   release?.unregister(region);
-  regions.splice(at, 1);
+  regions.splice(regionAt(region.offset), 1);
   const last = regions[regions.length - 1];
   keptTop = last ? last.offset + last.doubles : 0;
 }
@@ -254,7 +271,7 @@ export function wasmResident(length: number): Float64Array | undefined {
  */
 export function wasmReleaseResident(a: ArrayBufferView): void {
   if (!instance?.shared || !wasmHolds(a)) return;
-  const region = regions.find((r) => r.offset * 8 === a.byteOffset);
+  const region = regions[regionAt(a.byteOffset / 8)];
   if (region) wasmRelease(region);
 }
 
@@ -263,7 +280,7 @@ export function wasmResidentInt32(length: number): Int32Array | undefined {
   const doubles = wasmResident(Math.ceil(length / 2));
   if (!doubles) return undefined;
   const view = new Int32Array(doubles.buffer, doubles.byteOffset, length);
-  const region = regions.find((r) => r.offset * 8 === doubles.byteOffset);
+  const region = regions[regionAt(doubles.byteOffset / 8)];
   if (region) {
     release?.unregister(region);
     release?.register(view, region, region);
