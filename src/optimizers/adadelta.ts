@@ -1,3 +1,4 @@
+import { updateInKernel } from '../tensor/kernels.js';
 import { HyperparameterTable, Optimizer, OptimizerConfig, Slots, hyperparameterChecks as is } from './optimizer.js';
 
 export interface AdadeltaConfig extends OptimizerConfig {
@@ -39,6 +40,8 @@ export class Adadelta extends Optimizer {
     const { rho, epsilon } = this;
     const Eg = s.Eg!;
     const Ed = s.Edelta!;
+    const inKernel = updateInKernel('adadeltaStep', [w, g, Eg, Ed], lr, rho, epsilon); // resident buffers: the same loop in WebAssembly SIMD
+    if (inKernel !== undefined) return inKernel;
     let written = 0;
     for (let i = 0; i < w.length; i++) {
       const gi = g[i]!;

@@ -1,3 +1,4 @@
+import { updateInKernel } from '../tensor/kernels.js';
 import { HyperparameterTable, Optimizer, OptimizerConfig, Slots, hyperparameterChecks as is } from './optimizer.js';
 
 export interface AdagradConfig extends OptimizerConfig {
@@ -38,6 +39,8 @@ export class Adagrad extends Optimizer {
   protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number): number | void {
     const G = s.G!;
     const epsilon = this.epsilon;
+    const inKernel = updateInKernel('adagradStep', [w, g, G], lr, epsilon); // resident buffers: the same loop in WebAssembly SIMD
+    if (inKernel !== undefined) return inKernel;
     let written = 0;
     for (let i = 0; i < w.length; i++) {
       const gi = g[i]!;

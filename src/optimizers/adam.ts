@@ -1,4 +1,4 @@
-import { adamStepInKernel } from '../tensor/kernels.js';
+import { updateInKernel } from '../tensor/kernels.js';
 import { HyperparameterTable, Optimizer, OptimizerConfig, Slots, hyperparameterChecks as is } from './optimizer.js';
 
 export interface AdamConfig extends OptimizerConfig {
@@ -57,7 +57,7 @@ export class Adam extends Optimizer {
     const c1 = 1 - beta1 ** t;
     const c2 = 1 - beta2 ** t;
     // resident buffers: the same loop in WebAssembly SIMD (kernels.ts)
-    const inKernel = adamStepInKernel(w, g, m, v, vMax, lr, beta1, beta2, epsilon, c1, c2);
+    const inKernel = updateInKernel('adamStep', [w, g, m, v, vMax], lr, beta1, beta2, epsilon, c1, c2);
     if (inKernel !== undefined) return inKernel;
     let written = 0; // (amsgrad: vMax[i] is not finite when v[i] is not)
     for (let i = 0; i < w.length; i++) {

@@ -1,3 +1,4 @@
+import { updateInKernel } from '../tensor/kernels.js';
 import { HyperparameterTable, Optimizer, OptimizerConfig, Slots, hyperparameterChecks as is } from './optimizer.js';
 
 export interface AdamaxConfig extends OptimizerConfig {
@@ -44,6 +45,8 @@ export class Adamax extends Optimizer {
     const m = s.m!;
     const u = s.u!;
     const step = lr / (1 - beta1 ** t);
+    const inKernel = updateInKernel('adamaxStep', [w, g, m, u], step, beta1, beta2, epsilon); // resident buffers: the same loop in WebAssembly SIMD
+    if (inKernel !== undefined) return inKernel;
     let written = 0;
     for (let i = 0; i < w.length; i++) {
       const gi = g[i]!;

@@ -1,3 +1,4 @@
+import { updateInKernel } from '../tensor/kernels.js';
 import { HyperparameterTable, Optimizer, OptimizerConfig, Slots, hyperparameterChecks as is } from './optimizer.js';
 
 export interface RMSpropConfig extends OptimizerConfig {
@@ -56,6 +57,8 @@ export class RMSprop extends Optimizer {
     const E = s.E!;
     const m = s.m;
     const b = s.b;
+    const inKernel = updateInKernel('rmspropStep', [w, g, E, m, b], lr, rho, epsilon, momentum); // resident buffers: the same loop in WebAssembly SIMD
+    if (inKernel !== undefined) return inKernel;
     let written = 0;
     for (let i = 0; i < w.length; i++) {
       const gi = g[i]!;

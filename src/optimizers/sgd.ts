@@ -1,4 +1,4 @@
-import { sgdStepInKernel } from '../tensor/kernels.js';
+import { updateInKernel } from '../tensor/kernels.js';
 import { HyperparameterTable, Optimizer, OptimizerConfig, Slots, hyperparameterChecks as is } from './optimizer.js';
 
 export interface SGDConfig extends OptimizerConfig {
@@ -41,13 +41,15 @@ export class SGD extends Optimizer {
     const mu = this.momentum;
     let written = 0;
     if (mu === 0) {
-      const inKernel = sgdStepInKernel(w, g, lr); // resident buffers: the same loop in WebAssembly SIMD
+      const inKernel = updateInKernel('sgdStep', [w, g], lr); // resident buffers: the same loop in WebAssembly SIMD
       if (inKernel !== undefined) return inKernel;
       for (let i = 0; i < w.length; i++) written += w[i] = w[i]! - lr * g[i]!;
       return written;
     }
     const v = s.v!;
     const nesterov = this.nesterov;
+    const inKernel = updateInKernel('sgdMomentumStep', [w, g, v], lr, mu, nesterov ? 1 : 0);
+    if (inKernel !== undefined) return inKernel;
     for (let i = 0; i < w.length; i++) {
       const vi = (v[i] = mu * v[i]! - lr * g[i]!);
       written += vi + (w[i] = w[i]! + (nesterov ? mu * vi - lr * g[i]! : vi));

@@ -3,7 +3,8 @@ import {
   WasmKept, wasmAvailable, wasmGemm, wasmHolds, wasmSmall, wasmKeep, wasmKept, wasmRelease, wasmReleaseResident, wasmResident, wasmResidentInt32, wasmStage,
   wasmStaged, wasmUnstage,
 } from './wasm/gemm.js';
-import { type PatchGeometry, wasmAdamStep, wasmPatches, wasmReluBackward, wasmSgdStep } from './wasm/passes.js';
+import { type PatchGeometry, wasmPatches, wasmReluBackward, wasmUpdate } from './wasm/passes.js';
+import type { UpdateKernel } from './wasm/memory.js';
 
 /**
  * Raw float64 kernels on flat row-major buffers. They write into a given output buffer so that
@@ -118,24 +119,16 @@ export const patchesStaged = (x: Float64Array, g: PatchGeometry, rows: number, c
   wasmPatches(x, g, rows, cols, add, geo);
 
 /**
- * SGD's update w ← w − lr·g in WebAssembly SIMD when w and g lie in the GEMM's memory (resident
- * weights and gradients), returning the sum of the new weights (the optimizer's check); undefined,
- * doing nothing, otherwise (the optimizer's JS loop runs). The bits of sgd.ts's loop.
+ * An optimizer's update in WebAssembly SIMD when the weight, its gradient and every state buffer
+ * given lie in the GEMM's memory (resident arrays): `kernel` of gemm.wat on `buffers` (weight,
+ * gradient, state; undefined for an absent optional one) and `scalars` in its order, returning the
+ * sum of every value written (the optimizer's check); undefined, doing nothing, otherwise (the
+ * optimizer's JS loop runs). Each kernel does the operations of its optimizer's loop in the same
+ * order, element by element, so the same bits (test/optimizers/kernel-updates.test.ts).
  */
-export const sgdStepInKernel = (w: Float64Array, g: Float64Array, lr: number): number | undefined =>
-  inKernelMemory(w) && inKernelMemory(g) ? wasmSgdStep(w, g, lr) : undefined;
-
-/**
- * Adam's update (adam.ts, c1 = 1 − β₁ᵗ, c2 = 1 − β₂ᵗ; vMax for amsgrad) in WebAssembly SIMD when
- * the weight, its gradient and its state lie in the GEMM's memory, returning the sum of every value
- * written; undefined, doing nothing, otherwise. The bits of adam.ts's loop.
- */
-export function adamStepInKernel(
-  w: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, vMax: Float64Array | undefined,
-  lr: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number,
-): number | undefined {
-  const inKernel = inKernelMemory(w) && inKernelMemory(g) && inKernelMemory(m) && inKernelMemory(v) && (!vMax || inKernelMemory(vMax));
-  return inKernel ? wasmAdamStep(w, g, m, v, vMax, lr, beta1, beta2, epsilon, c1, c2) : undefined;
+export function updateInKernel(kernel: UpdateKernel, buffers: readonly (Float64Array | undefined)[], ...scalars: number[]): number | undefined {
+  for (const b of buffers) if (b && !inKernelMemory(b)) return undefined;
+  return wasmUpdate(kernel, buffers, scalars);
 }
 
 /** A region kept between `gemm` calls (see `keep`). */

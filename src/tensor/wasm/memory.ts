@@ -22,13 +22,17 @@ export interface Local extends Space {
   readonly patches: (x: number, geo: number, rows: number, cols: number, add: number) => void;
   readonly maxPool2x2: (x: number, y: number, arg: number, n: number, inH: number, inW: number, C: number) => void;
   readonly maxPoolScatter: (dy: number, arg: number, n: number, dx: number) => void;
-  readonly sgdStep: (w: number, g: number, n: number, lr: number) => number;
-  readonly adamStep: (w: number, g: number, m: number, v: number, vMax: number, n: number, ...h: number[]) => number;
+  /** The optimizers' updates (gemm.wat): buffers' byte offsets (0: absent), n, then the scalars; the sum of what they wrote. */
+  readonly updates: Record<UpdateKernel, (...args: number[]) => number>;
   /** True for a shared memory (views never detached). */
   readonly shared: boolean;
   /** The buffers this memory has had (a shared memory gives a new one when it grows; old views stay valid). */
   readonly buffers: WeakSet<ArrayBufferLike>;
 }
+
+/** gemm.wat's optimizer updates (see passes.ts `wasmUpdate`). */
+export const UPDATE_KERNELS = ['sgdStep', 'sgdMomentumStep', 'adamStep', 'adagradStep', 'rmspropStep', 'adadeltaStep', 'adamaxStep'] as const;
+export type UpdateKernel = (typeof UPDATE_KERNELS)[number];
 
 /** The one-thread space (undefined before its first use and after it was given back, null without WebAssembly SIMD). */
 export let instance: Local | null | undefined;
@@ -127,7 +131,8 @@ function load(): Local | null {
     keptTop = 0;
     return {
       memory: e.memory, gemm: e.gemm, gemmSmall: e.gemmSmall, reluBackward: e.reluBackward, patches: e.patches,
-      maxPool2x2: e.maxPool2x2, maxPoolScatter: e.maxPoolScatter, sgdStep: e.sgdStep, adamStep: e.adamStep,
+      maxPool2x2: e.maxPool2x2, maxPoolScatter: e.maxPoolScatter,
+      updates: Object.fromEntries(UPDATE_KERNELS.map((k) => [k, (e as unknown as Record<string, (...args: number[]) => number>)[k]!])) as Local['updates'],
       shared: sharedModule, buffers: new WeakSet(),
     };
   } catch {

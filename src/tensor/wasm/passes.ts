@@ -1,4 +1,4 @@
-import { instance } from './memory.js';
+import { type UpdateKernel, instance } from './memory.js';
 
 /**
  * The convolution and pooling layers' passes and the optimizers' updates in WebAssembly (gemm.wat):
@@ -63,16 +63,11 @@ export function wasmReluBackward(y: Float64Array, dy: Float64Array, dz: Float64A
   instance!.reluBackward(y.byteOffset, dy.byteOffset, dz.byteOffset, m, n, db ? db.byteOffset : 0, db ? 1 : 0);
 }
 
-/** SGD's w ← w − lr·g on views of the module's memory (gemm.wat `sgdStep`): the sum of the new weights. */
-export const wasmSgdStep = (w: Float64Array, g: Float64Array, lr: number): number => instance!.sgdStep(w.byteOffset, g.byteOffset, w.length, lr);
-
 /**
- * Adam's update on views of the module's memory (gemm.wat `adamStep`; vMax for amsgrad): the sum
- * of every value written.
+ * An optimizer's update in WebAssembly SIMD (gemm.wat: `sgdStep`, `adamStep`, …): the weight, its
+ * gradient and the state buffers (views of the module's memory; undefined for an absent optional
+ * one), then the scalars in the kernel's order; returns the sum of every value written.
  */
-export function wasmAdamStep(
-  w: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, vMax: Float64Array | undefined,
-  lr: number, beta1: number, beta2: number, epsilon: number, c1: number, c2: number,
-): number {
-  return instance!.adamStep(w.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, vMax ? vMax.byteOffset : 0, w.length, lr, beta1, beta2, epsilon, c1, c2);
+export function wasmUpdate(kernel: UpdateKernel, buffers: readonly (Float64Array | undefined)[], scalars: readonly number[]): number {
+  return instance!.updates[kernel](...buffers.map((b) => (b ? b.byteOffset : 0)), buffers[0]!.length, ...scalars);
 }
