@@ -17,6 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gemm, setKernelBackend } from '../src/index.js';
 import { wasmAvailable, wasmGemm } from '../src/tensor/wasm/gemm.js';
+import { random } from './random.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -71,16 +72,6 @@ const shapes: Shape[] = [
   { name: '512³', ta: false, tb: false, m: 512, n: 512, k: 512 },
   { name: '1024³', ta: false, tb: false, m: 1024, n: 1024, k: 1024 },
 ];
-
-function random(len: number, seed: number): Float64Array {
-  const a = new Float64Array(len);
-  let s = seed;
-  for (let i = 0; i < len; i++) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    a[i] = s / 2147483648 - 0.5;
-  }
-  return a;
-}
 
 if (!wasmAvailable()) throw new Error('WebAssembly SIMD is not available');
 type Kernel = typeof oldGemm;

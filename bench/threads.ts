@@ -12,6 +12,7 @@ import os from 'node:os';
 import { Dense, SGD, Sequential, gemm, setThreads, tensor } from '../src/node/index.js';
 import { wasmAvailable } from '../src/tensor/wasm/gemm.js';
 import { THREAD_MIN_WORK } from '../src/tensor/wasm/threads.js';
+import { random } from './random.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -19,16 +20,6 @@ const rounds = Number(opt('--rounds') ?? 7);
 const targetMs = Number(opt('--ms') ?? 150);
 const counts = (opt('--threads') ?? '1,2').split(',').map(Number);
 if (!wasmAvailable()) throw new Error('WebAssembly SIMD is not available');
-
-function random(len: number, seed: number): Float64Array {
-  const a = new Float64Array(len);
-  let s = seed;
-  for (let i = 0; i < len; i++) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    a[i] = s / 2147483648 - 0.5;
-  }
-  return a;
-}
 
 /** Runs f `reps` times; [wall ms, CPU ms of the whole process]. */
 function time(f: () => void, reps: number): [number, number] {

@@ -10,7 +10,7 @@ export {
 /**
  * The WebAssembly SIMD GEMM (gemm.wat) on the one-thread instance of memory.ts: the operands are
  * copied into its memory as they are stored (the kernel packs them, transposes included, into its
- * own work areas) unless they already lie there (a stage or a kept region), multiplied there and C
+ * own work areas) unless they already lie there (a stage, a kept region, a resident array), multiplied there and C
  * is copied back. Products of a few rows (predict on one sample; see WASM_SMALL_M) take the
  * kernel's unpacked path, and B comes in by slices (see `smallGemm`). With `setThreads(n > 1)`
  * (threads.ts, through `threading`) a large product outside a stage runs in the shared
@@ -84,7 +84,7 @@ export function wasmGemm(
   }
   const small = wasmSmall(m, transB);
   wasmAvailable(); // makes a new one-thread instance if the last one was given back
-  // Operands that are views of the module's memory (a stage or a kept region) are used where they
+  // Operands that are views of the module's memory (a stage, a kept region, a resident array) are used where they
   // lie; the others are copied in above the stage. Offsets are taken before the memory may grow.
   const aStaged = wasmHolds(A);
   const bStaged = wasmHolds(B);

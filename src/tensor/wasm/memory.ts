@@ -149,9 +149,14 @@ export function wasmAvailable(): boolean {
 /** A float64 view of the one-thread memory holding at least `doubles` values. */
 export function memoryFor(doubles: number): Float64Array {
   const heap = viewOf(instance!, doubles)!;
-  instance!.buffers.add(heap.buffer);
+  if (heap !== recorded) {
+    instance!.buffers.add(heap.buffer); // a new view: the memory grew, or a new instance
+    recorded = heap;
+  }
   return heap;
 }
+/** The last view whose buffer memoryFor recorded. */
+let recorded: Float64Array | undefined;
 
 /**
  * True when `a` is a view of the one-thread memory as it is now (a stage, a kept region, a resident
@@ -220,8 +225,14 @@ export function wasmKeep(doubles: number, holder: object, previous?: WasmKept): 
   if (staged !== 0) return undefined;
   if (previous && previous.generation === generation && previous.doubles >= doubles && live.has(previous)) return previous;
   if (previous) wasmRelease(previous);
+  const region = allocate(doubles);
+  if (region) release?.register(holder, region, region);
+  return region;
+}
+
+/** A new region of `doubles` values, first fit among the gaps between the regions, else on top (undefined past the bound). */
+function allocate(doubles: number): WasmKept | undefined {
   const size = even(doubles);
-  // first fit among the gaps between the regions, else on top
   let offset = 0;
   let at = 0;
   for (; at < regions.length && regions[at]!.offset - offset < size; at++) offset = regions[at]!.offset + regions[at]!.doubles;
@@ -231,7 +242,6 @@ export function wasmKeep(doubles: number, holder: object, previous?: WasmKept): 
   live.add(region);
   keptTop = Math.max(keptTop, offset + size);
   memoryFor(keptTop);
-  release?.register(holder, region, region);
   return region;
 }
 
@@ -258,13 +268,19 @@ export function wasmRelease(region: WasmKept): void {
  * takes a new one). Undefined where the memory is not shared, while a stage is open, or when the
  * kept regions are full.
  */
-export function wasmResident(length: number): Float64Array | undefined {
+export const wasmResident = (length: number): Float64Array | undefined =>
+  residentView(length, (buffer, byteOffset) => new Float64Array(buffer, byteOffset, length));
+
+/** wasmResident for `length` int32 values (say a max pooling's indices). */
+export const wasmResidentInt32 = (length: number): Int32Array | undefined =>
+  residentView(Math.ceil(length / 2), (buffer, byteOffset) => new Int32Array(buffer, byteOffset, length));
+
+/** A view (`make`) of a new region of `doubles` values, the region freed when the view is garbage-collected (see wasmResident). */
+function residentView<T extends ArrayBufferView>(doubles: number, make: (buffer: ArrayBufferLike, byteOffset: number) => T): T | undefined {
   if (!wasmAvailable() || !instance!.shared || staged !== 0) return undefined;
-  const placeholder = {};
-  const region = wasmKeep(length, placeholder);
+  const region = allocate(doubles);
   if (!region) return undefined;
-  release?.unregister(region);
-  const view = memoryFor(keptTop).subarray(region.offset, region.offset + length);
+  const view = make(memoryFor(keptTop).buffer, region.offset * 8);
   release?.register(view, region, region);
   return view;
 }
@@ -278,19 +294,6 @@ export function wasmReleaseResident(a: ArrayBufferView): void {
   if (!instance?.shared || !wasmHolds(a)) return;
   const region = regions[regionAt(a.byteOffset / 8)];
   if (region) wasmRelease(region);
-}
-
-/** wasmResident for `length` int32 values (say a max pooling's indices). */
-export function wasmResidentInt32(length: number): Int32Array | undefined {
-  const doubles = wasmResident(Math.ceil(length / 2));
-  if (!doubles) return undefined;
-  const view = new Int32Array(doubles.buffer, doubles.byteOffset, length);
-  const region = regions[regionAt(doubles.byteOffset / 8)];
-  if (region) {
-    release?.unregister(region);
-    release?.register(view, region, region);
-  }
-  return view;
 }
 
 /** Bytes of WebAssembly memory the one-thread GEMM holds now (0 before its first use or after it gave memory back). */

@@ -69,5 +69,11 @@ export function wasmReluBackward(y: Float64Array, dy: Float64Array, dz: Float64A
  * one), then the scalars in the kernel's order; returns the sum of every value written.
  */
 export function wasmUpdate(kernel: UpdateKernel, buffers: readonly (Float64Array | undefined)[], scalars: readonly number[]): number {
-  return instance!.updates[kernel](...buffers.map((b) => (b ? b.byteOffset : 0)), buffers[0]!.length, ...scalars);
+  updateArgs.length = 0;
+  for (const b of buffers) updateArgs.push(b ? b.byteOffset : 0);
+  updateArgs.push(buffers[0]!.length);
+  for (const s of scalars) updateArgs.push(s);
+  return instance!.updates[kernel].apply(undefined, updateArgs);
 }
+/** wasmUpdate's arguments, one array reused (an update runs per weight per step). */
+const updateArgs: number[] = [];
