@@ -1,3 +1,4 @@
+import { copyValues, resident, sumInKernel } from '../tensor/kernels.js';
 import type { Slots } from './types.js';
 
 /** The optimizers' buffer helpers: finiteness checks fast enough for every step, and slot copies. */
@@ -14,6 +15,8 @@ export function everyFinite(a: Float64Array): boolean {
  * finite terms is looked at value by value.
  */
 export function finite(a: Float64Array): boolean {
+  const inKernel = sumInKernel(a); // resident: the same sums in WebAssembly SIMD
+  if (inKernel !== undefined) return inKernel - inKernel === 0 || everyFinite(a);
   const n = a.length;
   const n4 = n - (n % 4);
   let s0 = 0;
@@ -87,20 +90,25 @@ export function allFinite(w: Float64Array, s: Slots): boolean {
   return sum - sum === 0 || (everyFinite(w) && Object.values(s).every(everyFinite));
 }
 
+/**
+ * A copy of `from` into `to` when its size fits, else into a new array — resident when `from` is
+ * (a copy between resident arrays is a native memmove: see copyValues); returns the copy.
+ */
+export function backUp(from: Float64Array, to: Float64Array | undefined): Float64Array {
+  if (!to || to.length !== from.length) to = resident(from.length) ?? new Float64Array(from.length);
+  copyValues(to, from);
+  return to;
+}
+
 /** Copies each buffer of src into dst (dst's buffers reused when their size fits). */
 export function copySlots(src: Slots, dst: Slots): void {
-  for (const k in src) {
-    const from = src[k]!;
-    let to = dst[k];
-    if (!to || to.length !== from.length) to = dst[k] = new Float64Array(from.length);
-    to.set(from);
-  }
+  for (const k in src) dst[k] = backUp(src[k]!, dst[k]);
 }
 
 /** Writes the copies back into the slots' own buffers. */
 export function restoreSlots(s: Slots, copy: Slots): void {
   for (const k in s) {
     const from = copy[k];
-    if (from && from.length === s[k]!.length) s[k]!.set(from);
+    if (from && from.length === s[k]!.length) copyValues(s[k]!, from);
   }
 }

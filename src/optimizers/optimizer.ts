@@ -1,12 +1,12 @@
 import { NumnetError, describe, isPlainObject, withinLimits } from '../errors.js';
-import { allFinite, copySlots, everyFinite, finite, restoreSlots } from './buffers.js';
+import { allFinite, backUp, copySlots, everyFinite, finite, restoreSlots } from './buffers.js';
 import { clip } from './clipping.js';
 import { Hyperparameters, hyperparameterChecks } from './hyperparameters.js';
 import type { LearningRate, OptimizerConfig, Slots } from './types.js';
 import { parseSlots } from './state.js';
 import { decayWeights } from './weight-decay.js';
 import type { Parameter } from '../layers/layer.js';
-import { resident } from '../tensor/kernels.js';
+import { copyValues, resident } from '../tensor/kernels.js';
 import { Tensor } from '../tensor/tensor.js';
 
 export type { LearningRate, OptimizerConfig, Slots } from './types.js';
@@ -171,14 +171,12 @@ export abstract class Optimizer {
     try {
       const lr = this.learningRateAt(t);
       // Every gradient is finite (checked before clipping, which would turn an infinity into a
-      // finite step); the weights are copied (a memcpy: a copy fused into the check loop is slower).
+      // finite step); the weights are copied (a memcpy: a copy fused into the check loop is slower;
+      // resident weights into resident copies, a native memmove in WebAssembly: see backUp).
       for (let i = 0; i < params.length; i++) {
         const p = params[i]!;
         if (!finite(p.grad)) throw restored(`the gradient of ${p.name} is not finite`);
-        const w = p.value.data;
-        let b = saved.weights[i];
-        if (!b || b.length !== w.length) b = saved.weights[i] = new Float64Array(w.length);
-        b.set(w);
+        saved.weights[i] = backUp(p.value.data, saved.weights[i]);
       }
       for (let i = 0; i < built; i++) copySlots(this.slots[i]!, (saved.slots[i] ??= {}));
       changed = true;
@@ -201,7 +199,7 @@ export abstract class Optimizer {
       this.iterations = t;
     } catch (e) {
       if (changed) {
-        for (let i = 0; i < params.length; i++) params[i]!.value.data.set(saved.weights[i]!);
+        for (let i = 0; i < params.length; i++) copyValues(params[i]!.value.data, saved.weights[i]!);
         this.slots.length = built;
         for (let i = 0; i < built; i++) restoreSlots(this.slots[i]!, saved.slots[i]!);
       }

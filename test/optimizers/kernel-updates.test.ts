@@ -83,4 +83,27 @@ describe.skipIf(!residentHere)('optimizer updates in WebAssembly (resident weigh
     expect(() => o.apply(p)).toThrow(expect.objectContaining({ code: 'NON_FINITE_LOSS' }));
     expect(snapshot(o, p)).toBe(before);
   });
+
+  it('a non-finite resident gradient is refused before anything changes, wherever it lies, and the backups are resident copies', () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.constantFrom(NaN, Infinity, -Infinity), (at, bad) => {
+        const n = RESIDENT_MIN + 13;
+        const p = params([Float64Array.from({ length: n }, (_, i) => i / 100), Float64Array.from({ length: RESIDENT_MIN }, () => 0.5)], true);
+        const o = new Adam();
+        p.forEach((q) => q.grad.fill(0.25));
+        o.apply(p);
+        const saved = (o as unknown as { saved: { weights: Float64Array[]; slots: Record<string, Float64Array>[] } }).saved;
+        expect(saved.weights.every((b) => inKernelMemory(b))).toBe(true);
+        expect(saved.slots.every((s) => Object.values(s).every((b) => inKernelMemory(b)))).toBe(true);
+        const before = snapshot(o, p);
+        p[0]!.grad[at % n] = bad;
+        expect(() => o.apply(p)).toThrow(expect.objectContaining({ code: 'NON_FINITE_LOSS', message: expect.stringContaining('the gradient of w0') }));
+        expect(snapshot(o, p)).toBe(before);
+        const slots = (o as unknown as { slots: Record<string, Float64Array>[] }).slots;
+        // free the regions now (the garbage collector would, later: many runs would fill them first)
+        for (const b of [...p.flatMap((q) => [q.value.data, q.grad]), ...slots.flatMap((s) => Object.values(s)), ...saved.weights, ...saved.slots.flatMap((s) => Object.values(s))]) releaseResident(b);
+      }),
+      { seed: 1403, numRuns: 30 },
+    );
+  });
 });

@@ -9,7 +9,8 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Conv2D, Dense, Flatten, MaxPooling2D, SGD, Sequential, Tensor, setKernelBackend } from '../../src/index.js';
-import { RESIDENT_MIN, gemm, inKernelMemory, releaseResident, resident, residentInt32, residentLost } from '../../src/tensor/kernels.js';
+import fc from 'fast-check';
+import { RESIDENT_MIN, copyValues, gemm, inKernelMemory, releaseResident, resident, residentInt32, residentLost, sumInKernel } from '../../src/tensor/kernels.js';
 import { wasmAvailable, wasmMemoryBytes } from '../../src/tensor/wasm/gemm.js';
 import { wasmUseSharedMemory } from '../../src/tensor/wasm/memory.js';
 import { randomArray, sameBits } from '../helpers/gemm-reference.js';
@@ -123,6 +124,54 @@ describe.skipIf(!wasmAvailable() || !shared)('resident arrays (a shared WebAssem
     for (const [name, run] of [['given back mid-way', afterLoss], ['own memory', ownMemory], ['own memory, given back', ownAfterLoss], ['JS loops', js]] as const) {
       run.forEach((w, i) => expect(sameBits(w, residentRun[i]!), `${name}: weight ${i}`).toBe(true));
     }
+  });
+});
+
+describe.skipIf(!wasmAvailable() || !shared)('copies and sums of resident arrays in WebAssembly (the optimizers\' transaction)', () => {
+  /** Doubles with their bits: NaN payloads, ±0, ±Infinity, subnormals and ordinary values. */
+  const bits = fc.oneof(
+    fc.double(),
+    fc.constantFrom(-0, 0, Infinity, -Infinity, 5e-324, -Number.MAX_VALUE),
+    fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map((b) => new Float64Array(new BigUint64Array([b]).buffer)[0]!),
+  );
+
+  it('copyValues copies every bit of one resident array into another (memory.copy), and of plain arrays with set', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: RESIDENT_MIN, max: RESIDENT_MIN + 40 }), fc.array(fc.tuple(fc.nat(), bits), { minLength: 1, maxLength: 12 }), (n, writes) => {
+        const src = resident(n)!;
+        const dst = resident(n)!;
+        expect(inKernelMemory(src) && inKernelMemory(dst)).toBe(true); // the WebAssembly path
+        for (let i = 0; i < n; i++) src[i] = i * 0.5 - 3;
+        for (const [i, v] of writes) src[i % n] = v;
+        dst.fill(7);
+        copyValues(dst, src);
+        const plain = new Float64Array(n);
+        copyValues(plain, src);
+        const asBits = (a: Float64Array) => Array.from(new BigUint64Array(a.buffer, a.byteOffset, a.length));
+        expect(asBits(dst)).toEqual(asBits(src));
+        expect(asBits(plain)).toEqual(asBits(src));
+        releaseResident(src);
+        releaseResident(dst);
+      }),
+      { seed: 1401, numRuns: 60 },
+    );
+  });
+
+  it('sumInKernel adds every value (small integers: exact), and is not finite when any value is not, wherever it lies', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: RESIDENT_MIN, max: RESIDENT_MIN + 40 }), fc.nat(), fc.constantFrom(NaN, Infinity, -Infinity), (n, at, bad) => {
+        const a = resident(n)!;
+        let exact = 0;
+        for (let i = 0; i < n; i++) exact += a[i] = (i % 7) - 3 + (i === n - 1 ? 1000 : 0); // the last value too (the tail loop)
+        expect(sumInKernel(a)).toBe(exact);
+        a[at % n] = bad;
+        const s = sumInKernel(a)!;
+        expect(Number.isFinite(s)).toBe(false);
+        releaseResident(a);
+      }),
+      { seed: 1402, numRuns: 80 },
+    );
+    expect(sumInKernel(new Float64Array(RESIDENT_MIN))).toBeUndefined(); // a plain array: the JS loops
   });
 });
 

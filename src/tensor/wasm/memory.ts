@@ -22,6 +22,10 @@ export interface Local extends Space {
   readonly patches: (x: number, geo: number, rows: number, cols: number, add: number) => void;
   readonly maxPool2x2: (x: number, y: number, arg: number, n: number, inH: number, inW: number, C: number) => void;
   readonly maxPoolScatter: (dy: number, arg: number, n: number, dx: number) => void;
+  /** memory.copy of `bytes` bytes from src to dst (byte offsets). */
+  readonly copy: (dst: number, src: number, bytes: number) => void;
+  /** A sum of n f64 from byte `a`, in an order of its own (for finiteness only). */
+  readonly sum: (a: number, n: number) => number;
   /** The optimizers' updates (gemm.wat): buffers' byte offsets (0: absent), n, then the scalars; the sum of what they wrote. */
   readonly updates: Record<UpdateKernel, (...args: number[]) => number>;
   /** True for a shared memory (views never detached). */
@@ -131,7 +135,7 @@ function load(): Local | null {
     keptTop = 0;
     return {
       memory: e.memory, gemm: e.gemm, gemmSmall: e.gemmSmall, reluBackward: e.reluBackward, patches: e.patches,
-      maxPool2x2: e.maxPool2x2, maxPoolScatter: e.maxPoolScatter,
+      maxPool2x2: e.maxPool2x2, maxPoolScatter: e.maxPoolScatter, copy: e.copy, sum: e.sum,
       updates: Object.fromEntries(UPDATE_KERNELS.map((k) => [k, (e as unknown as Record<string, (...args: number[]) => number>)[k]!])) as Local['updates'],
       shared: sharedModule, buffers: new WeakSet(),
     };

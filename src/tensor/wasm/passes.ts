@@ -63,6 +63,16 @@ export function wasmReluBackward(y: Float64Array, dy: Float64Array, dz: Float64A
   instance!.reluBackward(y.byteOffset, dy.byteOffset, dz.byteOffset, m, n, db ? db.byteOffset : 0, db ? 1 : 0);
 }
 
+/** dst ← src (the same length, both views of the module's memory): memory.copy, a native memmove. */
+export function wasmCopy(dst: Float64Array, src: Float64Array): void {
+  instance!.copy(dst.byteOffset, src.byteOffset, src.byteLength);
+}
+
+/** A sum of a's values (a view of the module's memory) in f64x2 SIMD, in an order of its own: for finiteness only. */
+export function wasmSum(a: Float64Array): number {
+  return instance!.sum(a.byteOffset, a.length);
+}
+
 /**
  * An optimizer's update in WebAssembly SIMD (gemm.wat: `sgdStep`, `adamStep`, …): the weight, its
  * gradient and the state buffers (views of the module's memory; undefined for an absent optional
