@@ -12,11 +12,12 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { Conv2D, Dense, Flatten, SGD, Sequential, gemm, getThreads, setKernelBackend, setThreads as setCoreThreads, tensor } from '../../src/index.js';
 import { setThreads } from '../../src/node/index.js';
-import { stage, unstage } from '../../src/tensor/kernels.js';
-import { wasmAvailable } from '../../src/tensor/wasm/gemm.js';
+import { gemmBiasRelu, stage, unstage } from '../../src/tensor/kernels.js';
+import { wasmAvailable, wasmMemoryBytes } from '../../src/tensor/wasm/gemm.js';
+import { wasmUseSharedMemory } from '../../src/tensor/wasm/memory.js';
 import { GEMM_WASM_BASE64 } from '../../src/tensor/wasm/gemm-binary.js';
 import { WASM_KEEP_BYTES, decodeBase64 } from '../../src/tensor/wasm/layout.js';
-import { MAX_THREADS, PART_TIMEOUT, THREAD_MIN_WORK, type WorkerFactory, installWorkerFactory, sharedSpace, sharedVariant, threadStats, threadedProducts } from '../../src/tensor/wasm/threads.js';
+import { MAX_THREADS, PART_TIMEOUT, THREAD_MIN_WORK, type WorkerFactory, awaitWorkers, installWorkerFactory, sharedSpace, sharedVariant, threadStats, threadedProducts } from '../../src/tensor/wasm/threads.js';
 import { codeOf, messageOf } from '../helpers/errors.js';
 // @ts-expect-error the build script is plain JavaScript
 import { assembleShared } from '../../scripts/build-wasm.mjs';
@@ -129,6 +130,36 @@ describe.skipIf(!wasmAvailable())('setThreads: the GEMM on several threads', () 
     checkCases(fc.sample(cases, { seed: 20261129, numRuns: 40 }));
   });
 
+  it('the bias and relu epilogue (a Dense or Conv2D forward pass) on threads: each part starts at the bias of its columns — the bits of one thread and of the JS passes, row and column splits', () => {
+    const cases = [
+      { m: 41, n: 53, k: 300, ta: false, tb: false }, // rows in bands; 53 columns: an edge tile reads past the bias
+      { m: 3, n: 201, k: 900, ta: false, tb: false }, // at most 4 rows: a column split, the bias offset per part
+      { m: 37, n: 45, k: 333, ta: true, tb: false },
+      { m: 4, n: 150, k: 877, ta: false, tb: true },
+    ];
+    let split = 0;
+    for (const c of cases) {
+      expect(c.m * c.n * c.k).toBeGreaterThanOrEqual(THREAD_MIN_WORK);
+      const A = randomArray(c.m * c.k, c.m);
+      const B = randomArray(c.k * c.n, c.n);
+      const bias = randomArray(c.n, c.k);
+      for (const [withBias, relu] of [[true, true], [true, false], [false, true]] as const) {
+        const run = (threads: number) => {
+          setKernelBackend(threads === 0 ? 'js' : 'auto');
+          setThreads(Math.max(threads, 1));
+          const C = new Float64Array(c.m * c.n).fill(Number.NaN); // every value must be written
+          const before = threadedProducts();
+          gemmBiasRelu(c.ta, c.tb, c.m, c.n, c.k, A, B, C, withBias ? bias : undefined, relu);
+          if (threads === 2) split += threadedProducts() - before;
+          return C;
+        };
+        const js = run(0);
+        for (const threads of [1, 2, 3]) expect(sameBits(run(threads), js), `${JSON.stringify(c)} bias ${withBias} relu ${relu}, ${threads} threads`).toBe(true);
+      }
+    }
+    expect(split).toBe(cases.length * 3); // every product with an epilogue ran on the threads
+  });
+
   it('NaN, ±∞ and −0 in the operands give the same bits on every thread count', () => {
     const m = 96, n = 96, k = 64; // over THREAD_MIN_WORK
     const A = randomArray(m * k, 5);
@@ -147,20 +178,48 @@ describe.skipIf(!wasmAvailable())('setThreads: the GEMM on several threads', () 
     expect(threadedProducts() - before).toBe(2);
   });
 
-  it('a product needing more than the shared memory maximum runs on one thread, right, and the shared memory stays bounded', () => {
-    setThreads(2);
-    const m = 4096, n = 2050, k = 3; // C alone is 64.06 MiB: over WASM_KEEP_BYTES
-    const A = new Float64Array(m * k).fill(1);
-    const B = new Float64Array(k * n).fill(2);
+  /** A product whose C alone is 64.06 MiB (over WASM_KEEP_BYTES); the number of products split for the threads. */
+  const huge = (): number => {
+    const m = 4096, n = 2050, k = 3;
     const C = new Float64Array(m * n);
     const before = threadedProducts();
-    gemm(false, false, m, n, k, A, B, C);
+    gemm(false, false, m, n, k, new Float64Array(m * k).fill(1), new Float64Array(k * n).fill(2), C);
     expect(C[0]).toBe(6);
     expect(C[m * n - 1]).toBe(6);
-    expect(threadedProducts()).toBe(before);
-    expect(sharedSpace()!.memory.buffer.byteLength).toBeLessThanOrEqual(WASM_KEEP_BYTES);
-    const { C: small } = product({ m: 64, n: 64, k: 64, ta: false, tb: false, acc: false, seed: 3 }, 2);
-    expect(sameBits(small, product({ m: 64, n: 64, k: 64, ta: false, tb: false, acc: false, seed: 3 }, 1).C)).toBe(true);
+    return threadedProducts() - before;
+  };
+  const small = (threads: number) => product({ m: 96, n: 80, k: 100, ta: false, tb: false, acc: false, seed: 3 }, threads); // over THREAD_MIN_WORK
+
+  it('the threads work in the one-thread shared memory itself (operands where they lie); after a huge product gave it back they follow the new one', () => {
+    setThreads(2);
+    const space = sharedSpace() as unknown as { memory: WebAssembly.Memory; inPlace: boolean };
+    expect(space.inPlace).toBe(true);
+    expect(huge()).toBe(1); // in place, on the threads
+    expect(wasmMemoryBytes()).toBe(0); // and the memory was given back
+    const one = small(1).C;
+    setThreads(2);
+    small(2); // the pool starts again on the new instance (its workers ready soon after)
+    expect(awaitWorkers(10_000)).toBe(true);
+    const { C, split } = small(2);
+    expect(split).toBe(1);
+    expect(sameBits(C, one)).toBe(true);
+    expect(sharedSpace()!.memory).not.toBe(space.memory);
+  });
+
+  it('without a shared one-thread memory the threads have their own: a product needing more than its maximum runs on one thread, right, and it stays bounded', () => {
+    wasmUseSharedMemory(false);
+    try {
+      setThreads(2);
+      expect((sharedSpace() as unknown as { inPlace: boolean }).inPlace).toBe(false);
+      expect(huge()).toBe(0);
+      expect(sharedSpace()!.memory.buffer.byteLength).toBeLessThanOrEqual(WASM_KEEP_BYTES);
+      const { C, split } = small(2);
+      expect(split).toBe(1);
+      expect(sameBits(C, small(1).C)).toBe(true);
+    } finally {
+      setThreads(1);
+      wasmUseSharedMemory(true);
+    }
   });
 });
 
@@ -259,9 +318,9 @@ describe.skipIf(!wasmAvailable())('setThreads: training', () => {
       );
     setThreads(2);
     // A stage lives in the one-thread memory with threads on too (the kept regions and the layers'
-    // WebAssembly passes are there): a staged convolution runs on this thread.
+    // WebAssembly passes are there) — where that memory is shared, the threads' memory.
     const ws = stage(1000);
-    expect(ws?.buffer).not.toBe(sharedSpace()!.memory.buffer);
+    expect(ws?.buffer).toBe(sharedSpace()!.memory.buffer);
     unstage();
     const one = train(make, x, y, 3, 1);
     const two = train(make, x, y, 3, 2);

@@ -82,16 +82,19 @@ export function wasmGemm(
     if (!accumulate) C.fill(0, 0, sizeC);
     return;
   }
-  const small = wasmSmall(m, transB);
   wasmAvailable(); // makes a new one-thread instance if the last one was given back
   // Operands that are views of the module's memory (a stage, a kept region, a resident array) are used where they
   // lie; the others are copied in above the stage. Offsets are taken before the memory may grow.
   const aStaged = wasmHolds(A);
   const bStaged = wasmHolds(B);
   const cStaged = wasmHolds(C);
-  // with setThreads(n > 1), a large product runs on the threads (its operands copied into their
-  // memory, resident ones too) — but not while a stage is open: a staged convolution stays here
-  if (threading.hooks && !bias && !relu && staged === 0 && gemmThreaded(transA, transB, m, n, k, A, B, C, accumulate)) return;
+  // with setThreads(n > 1), a large product runs on the threads (its operands and bias copied into
+  // their memory, resident ones too) — but not while a stage is open: a staged convolution stays here
+  // (where the threads work in this memory itself, the product is cut into parts below instead, nothing copied)
+  const inPlace = threading.hooks?.inPlace(instance!.memory) === true;
+  if (threading.hooks && !inPlace && staged === 0 && gemmThreaded(transA, transB, m, n, k, A, B, C, accumulate, bias, relu)) return;
+  // a few rows take the unpacked path, unless the threads take the product (in parts of the packed kernel)
+  const small = wasmSmall(m, transB) && !(inPlace && m * n * k >= threading.hooks!.minWork);
   if (small) {
     smallGemm(transA, transB, m, n, k, A, B, C, accumulate, aStaged, bStaged, cStaged);
     return giveBack();
@@ -111,15 +114,17 @@ export function wasmGemm(
   if (!aStaged) h.set(A.length === m * k ? A : A.subarray(0, m * k), offA);
   if (!bStaged) h.set(B.length === k * n ? B : B.subarray(0, k * n), offB);
   if (accumulate && !cStaged) h.set(C.length === sizeC ? C : C.subarray(0, sizeC), offC);
-  instance!.gemm(
+  const call: GemmCall = [
     m, n, k,
     offA * 8, transA ? 8 : 8 * k, transA ? 8 * m : 8,
     offB * 8, transB ? 8 : 8 * n, transB ? 8 * k : 8,
     offC * 8, accumulate ? 1 : 0,
-    mcb, kcb, ncb,
-    offPackA * 8, offPackB * 8, offTile * 8, directA(transA, m, n) ? 1 : 0,
-    offBias * 8, (bias ? 2 : 0) | (relu ? 4 : 0),
-  );
+  ];
+  const mode = (bias ? 2 : 0) | (relu ? 4 : 0);
+  // in place on the threads: the parts' work areas above this call's
+  const plan = inPlace ? threading.hooks!.plan(call, offBias + (bias ? even(n) + 4 : 0), mode ? { bias: offBias * 8, mode } : undefined) : undefined;
+  if (plan) plan.run(memoryFor(plan.end));
+  else instance!.gemm(...call, mcb, kcb, ncb, offPackA * 8, offPackB * 8, offTile * 8, directA(transA, m, n) ? 1 : 0, offBias * 8, mode);
   if (!cStaged) C.set(h.subarray(offC, offC + sizeC));
   giveBack();
 }
@@ -131,24 +136,28 @@ export function wasmGemm(
  */
 function gemmThreaded(
   transA: boolean, transB: boolean, m: number, n: number, k: number,
-  A: Float64Array, B: Float64Array, C: Float64Array, accumulate: boolean,
+  A: Float64Array, B: Float64Array, C: Float64Array, accumulate: boolean, bias: Float64Array | undefined, relu: boolean,
 ): boolean {
   const space = threading.hooks!.space();
   if (!space) return false;
   const sizeC = m * n;
   const [offA, afterA] = [0, even(m * k)];
   const [offB, afterB] = [afterA, afterA + even(k * n)];
-  const [offC, free] = [afterB, afterB + even(sizeC)];
+  const [offC, afterC] = [afterB, afterB + even(sizeC)];
+  // the bias, then 4 values of padding (an edge tile reads up to 3 past it)
+  const [offBias, free] = bias ? [afterC, afterC + even(n) + 4] : [0, afterC];
   const call: GemmCall = [
     m, n, k,
     offA * 8, transA ? 8 : 8 * k, transA ? 8 * m : 8,
     offB * 8, transB ? 8 : 8 * n, transB ? 8 * k : 8,
     offC * 8, accumulate ? 1 : 0,
   ];
-  const plan = threading.hooks!.plan(call, free);
+  const mode = (bias ? 2 : 0) | (relu ? 4 : 0);
+  const plan = threading.hooks!.plan(call, free, mode ? { bias: offBias * 8, mode } : undefined);
   if (!plan) return false;
   const h = viewOf(space, plan.end, WASM_KEEP_BYTES);
   if (!h) return false;
+  if (bias) h.set(bias.length === n ? bias : bias.subarray(0, n), offBias);
   h.set(A.length === m * k ? A : A.subarray(0, m * k), offA);
   h.set(B.length === k * n ? B : B.subarray(0, k * n), offB);
   if (accumulate) h.set(C.length === sizeC ? C : C.subarray(0, sizeC), offC);

@@ -69,10 +69,10 @@ export function viewOf(space: Space, doubles: number, limitBytes = Infinity): Fl
 export type GemmCall = [m: number, n: number, k: number, a: number, rsA: number, csA: number, b: number, rsB: number, csB: number, c: number, acc: number];
 
 /**
- * The 17 arguments of the kernel for `call` with its work areas (packed A block, packed B block,
- * 4×4 tile) placed from `free` (doubles) upward, and the first double after them.
- * gemm.wat's last three parameters (directA, bias, epilogue: the one-thread paths' options) are
- * left out, so they are 0: packed panels, sums from +0 or C, no relu.
+ * The 20 arguments of the kernel for `call` with its work areas (packed A block, packed B block,
+ * 4×4 tile) placed from `free` (doubles) upward, and the first double after them. The last three
+ * (directA, bias, epilogue) are 0 — packed panels, sums from +0 or C, no relu — for the caller to
+ * set (planThreads sets the epilogue).
  */
 export function kernelArgs(call: GemmCall, free: number): { args: number[]; end: number } {
   const [m, n, k] = call;
@@ -81,7 +81,7 @@ export function kernelArgs(call: GemmCall, free: number): { args: number[]; end:
   const ncb = blockSize(n, NC, 4);
   const packB = free + even(mcb * kcb);
   const tile = packB + even(kcb * ncb);
-  return { args: [...call, mcb, kcb, ncb, free * 8, packB * 8, tile * 8], end: tile + 16 };
+  return { args: [...call, mcb, kcb, ncb, free * 8, packB * 8, tile * 8, 0, 0, 0], end: tile + 16 };
 }
 
 /** A product laid out for the threads: where its work areas end (doubles) and how to run it. */
@@ -95,7 +95,21 @@ export interface ThreadPlan {
  * product's plan. setThreads installs it, so a bundle that never imports setThreads carries none
  * of the threads' code.
  */
-export const threading: { hooks?: { space(): Space | undefined; plan(call: GemmCall, free: number): ThreadPlan | undefined } } = {};
+export const threading: {
+  hooks?: {
+    space(): Space | undefined;
+    plan(call: GemmCall, free: number, epilogue?: Epilogue): ThreadPlan | undefined;
+    inPlace(memory: WebAssembly.Memory): boolean;
+    /** Products of fewer multiply-adds stay on one thread. */
+    minWork: number;
+  };
+} = {};
+
+/** gemm.wat's epilogue: the bias's byte offset (its n values, then 4 of padding) and the mode bits (2: bias, 4: relu). */
+export interface Epilogue {
+  bias: number;
+  mode: number;
+}
 
 /**
  * The kernel's binary with its own memory (section 5, `(memory 1)`) replaced by an imported shared

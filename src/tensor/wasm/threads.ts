@@ -1,6 +1,7 @@
 import { NumnetError, describe } from '../../errors.js';
 import { GEMM_WASM_BASE64 } from './gemm-binary.js';
-import { type GemmCall, type Space, type ThreadPlan, WASM_KEEP_BYTES, decodeBase64, even, kernelArgs, sharedVariant, threading } from './layout.js';
+import { type Epilogue, type GemmCall, type Space, type ThreadPlan, WASM_KEEP_BYTES, decodeBase64, even, kernelArgs, sharedVariant, threading } from './layout.js';
+import { instance, wasmAvailable } from './memory.js';
 import { SLOT, WORKER_SOURCE, type GemmWorker, type WorkerFactory, type WorkerInit, browserFactory } from './worker-source.js';
 
 /**
@@ -15,8 +16,12 @@ import { SLOT, WORKER_SOURCE, type GemmWorker, type WorkerFactory, type WorkerIn
  * Workers spin for SPIN_MS after a part (a training step makes several products within a
  * millisecond: handing one to a spinning worker costs under a microsecond, waking a parked one
  * 20–100 µs), then park in Atomics.wait and use no CPU. Products under THREAD_MIN_WORK
- * multiply-adds stay on one thread. The shared memory has a fixed maximum, WASM_KEEP_BYTES: a
- * product that needs more runs on one thread in the private memory that gemm.ts gives back.
+ * multiply-adds stay on one thread. The shared memory is the one-thread instance's own where that
+ * is shared (memory.ts; Node, cross-origin-isolated pages): gemm.ts then cuts a product into parts
+ * where its operands lie — resident arrays, a stage — copying nothing, with the bias/relu epilogue;
+ * after that memory was given back the pool starts again on the new one (`inPlace`). Elsewhere the
+ * threads have a memory of their own with a fixed maximum, WASM_KEEP_BYTES, the operands copied in:
+ * a product that needs more runs on one thread in the private memory that gemm.ts gives back.
  * A worker that fails (its kernel throws, or it gives no answer within a generous timeout) turns
  * the threads off: its part is recomputed on the main thread and console.warn says so.
  *
@@ -50,6 +55,9 @@ interface Pool extends Space {
   control: Int32Array;
   workers: GemmWorker[];
   seq: number;
+  /** The one-thread instance's own (shared) memory: products run on their operands where they lie, nothing copied. */
+  inPlace: boolean;
+  factory: WorkerFactory;
 }
 let pool: Pool | undefined;
 let installed: WorkerFactory | undefined;
@@ -102,7 +110,23 @@ export function setThreads(threads: number): void {
   const next = startPool(threads, factory);
   stopThreads();
   pool = next;
-  threading.hooks = { space: sharedSpace, plan: planThreads };
+  threading.hooks = { space: sharedSpace, plan: planThreads, inPlace, minWork: THREAD_MIN_WORK };
+}
+
+/**
+ * True when the threads work in `memory` itself (the one-thread instance's shared memory): its
+ * products are cut into parts where their operands lie. A pool on an instance since given back (a
+ * huge product dropped it) starts again on the new one — its workers become ready asynchronously,
+ * products meanwhile on one thread.
+ */
+function inPlace(memory: WebAssembly.Memory): boolean {
+  const p = pool;
+  if (!p?.inPlace) return false;
+  if (p.memory === memory) return true;
+  const next = startPool(p.workers.length + 1, p.factory);
+  stopThreads();
+  pool = next;
+  return false;
 }
 
 function whyUnavailable(factory: WorkerFactory | undefined): string | undefined {
@@ -127,14 +151,17 @@ function whyUnavailable(factory: WorkerFactory | undefined): string | undefined 
 function startPool(threads: number, factory: WorkerFactory): Pool {
   const workers: GemmWorker[] = [];
   try {
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: WASM_KEEP_BYTES / 65536, shared: true });
-    const inst = new WebAssembly.Instance(sharedModule!, { env: { memory } });
+    // the one-thread instance's memory when it is shared (views never detached): the threads work there, in place;
+    // else a memory of their own, the operands copied in
+    const own = wasmAvailable() && instance!.shared ? instance! : undefined;
+    const memory = own ? own.memory : new WebAssembly.Memory({ initial: 1, maximum: WASM_KEEP_BYTES / 65536, shared: true });
+    const gemm = own ? own.gemm : (new WebAssembly.Instance(sharedModule!, { env: { memory } }).exports.gemm as Space['gemm']);
     const control = new Int32Array(new SharedArrayBuffer((threads - 1) * SLOT.WORDS * 4));
     for (let slot = 0; slot < threads - 1; slot++) {
       const init: WorkerInit = { module: sharedModule!, memory, control: control.buffer as SharedArrayBuffer, slot, spinMs: SPIN_MS };
       workers.push(factory(WORKER_SOURCE, init, () => workerDied(control, slot)));
     }
-    return { memory, gemm: inst.exports.gemm as Space['gemm'], control, workers, seq: 0 };
+    return { memory, gemm, control, workers, seq: 0, inPlace: own !== undefined, factory };
   } catch (e) {
     for (const w of workers) w.terminate();
     throw new NumnetError('INVALID_ARGUMENT', `setThreads(${threads}): could not start the workers (${e instanceof Error ? e.message : describe(e)})`);
@@ -196,9 +223,10 @@ function cuts(len: number, parts: number): number[] {
 
 /**
  * Lays `call` out on the threads ready now, its work areas (and, for a column split, each part's
- * own C) from `free` (doubles) up. Undefined when the product stays on one thread.
+ * own C) from `free` (doubles) up; with `epilogue`, each part's sums start at the bias of its
+ * columns (and leave through relu). Undefined when the product stays on one thread.
  */
-export function planThreads(call: GemmCall, free: number): ThreadPlan | undefined {
+export function planThreads(call: GemmCall, free: number, epilogue?: Epilogue): ThreadPlan | undefined {
   const p = pool;
   if (!p) return undefined;
   const [m, n, k, a, rsA, , b, , csB, c, acc] = call;
@@ -222,9 +250,11 @@ export function planThreads(call: GemmCall, free: number): ThreadPlan | undefine
       end += even(m * len);
     }
   }
-  const args = calls.map((part) => {
+  const args = calls.map((part, i) => {
     const ka = kernelArgs(part, end);
     end = ka.end;
+    // the bias of the part's columns (a column split starts part i at column at[i])
+    if (epilogue) ka.args.splice(-2, 2, epilogue.bias + (byRows ? 0 : at[i]! * 8), epilogue.mode);
     return ka.args;
   });
   const split: Split = { byRows, at, temps, m, n, c: c / 8, acc: acc !== 0 };

@@ -49,10 +49,10 @@ export function browserFactory(): WorkerFactory | undefined {
  * a microsecond), and after `spinMs` without work it parks in Atomics.wait (no CPU) until the main
  * thread's Atomics.notify. For each new SEQ it claims the part (CLAIM: the last SEQ claimed, set by
  * compare-and-exchange; the main thread claims a part whose worker has not started it by the time
- * its own part is done, and computes it itself), runs `gemm` with the 17 arguments of its slot and
+ * its own part is done, and computes it itself), runs `gemm` with the 20 arguments of its slot and
  * stores STATUS (0 done, 1 the kernel threw) and then DONE = SEQ (notified: a Node main thread may wait). A negative m stops it. SEQ wraps
  * around (int32, never 0), hence the comparison by difference.
- * Slot layout (int32): SEQ 0, DONE 1, STATUS 2, READY 3, arguments 4 … 20, CLAIM 21; 32 words (128 bytes) a slot.
+ * Slot layout (int32): SEQ 0, DONE 1, STATUS 2, READY 3, arguments 4 … 23, CLAIM 24; 32 words (128 bytes) a slot.
  */
 export const WORKER_SOURCE = `function numnetGemmWorker(init) {
   var ctl = new Int32Array(init.control, init.slot * 128, 32);
@@ -74,12 +74,12 @@ export const WORKER_SOURCE = `function numnetGemmWorker(init) {
     }
     seen = seq;
     if (ctl[4] < 0) return;
-    var claim = Atomics.load(ctl, 21);
-    if (((seq - claim) | 0) <= 0 || Atomics.compareExchange(ctl, 21, claim, seq) !== claim) continue;
+    var claim = Atomics.load(ctl, 24);
+    if (((seq - claim) | 0) <= 0 || Atomics.compareExchange(ctl, 24, claim, seq) !== claim) continue;
     var status = 0;
     try {
       gemm(ctl[4], ctl[5], ctl[6], ctl[7], ctl[8], ctl[9], ctl[10], ctl[11], ctl[12], ctl[13], ctl[14],
-        ctl[15], ctl[16], ctl[17], ctl[18], ctl[19], ctl[20]);
+        ctl[15], ctl[16], ctl[17], ctl[18], ctl[19], ctl[20], ctl[21], ctl[22], ctl[23]);
     } catch (e) {
       status = 1;
     }
@@ -91,4 +91,4 @@ export const WORKER_SOURCE = `function numnetGemmWorker(init) {
 `;
 
 /** Slot fields (int32 indices within a worker's slot) and the slot size, as WORKER_SOURCE uses them. */
-export const SLOT = { SEQ: 0, DONE: 1, STATUS: 2, READY: 3, ARGS: 4, CLAIM: 21, WORDS: 32 } as const;
+export const SLOT = { SEQ: 0, DONE: 1, STATUS: 2, READY: 3, ARGS: 4, CLAIM: 24, WORDS: 32 } as const;
