@@ -58,7 +58,7 @@ function checkCases(cases: Case[]): void {
       const { C, split } = product(c, threads);
       expect(sameBits(C, wants[i]!), `${JSON.stringify(c)} with ${threads} threads`).toBe(true);
       // Products the kernel splits: enough work, not both operands transposed (that one runs in
-      // JS), and more than one 4-row band or (with at most 4 rows) 4-column band.
+      // JS), and more than one band of the split (rows when m > 4 and m ≥ n or n ≤ 4, else columns).
       const splits = c.m * c.n * c.k >= THREAD_MIN_WORK && !(c.ta && c.tb) && (c.m > 4 || c.n > 4);
       expect(split).toBe(threads >= 2 && splits ? 1 : 0);
       if (threads === 2) splitting += split;
@@ -132,7 +132,8 @@ describe.skipIf(!wasmAvailable())('setThreads: the GEMM on several threads', () 
 
   it('the bias and relu epilogue (a Dense or Conv2D forward pass) on threads: each part starts at the bias of its columns — the bits of one thread and of the JS passes, row and column splits', () => {
     const cases = [
-      { m: 41, n: 53, k: 300, ta: false, tb: false }, // rows in bands; 53 columns: an edge tile reads past the bias
+      { m: 61, n: 53, k: 300, ta: false, tb: false }, // rows in bands; 53 columns: an edge tile reads past the bias
+      { m: 41, n: 53, k: 300, ta: false, tb: false }, // wider than tall: a column split of 5 > 4 rows
       { m: 3, n: 201, k: 900, ta: false, tb: false }, // at most 4 rows: a column split, the bias offset per part
       { m: 37, n: 45, k: 333, ta: true, tb: false },
       { m: 4, n: 150, k: 877, ta: false, tb: true },

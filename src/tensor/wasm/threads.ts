@@ -8,7 +8,7 @@ import { SLOT, WORKER_SOURCE, type GemmWorker, type WorkerFactory, type WorkerIn
  * The GEMM on several threads (`setThreads`). The workers and the main thread run the same kernel
  * (gemm.wat, its binary with the memory imported and shared instead of its own: `sharedVariant`)
  * on one shared WebAssembly memory. A product is cut into parts — C's rows in 4-aligned bands, or C's columns
- * when C has at most 4 rows — and each part is one call of the kernel with its own work areas; the
+ * when C is wider than tall or has at most 4 rows — and each part is one call of the kernel with its own work areas; the
  * main thread runs the first part and spins (Atomics.load) until the workers have finished theirs.
  * gemm.wat's contract makes every C(i, j) one running sum in p order within whichever call computes
  * it, so the result has the same bits for any number of threads (and as the JS loops).
@@ -232,7 +232,9 @@ export function planThreads(call: GemmCall, free: number, epilogue?: Epilogue): 
   const [m, n, k, a, rsA, , b, , csB, c, acc] = call;
   if (m * n * k < THREAD_MIN_WORK) return undefined;
   const slots = readySlots(p);
-  const byRows = m > 4;
+  // rows when C is at least as tall as wide: each part packs all of B and its rows of A; else columns, each
+  // part packing its columns of B and all of A (the MNIST-MLP step on two threads: 1.04× the row split's, paired)
+  const byRows = m > 4 && (n <= 4 || m >= n);
   const parts = Math.min(slots.length + 1, Math.ceil((byRows ? m : n) / 4));
   if (parts < 2) return undefined;
   const at = cuts(byRows ? m : n, parts);
