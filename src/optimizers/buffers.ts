@@ -1,4 +1,4 @@
-import { copyValues, resident, sumInKernel } from '../tensor/kernels.js';
+import { RESIDENT_MIN, copyValues, inKernelMemory, stage, sumInKernel, unstage } from '../tensor/kernels.js';
 import type { Slots } from './types.js';
 
 /** The optimizers' buffer helpers: finiteness checks fast enough for every step, and slot copies. */
@@ -91,24 +91,48 @@ export function allFinite(w: Float64Array, s: Slots): boolean {
 }
 
 /**
- * A copy of `from` into `to` when its size fits, else into a new array — resident when `from` is
- * (a copy between resident arrays is a native memmove: see copyValues); returns the copy.
+ * The copies an update's transaction restores when it fails: the weights, then the state built
+ * before it. Buffers that lie in the GEMM's memory (resident) are copied into one stage there with
+ * memory.copy (a JS copy between views of a shared memory goes value by value, 2.3× slower), held
+ * only for the update — products meanwhile go above it, no region is made, the memory is not given
+ * back — so they take none of the memory's kept regions; the others into plain arrays kept from
+ * step to step.
  */
-export function backUp(from: Float64Array, to: Float64Array | undefined): Float64Array {
-  if (!to || to.length !== from.length) to = resident(from.length) ?? new Float64Array(from.length);
-  copyValues(to, from);
-  return to;
-}
+export class Backups {
+  private plain: Float64Array[] = [];
+  private copies: Float64Array[] = [];
+  private buffers: Float64Array[] = [];
+  private staged = false;
 
-/** Copies each buffer of src into dst (dst's buffers reused when their size fits). */
-export function copySlots(src: Slots, dst: Slots): void {
-  for (const k in src) dst[k] = backUp(src[k]!, dst[k]);
-}
+  /** Copies `buffers`; `restore` writes the copies back, `close` ends the update (closes the stage). */
+  take(buffers: Float64Array[]): void {
+    this.buffers = buffers;
+    const inKernel = (b: Float64Array) => b.length >= RESIDENT_MIN && inKernelMemory(b);
+    let doubles = 0;
+    for (const b of buffers) if (inKernel(b)) doubles += b.length;
+    const room = doubles > 0 ? stage(doubles) : undefined;
+    this.staged = room !== undefined;
+    let at = 0;
+    this.copies.length = buffers.length;
+    buffers.forEach((b, i) => {
+      let copy: Float64Array;
+      if (room && inKernel(b)) {
+        copy = room.subarray(at, (at += b.length));
+      } else {
+        copy = this.plain[i]?.length === b.length ? this.plain[i]! : (this.plain[i] = new Float64Array(b.length));
+      }
+      copyValues(copy, b);
+      this.copies[i] = copy;
+    });
+  }
 
-/** Writes the copies back into the slots' own buffers. */
-export function restoreSlots(s: Slots, copy: Slots): void {
-  for (const k in s) {
-    const from = copy[k];
-    if (from && from.length === s[k]!.length) copyValues(s[k]!, from);
+  restore(): void {
+    this.buffers.forEach((b, i) => copyValues(b, this.copies[i]!));
+  }
+
+  close(): void {
+    if (this.staged) unstage();
+    this.staged = false;
+    this.buffers = [];
   }
 }

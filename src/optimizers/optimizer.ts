@@ -1,12 +1,12 @@
 import { NumnetError, describe, isPlainObject, withinLimits } from '../errors.js';
-import { allFinite, backUp, copySlots, everyFinite, finite, restoreSlots } from './buffers.js';
+import { Backups, allFinite, everyFinite, finite } from './buffers.js';
 import { clip } from './clipping.js';
 import { Hyperparameters, hyperparameterChecks } from './hyperparameters.js';
 import type { LearningRate, OptimizerConfig, Slots } from './types.js';
 import { parseSlots } from './state.js';
 import { decayWeights } from './weight-decay.js';
 import type { Parameter } from '../layers/layer.js';
-import { copyValues, resident } from '../tensor/kernels.js';
+import { resident } from '../tensor/kernels.js';
 import { Tensor } from '../tensor/tensor.js';
 
 export type { LearningRate, OptimizerConfig, Slots } from './types.js';
@@ -61,7 +61,8 @@ export abstract class Optimizer {
   iterations = 0;
   private slots: Slots[] = [];
   /** What `apply` restores on failure: a copy of each weight and of each weight's slots (buffers reused). */
-  private saved: { weights: Float64Array[]; slots: Slots[] } = { weights: [], slots: [] };
+  /** The update's transaction: copies of the weights and the state, restored when it fails. */
+  private backups = new Backups();
   /** The weights (their value tensors) this optimizer updates, in order, from its first `apply`. */
   private bound: Tensor[] = [];
 
@@ -166,26 +167,28 @@ export abstract class Optimizer {
     this.checkParams(params);
     const t = this.iterations + 1;
     const built = this.slots.length;
-    const saved = this.saved;
+    const backups = this.backups;
     let changed = false;
     try {
       const lr = this.learningRateAt(t);
       // Every gradient is finite (checked before clipping, which would turn an infinity into a
-      // finite step); the weights are copied (a memcpy: a copy fused into the check loop is slower;
-      // resident weights into resident copies, a native memmove in WebAssembly: see backUp).
+      // finite step).
       for (let i = 0; i < params.length; i++) {
         const p = params[i]!;
         if (!finite(p.grad)) throw restored(`the gradient of ${p.name} is not finite`);
-        saved.weights[i] = backUp(p.value.data, saved.weights[i]);
       }
-      for (let i = 0; i < built; i++) copySlots(this.slots[i]!, (saved.slots[i] ??= {}));
+      // The state of weights updated for the first time is made now: none can be made resident
+      // while the backups' stage is open.
+      for (let i = built; i < params.length; i++) this.slots[i] = residentSlots(this.build(params[i]!.value.data.length));
+      const copied = params.map((p) => p.value.data);
+      for (let i = 0; i < built; i++) for (const k in this.slots[i]) copied.push(this.slots[i]![k]!);
+      backups.take(copied);
       changed = true;
       clip(this, params);
       for (let i = 0; i < params.length; i++) {
         const p = params[i]!;
         const w = p.value.data;
-        let s = this.slots[i];
-        if (!s) s = this.slots[i] = residentSlots(this.build(w.length));
+        const s = this.slots[i]!;
         if (this.weightDecay !== undefined) decayWeights(w, lr, this.weightDecay);
         const written = this.updateStep(w, p.grad, s, lr, t);
         if (!(typeof written === 'number' && written - written === 0) && !allFinite(w, s)) {
@@ -198,14 +201,13 @@ export abstract class Optimizer {
       }
       this.iterations = t;
     } catch (e) {
-      if (changed) {
-        for (let i = 0; i < params.length; i++) copyValues(params[i]!.value.data, saved.weights[i]!);
-        this.slots.length = built;
-        for (let i = 0; i < built; i++) restoreSlots(this.slots[i]!, saved.slots[i]!);
-      }
+      if (changed) backups.restore();
+      this.slots.length = built;
       this.iterations = t - 1;
       this.bound.length = bound;
       throw e;
+    } finally {
+      backups.close();
     }
   }
 
@@ -256,7 +258,7 @@ export abstract class Optimizer {
   reset(): void {
     this.slots = [];
     this.iterations = 0;
-    this.saved = { weights: [], slots: [] };
+    this.backups = new Backups();
     this.bound = [];
   }
 

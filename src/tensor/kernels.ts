@@ -90,11 +90,11 @@ export function gemmBiasRelu(
 }
 
 /**
- * Work space for operands and results of several `gemm` calls, in WebAssembly memory when the
- * WebAssembly kernel is in use (`gemm` then reads and writes it in place, without copying it in or
- * out), else undefined (the caller uses its own arrays). `doubles` values, held until `unstage()`;
- * after a `gemm`, `staged()` gives the current view (a product may grow the memory and detach the
- * earlier one). Where the data lies changes no result: the same kernel sums in the same order.
+ * Work space for operands and results of several `gemm` calls, in WebAssembly memory when that
+ * kernel is in use (`gemm` reads and writes it in place), else undefined (the caller uses its own
+ * arrays). `doubles` values, held until `unstage()`; after a `gemm`, `staged()` gives the current
+ * view (a product may grow the memory and detach the earlier one). Where the data lies changes no
+ * result: the same kernel sums in the same order. One stage at a time: undefined while one is open.
  */
 export function stage(doubles: number): Float64Array | undefined {
   if (getKernelBackend() !== 'wasm' || doubles > WASM_MAX_DOUBLES / 2) return undefined;

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Adam, NumnetError, Tensor, setKernelBackend } from '../../src/index.js';
 import type { Parameter } from '../../src/index.js';
-import { RESIDENT_MIN, inKernelMemory, releaseResident } from '../../src/tensor/kernels.js';
+import { RESIDENT_MIN, inKernelMemory, releaseResident, resident } from '../../src/tensor/kernels.js';
 import { wasmAvailable, wasmResident } from '../../src/tensor/wasm/gemm.js';
 import { VARIANTS, snapshot } from './helpers.js';
 
@@ -84,7 +84,7 @@ describe.skipIf(!residentHere)('optimizer updates in WebAssembly (resident weigh
     expect(snapshot(o, p)).toBe(before);
   });
 
-  it('a non-finite resident gradient is refused before anything changes, wherever it lies, and the backups are resident copies', () => {
+  it('a non-finite resident gradient is refused before anything changes, wherever it lies; the backups are copies in a stage of the kernels\' memory, closed after the update', () => {
     fc.assert(
       fc.property(fc.nat(), fc.constantFrom(NaN, Infinity, -Infinity), (at, bad) => {
         const n = RESIDENT_MIN + 13;
@@ -92,16 +92,21 @@ describe.skipIf(!residentHere)('optimizer updates in WebAssembly (resident weigh
         const o = new Adam();
         p.forEach((q) => q.grad.fill(0.25));
         o.apply(p);
-        const saved = (o as unknown as { saved: { weights: Float64Array[]; slots: Record<string, Float64Array>[] } }).saved;
-        expect(saved.weights.every((b) => inKernelMemory(b))).toBe(true);
-        expect(saved.slots.every((s) => Object.values(s).every((b) => inKernelMemory(b)))).toBe(true);
+        o.apply(p);
+        const backups = (o as unknown as { backups: { copies: Float64Array[]; plain: Float64Array[] } }).backups;
+        expect(backups.copies).toHaveLength(6); // two weights, then their m and v
+        expect(backups.copies.every((b) => inKernelMemory(b))).toBe(true);
+        expect(backups.plain).toEqual([]);
+        const after = resident(RESIDENT_MIN); // the stage is closed: a resident array can be made again
+        expect(after).toBeDefined();
+        releaseResident(after!);
         const before = snapshot(o, p);
         p[0]!.grad[at % n] = bad;
         expect(() => o.apply(p)).toThrow(expect.objectContaining({ code: 'NON_FINITE_LOSS', message: expect.stringContaining('the gradient of w0') }));
         expect(snapshot(o, p)).toBe(before);
         const slots = (o as unknown as { slots: Record<string, Float64Array>[] }).slots;
         // free the regions now (the garbage collector would, later: many runs would fill them first)
-        for (const b of [...p.flatMap((q) => [q.value.data, q.grad]), ...slots.flatMap((s) => Object.values(s)), ...saved.weights, ...saved.slots.flatMap((s) => Object.values(s))]) releaseResident(b);
+        for (const b of [...p.flatMap((q) => [q.value.data, q.grad]), ...slots.flatMap((s) => Object.values(s))]) releaseResident(b);
       }),
       { seed: 1403, numRuns: 30 },
     );

@@ -109,7 +109,7 @@ describe.skipIf(!wasmAvailable())('the small-m GEMM path (gemmSmall)', () => {
         const ref = reference(false, tb, m, n, k, A, B, C0, true);
         // A stage as large as the whole memory, so that copying the other operands in grows the
         // memory, which detaches the staged view: its place must have been read before.
-        const st = wasmStage(Math.max(16 + m * k + k * n + m * n, wasmMemoryBytes() / 8));
+        const st = wasmStage(Math.max(16 + m * k + k * n + m * n, wasmMemoryBytes() / 8))!;
         const bytes = wasmMemoryBytes();
         try {
           const src = { A, B, C: C0 }[where];

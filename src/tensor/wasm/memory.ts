@@ -186,9 +186,11 @@ export function giveBack(): void {
  * operands that the caller writes in place (say im2col's patches) and results it reads in place;
  * `wasmGemm` uses views of the stage without copying them. The stage lasts until `wasmUnstage`;
  * a product may grow the memory meanwhile, which detaches the views: `wasmStaged()` gives the
- * current one (same values). One stage at a time; the caller checks `wasmAvailable()` first.
+ * current one (same values). One stage at a time: undefined while another is open (the caller
+ * uses its own arrays). The caller checks `wasmAvailable()` first.
  */
-export function wasmStage(doubles: number): Float64Array {
+export function wasmStage(doubles: number): Float64Array | undefined {
+  if (staged !== 0) return undefined;
   staged = even(doubles);
   return memoryFor(keptTop + staged).subarray(keptTop, keptTop + doubles);
 }
