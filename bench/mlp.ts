@@ -32,7 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { loadMnist } from '../examples/lib/mnist.js';
 import type { Tensor } from '../src/index.js';
 import { NumpyChild, tempDir, writeFloats } from './numpy.js';
-import { type Net, type OptimizerName, type PairedRatios, type Runner, type Runs, alternate, median, paired, numnetFit, numnetModel, numnetTrainOnBatch, numpyRunner, rows, tfFit, tfModel, tfTrainOnBatch } from './runners.js';
+import { type Net, type OptimizerName, type PairedRatios, type Runner, type Runs, alternate, median, onThreads, paired, numnetFit, numnetModel, numnetTrainOnBatch, numpyRunner, rows, tfFit, tfModel, tfTrainOnBatch } from './runners.js';
 
 export interface MlpOptions {
   /** Rounds of the comparison with NumPy (default 5). */
@@ -132,7 +132,9 @@ async function againstNumpy(child: NumpyChild | string, data: Data, o: Required<
       ...(typeof child === 'string' ? [] : [numpyRunner(child, MNIST_MLP, opt, BATCH, `${label}: NumPy`)]),
     ];
   });
-  const runs = await alternate(byOptimizer.flat(), o.rounds, o.ms, data.xTrain.shape[0]!, 'MNIST-MLP, SGD and Adam');
+  // SGD's trainOnBatch on two threads (setThreads(2)), a runner of its own: every other row is one thread
+  const twoThreads = onThreads(2, numnetTrainOnBatch(numnetModel(MNIST_MLP, 'sgd'), data.xTrain, data.yTrain, BATCH), 'SGD: numnet trainOnBatch, 2 threads');
+  const runs = await alternate([...byOptimizer.flat(), twoThreads], o.rounds, o.ms, data.xTrain.shape[0]!, 'MNIST-MLP, SGD and Adam');
   const g = (name: string) => find(runs, name);
   const stepUs = (r: Runs, k: 'wall' | 'cpu') => (BATCH * 1e6) / median(r[k]);
   const lines = [
@@ -146,6 +148,12 @@ async function againstNumpy(child: NumpyChild | string, data: Data, o: Required<
     if (typeof child === 'string') break;
     const np = g(`${opt}: NumPy`);
     lines.push(`numnet / NumPy with ${opt} (samples/s, wall (CPU)): \`trainOnBatch\` **${ratio(g(`${opt}: numnet trainOnBatch`), np)}**, \`fit\` **${ratio(g(`${opt}: numnet fit`), np)}**.`);
+  }
+  if (typeof child !== 'string') {
+    lines.push(
+      `numnet / NumPy with SGD on two threads (\`setThreads(2)\`; NumPy on one, as every row): \`trainOnBatch\` **${ratio(g('SGD: numnet trainOnBatch, 2 threads'), g('SGD: NumPy'))}**`,
+      `(its CPU time counts both threads); two threads / one thread: ${ratio(g('SGD: numnet trainOnBatch, 2 threads'), g('SGD: numnet trainOnBatch'))}.`,
+    );
   }
   const pairs: PairedRatios[] = [];
   for (let i = 0; i < byOptimizer[0]!.length; i++) pairs.push(await paired(byOptimizer[0]![i]!, byOptimizer[1]![i]!, o.pairRounds, PAIR_SLICES, PAIR_SAMPLES, "Adam's step / SGD's step"));

@@ -11,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Adam, Dense, SGD, Sequential, Tensor } from '../src/index.js';
+import { setThreads } from '../src/node/index.js';
 import type { NumpyChild } from './numpy.js';
 
 /** A network: Dense layers of `sizes[i + 1]` units, `hidden` on all but the last (softmax). */
@@ -87,6 +88,26 @@ export function numnetTrainOnBatch(model: Sequential, x: Tensor, y: Tensor, batc
       timed(() => {
         for (let s = 0; s < samples / batch; s++, next = (next + 1) % count) model.trainOnBatch(xs[next]!, ys[next]!);
       }),
+  };
+}
+
+/**
+ * A runner on `threads` threads (`setThreads` of numnet/node): the workers are started before each
+ * round (not timed; setThreads waits until they are ready) and stopped after it, so that the other
+ * runners run on one thread. CPU time then counts every thread of the process.
+ */
+export function onThreads(threads: number, r: Runner, name = `${r.name}, ${threads} threads`): Runner {
+  return {
+    name,
+    batch: r.batch,
+    run: async (samples) => {
+      setThreads(threads);
+      try {
+        return await r.run(samples);
+      } finally {
+        setThreads(1);
+      }
+    },
   };
 }
 
