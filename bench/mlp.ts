@@ -157,9 +157,17 @@ async function againstNumpy(child: NumpyChild | string, data: Data, o: Required<
   }
   const pairs: PairedRatios[] = [];
   for (let i = 0; i < byOptimizer[0]!.length; i++) pairs.push(await paired(byOptimizer[0]![i]!, byOptimizer[1]![i]!, o.pairRounds, PAIR_SLICES, PAIR_SAMPLES, "Adam's step / SGD's step"));
+  // two threads against one, paired as above (slices of 4× the samples: the workers start before each slice of the two-thread runner)
+  const threads = await paired(byOptimizer[0]![0]!, twoThreads, o.pairRounds, PAIR_SLICES, 4 * PAIR_SAMPLES, 'two threads / one thread');
+  const threadLines = [
+    `Two threads against one, paired as Adam and SGD below (SGD \`trainOnBatch\`, slices of ${fmt(4 * PAIR_SAMPLES)} samples; the workers are`,
+    `started and given 16 batches before each two-thread slice, untimed): one thread's time / two threads' time **${fmt(1 / median(threads.wall), 2)}×**`,
+    `by wall time (rounds ${fmt(1 / Math.max(...threads.wall), 2)}–${fmt(1 / Math.min(...threads.wall), 2)}×; by CPU time, which counts both threads, ${fmt(1 / median(threads.cpu), 2)}×).`,
+    '',
+  ];
   const who = byOptimizer[0]!.map((r) => r.name.replace('SGD: ', ''));
   const unpaired = who.map((w) => ratio(g(`SGD: ${w}`), g(`Adam: ${w}`)));
-  return [...checkLines(checks), ...lines, '', ...adamLines(who, pairs, unpaired)];
+  return [...checkLines(checks), ...lines, '', ...threadLines, ...adamLines(who, pairs, unpaired)];
 }
 
 /** Adam's step over SGD's, paired (bench/runners.ts `paired`): the median of the rounds' ratios. */

@@ -93,8 +93,8 @@ export function numnetTrainOnBatch(model: Sequential, x: Tensor, y: Tensor, batc
 
 /**
  * A runner on `threads` threads (`setThreads` of numnet/node): the workers are started before each
- * round (not timed; setThreads waits until they are ready) and stopped after it, so that the other
- * runners run on one thread. CPU time then counts every thread of the process.
+ * round and given 16 batches (not timed; setThreads waits until they are ready), and stopped after
+ * it, so that the other runners run on one thread. CPU time then counts every thread of the process.
  */
 export function onThreads(threads: number, r: Runner, name = `${r.name}, ${threads} threads`): Runner {
   return {
@@ -103,6 +103,7 @@ export function onThreads(threads: number, r: Runner, name = `${r.name}, ${threa
     run: async (samples) => {
       setThreads(threads);
       try {
+        await r.run(16 * r.batch); // not timed: the new workers' first products
         return await r.run(samples);
       } finally {
         setThreads(1);

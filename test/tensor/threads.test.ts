@@ -32,6 +32,18 @@ afterAll(() => setThreads(1));
 
 type Case = { m: number; n: number; k: number; ta: boolean; tb: boolean; acc: boolean; seed: number };
 
+/** A product whose C alone is 64.06 MiB (over WASM_KEEP_BYTES); the number of products split for the threads. */
+const huge = (): number => {
+  const m = 4096, n = 2050, k = 3;
+  const C = new Float64Array(m * n);
+  const before = threadedProducts();
+  gemm(false, false, m, n, k, new Float64Array(m * k).fill(1), new Float64Array(k * n).fill(2), C);
+  expect(C[0]).toBe(6);
+  expect(C[m * n - 1]).toBe(6);
+  return threadedProducts() - before;
+};
+
+
 /** The product with `threads` threads (0: the JS loops); also how many products ran on several threads. */
 function product(c: Case, threads: number): { C: Float64Array; split: number } {
   const A = randomArray(c.m * c.k, c.seed);
@@ -179,16 +191,6 @@ describe.skipIf(!wasmAvailable())('setThreads: the GEMM on several threads', () 
     expect(threadedProducts() - before).toBe(2);
   });
 
-  /** A product whose C alone is 64.06 MiB (over WASM_KEEP_BYTES); the number of products split for the threads. */
-  const huge = (): number => {
-    const m = 4096, n = 2050, k = 3;
-    const C = new Float64Array(m * n);
-    const before = threadedProducts();
-    gemm(false, false, m, n, k, new Float64Array(m * k).fill(1), new Float64Array(k * n).fill(2), C);
-    expect(C[0]).toBe(6);
-    expect(C[m * n - 1]).toBe(6);
-    return threadedProducts() - before;
-  };
   const small = (threads: number) => product({ m: 96, n: 80, k: 100, ta: false, tb: false, acc: false, seed: 3 }, threads); // over THREAD_MIN_WORK
 
   it('the threads work in the one-thread shared memory itself (operands where they lie); after a huge product gave it back they follow the new one', () => {
@@ -264,6 +266,33 @@ describe.skipIf(!wasmAvailable())('setThreads: a failing worker', () => {
     } finally {
       warn.mockRestore();
       Object.assign(PART_TIMEOUT, saved);
+    }
+  });
+});
+
+describe.skipIf(!wasmAvailable() || typeof SharedArrayBuffer !== 'function')('setThreads: workers that cannot start again', () => {
+  it('after a huge product gave the memory back, workers that cannot be started on the new one turn the threads off with a warning; the products stay right', () => {
+    let made = 0;
+    installWorkerFactory(() => {
+      if (made++ > 0) throw new Error('no more workers');
+      return { terminate: () => {} }; // never ready: products run on the main thread
+    });
+    setCoreThreads(2);
+    expect(getThreads()).toBe(2);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      huge();
+      const [m, n, k] = [96, 80, 100]; // over THREAD_MIN_WORK
+      const A = randomArray(m * k, 5);
+      const B = randomArray(k * n, 6);
+      const C = randomArray(m * n, 7);
+      const want = reference(false, false, m, n, k, A, B, C.slice(), true);
+      gemm(false, false, m, n, k, A, B, C, true); // (core setThreads: the factory above stays installed)
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/could not start again.*setThreads\(1\)/));
+      expect(getThreads()).toBe(1);
+      expect(sameBits(C, want)).toBe(true);
+    } finally {
+      warn.mockRestore();
     }
   });
 });

@@ -123,9 +123,12 @@ function inPlace(memory: WebAssembly.Memory): boolean {
   const p = pool;
   if (!p?.inPlace) return false;
   if (p.memory === memory) return true;
-  const next = startPool(p.workers.length + 1, p.factory);
   stopThreads();
-  pool = next;
+  try {
+    pool = startPool(p.workers.length + 1, p.factory);
+  } catch {
+    console.warn('numnet: the GEMM worker threads could not start again on a new WebAssembly memory; threads are off now (setThreads(1))');
+  }
   return false;
 }
 
