@@ -90,6 +90,9 @@ export function allFinite(w: Float64Array, s: Slots): boolean {
   return sum - sum === 0 || (everyFinite(w) && Object.values(s).every(everyFinite));
 }
 
+/** Whether a buffer lies in the GEMM's memory (a resident array), where memory.copy copies it. */
+const inKernel = (b: Float64Array): boolean => b.length >= RESIDENT_MIN && inKernelMemory(b);
+
 /**
  * The copies an update's transaction restores when it fails: the weights, then the state built
  * before it. Buffers that lie in the GEMM's memory (resident) are copied into one stage there with
@@ -101,38 +104,37 @@ export function allFinite(w: Float64Array, s: Slots): boolean {
 export class Backups {
   private plain: Float64Array[] = [];
   private copies: Float64Array[] = [];
-  private buffers: Float64Array[] = [];
   private staged = false;
 
+  /** The buffers to copy: the caller fills it (reused from step to step), then calls `take`. */
+  readonly buffers: Float64Array[] = [];
+
   /** Copies `buffers`; `restore` writes the copies back, `close` ends the update (closes the stage). */
-  take(buffers: Float64Array[]): void {
-    this.buffers = buffers;
-    const inKernel = (b: Float64Array) => b.length >= RESIDENT_MIN && inKernelMemory(b);
+  take(): void {
+    const buffers = this.buffers;
     let doubles = 0;
     for (const b of buffers) if (inKernel(b)) doubles += b.length;
     const room = doubles > 0 ? stage(doubles) : undefined;
     this.staged = room !== undefined;
     let at = 0;
     this.copies.length = buffers.length;
-    buffers.forEach((b, i) => {
-      let copy: Float64Array;
-      if (room && inKernel(b)) {
-        copy = room.subarray(at, (at += b.length));
-      } else {
-        copy = this.plain[i]?.length === b.length ? this.plain[i]! : (this.plain[i] = new Float64Array(b.length));
-      }
+    for (let i = 0; i < buffers.length; i++) {
+      const b = buffers[i]!;
+      let copy = this.plain[i];
+      if (room && inKernel(b)) copy = room.subarray(at, (at += b.length)); // (a view: the one allocation per weight)
+      else if (copy?.length !== b.length) copy = this.plain[i] = new Float64Array(b.length);
       copyValues(copy, b);
       this.copies[i] = copy;
-    });
+    }
   }
 
   restore(): void {
-    this.buffers.forEach((b, i) => copyValues(b, this.copies[i]!));
+    for (let i = 0; i < this.buffers.length; i++) copyValues(this.buffers[i]!, this.copies[i]!);
   }
 
   close(): void {
     if (this.staged) unstage();
     this.staged = false;
-    this.buffers = [];
+    this.buffers.length = 0;
   }
 }

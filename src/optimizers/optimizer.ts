@@ -180,9 +180,9 @@ export abstract class Optimizer {
       // The state of weights updated for the first time is made now: none can be made resident
       // while the backups' stage is open.
       for (let i = built; i < params.length; i++) this.slots[i] = residentSlots(this.build(params[i]!.value.data.length));
-      const copied = params.map((p) => p.value.data);
-      for (let i = 0; i < built; i++) for (const k in this.slots[i]) copied.push(this.slots[i]![k]!);
-      backups.take(copied);
+      for (const p of params) backups.buffers.push(p.value.data);
+      for (let i = 0; i < built; i++) for (const k in this.slots[i]) backups.buffers.push(this.slots[i]![k]!);
+      backups.take();
       changed = true;
       clip(this, params);
       for (let i = 0; i < params.length; i++) {

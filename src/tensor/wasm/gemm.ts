@@ -114,17 +114,22 @@ export function wasmGemm(
   if (!aStaged) h.set(A.length === m * k ? A : A.subarray(0, m * k), offA);
   if (!bStaged) h.set(B.length === k * n ? B : B.subarray(0, k * n), offB);
   if (accumulate && !cStaged) h.set(C.length === sizeC ? C : C.subarray(0, sizeC), offC);
-  const call: GemmCall = [
-    m, n, k,
-    offA * 8, transA ? 8 : 8 * k, transA ? 8 * m : 8,
-    offB * 8, transB ? 8 : 8 * n, transB ? 8 * k : 8,
-    offC * 8, accumulate ? 1 : 0,
-  ];
+  const rsA = transA ? 8 : 8 * k;
+  const csA = transA ? 8 * m : 8;
+  const rsB = transB ? 8 : 8 * n;
+  const csB = transB ? 8 * k : 8;
   const mode = (bias ? 2 : 0) | (relu ? 4 : 0);
   // in place on the threads: the parts' work areas above this call's
-  const plan = inPlace ? threading.hooks!.plan(call, offBias + (bias ? even(n) + 4 : 0), mode ? { bias: offBias * 8, mode } : undefined) : undefined;
+  const plan = inPlace
+    ? threading.hooks!.plan([m, n, k, offA * 8, rsA, csA, offB * 8, rsB, csB, offC * 8, accumulate ? 1 : 0], offBias + (bias ? even(n) + 4 : 0), mode ? { bias: offBias * 8, mode } : undefined)
+    : undefined;
   if (plan) plan.run(memoryFor(plan.end));
-  else instance!.gemm(...call, mcb, kcb, ncb, offPackA * 8, offPackB * 8, offTile * 8, directA(transA, m, n) ? 1 : 0, offBias * 8, mode);
+  else {
+    instance!.gemm(
+      m, n, k, offA * 8, rsA, csA, offB * 8, rsB, csB, offC * 8, accumulate ? 1 : 0,
+      mcb, kcb, ncb, offPackA * 8, offPackB * 8, offTile * 8, directA(transA, m, n) ? 1 : 0, offBias * 8, mode,
+    );
+  }
   if (!cStaged) C.set(h.subarray(offC, offC + sizeC));
   giveBack();
 }
