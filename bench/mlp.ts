@@ -149,6 +149,18 @@ async function againstNumpy(child: NumpyChild | string, data: Data, o: Required<
     const np = g(`${opt}: NumPy`);
     lines.push(`numnet / NumPy with ${opt} (samples/s, wall (CPU)): \`trainOnBatch\` **${ratio(g(`${opt}: numnet trainOnBatch`), np)}**, \`fit\` **${ratio(g(`${opt}: numnet fit`), np)}**.`);
   }
+  // numnet against NumPy paired as Adam against SGD below: the ratios above come from rounds seconds apart
+  const npPaired: { name: string; p: PairedRatios }[] = [];
+  if (typeof child !== 'string') {
+    for (const rs of byOptimizer) for (const r of rs.slice(0, 2)) npPaired.push({ name: r.name, p: await paired(rs[2]!, r, o.pairRounds, PAIR_SLICES, PAIR_SAMPLES, 'numnet / NumPy') });
+    const speed = (v: number[]) => fmt(1 / median(v), 2);
+    lines.push(
+      '',
+      `Paired (as Adam and SGD below: slices of ${fmt(PAIR_SAMPLES)} samples in turns NumPy, numnet, numnet, NumPy, …, ${PAIR_SLICES} each per round, the median of`,
+      `${o.pairRounds} rounds; NumPy times its own loop in its process), numnet's samples/s / NumPy's, wall (CPU): ` +
+        npPaired.map(({ name, p }) => `${name.replace(': numnet ', ' `')}\` **${speed(p.wall)}×** (${speed(p.cpu)}×; rounds ${fmt(1 / Math.max(...p.wall), 2)}–${fmt(1 / Math.min(...p.wall), 2)}×)`).join(', ') + '.',
+    );
+  }
 
   const pairs: PairedRatios[] = [];
   for (let i = 0; i < byOptimizer[0]!.length; i++) pairs.push(await paired(byOptimizer[0]![i]!, byOptimizer[1]![i]!, o.pairRounds, PAIR_SLICES, PAIR_SAMPLES, "Adam's step / SGD's step"));
@@ -160,10 +172,10 @@ async function againstNumpy(child: NumpyChild | string, data: Data, o: Required<
     `Two threads against one, paired as Adam and SGD below (SGD \`trainOnBatch\`, slices of ${fmt(4 * PAIR_SAMPLES)} samples; the workers are`,
     `started and given 16 batches before each two-thread slice, untimed): one thread's time / two threads' time **${fmt(1 / median(threads.wall), 2)}×**`,
     `by wall time (rounds ${fmt(1 / Math.max(...threads.wall), 2)}–${fmt(1 / Math.min(...threads.wall), 2)}×; by CPU time, which counts both threads, ${fmt(1 / median(threads.cpu), 2)}×).`,
-    ...(one && np
+    ...(one && np && npPaired.length
       ? [
-          `numnet / NumPy with SGD on two threads (\`setThreads(2)\`; NumPy on one): \`trainOnBatch\` **${fmt(median(one.wall) / median(np.wall) / median(threads.wall), 2)}×** by wall time —`,
-          `the one-thread ratio above times that paired factor. (The two-thread row of the table, timed in rounds seconds apart like the`,
+          `numnet / NumPy with SGD on two threads (\`setThreads(2)\`; NumPy on one): \`trainOnBatch\` **${fmt(1 / median(npPaired[0]!.p.wall) / median(threads.wall), 2)}×** by wall time —`,
+          `the paired one-thread ratio above times that paired factor. (The two-thread row of the table, timed in rounds seconds apart like the`,
           `others, gives ${ratio(g('SGD: numnet trainOnBatch, 2 threads'), np)} against NumPy and ${ratio(g('SGD: numnet trainOnBatch, 2 threads'), one)} against one thread: as noisy as the unpaired Adam/SGD ratios below.)`,
         ]
       : []),
