@@ -250,7 +250,7 @@ const lines = [
   '  less). A 5×4 or a twice-unrolled tile spills under V8\'s register allocation; panels of A stored',
   '  pre-broadcast (plain loads instead of broadcasts) and reading B in place for thin products were',
   '  measured and gave no gain (0.96–1.12, and 0.85 at power-of-two strides): not kept.',
-  '- Training allocates nothing per batch in steady state: each layer keeps its buffers per batch shape, the',
+  '- Training allocates almost nothing per batch in steady state (a few array views a step where it works in the WebAssembly memory): each layer keeps its buffers per batch shape, the',
   '  bias is fused into the GEMM (rows start at b), the activation derivative is applied in one pass, the',
   '  softmax/sigmoid crossentropy gradient is fused, and optimizers update in place — where',
   '  SharedArrayBuffer exists, in WebAssembly on weights, gradients and state that live in its memory,',

@@ -1,4 +1,4 @@
-import { RESIDENT_MIN, copyValues, inKernelMemory, stage, sumInKernel, unstage } from '../tensor/kernels.js';
+import { copyValues, inKernelMemory, stage, sumInKernel, unstage } from '../tensor/kernels.js';
 import type { Slots } from './types.js';
 
 /** The optimizers' buffer helpers: finiteness checks fast enough for every step, and slot copies. */
@@ -90,9 +90,6 @@ export function allFinite(w: Float64Array, s: Slots): boolean {
   return sum - sum === 0 || (everyFinite(w) && Object.values(s).every(everyFinite));
 }
 
-/** Whether a buffer lies in the GEMM's memory (a resident array), where memory.copy copies it. */
-const inKernel = (b: Float64Array): boolean => b.length >= RESIDENT_MIN && inKernelMemory(b);
-
 /**
  * The copies an update's transaction restores when it fails: the weights, then the state built
  * before it. Buffers that lie in the GEMM's memory (resident) are copied into one stage there with
@@ -113,7 +110,7 @@ export class Backups {
   take(): void {
     const buffers = this.buffers;
     let doubles = 0;
-    for (const b of buffers) if (inKernel(b)) doubles += b.length;
+    for (const b of buffers) if (inKernelMemory(b)) doubles += b.length;
     const room = doubles > 0 ? stage(doubles) : undefined;
     this.staged = room !== undefined;
     let at = 0;
@@ -121,7 +118,7 @@ export class Backups {
     for (let i = 0; i < buffers.length; i++) {
       const b = buffers[i]!;
       let copy = this.plain[i];
-      if (room && inKernel(b)) copy = room.subarray(at, (at += b.length)); // (a view: the one allocation per weight)
+      if (room && inKernelMemory(b)) copy = room.subarray(at, (at += b.length)); // (a view: the one allocation per weight)
       else if (copy?.length !== b.length) copy = this.plain[i] = new Float64Array(b.length);
       copyValues(copy, b);
       this.copies[i] = copy;

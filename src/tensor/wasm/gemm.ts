@@ -1,4 +1,4 @@
-import { type GemmCall, KC, MC, NC, WASM_KEEP_BYTES, blockSize, even, kernelArgs, threading, viewOf } from './layout.js';
+import { type GemmCall, KC, MC, NC, WASM_KEEP_BYTES, biasSpace, blockSize, even, kernelArgs, threading, viewOf } from './layout.js';
 import { giveBack, instance, memoryFor, staged, wasmAvailable, wasmHolds, workBase } from './memory.js';
 
 export { WASM_KEEP_BYTES } from './layout.js';
@@ -109,7 +109,8 @@ export function wasmGemm(
   const offPackB = offPackA + even(mcb * kcb);
   const offTile = offPackB + even(kcb * ncb);
   const offBias = offTile + 16;
-  const h = memoryFor(offBias + (bias ? even(n) + 4 : 0)); // (an edge tile reads up to 3 values past the bias)
+  const end = offBias + (bias ? biasSpace(n) : 0);
+  const h = memoryFor(end);
   if (bias) h.set(bias.length === n ? bias : bias.subarray(0, n), offBias);
   if (!aStaged) h.set(A.length === m * k ? A : A.subarray(0, m * k), offA);
   if (!bStaged) h.set(B.length === k * n ? B : B.subarray(0, k * n), offB);
@@ -121,7 +122,7 @@ export function wasmGemm(
   const mode = (bias ? 2 : 0) | (relu ? 4 : 0);
   // in place on the threads: the parts' work areas above this call's
   const plan = inPlace
-    ? threading.hooks!.plan([m, n, k, offA * 8, rsA, csA, offB * 8, rsB, csB, offC * 8, accumulate ? 1 : 0], offBias + (bias ? even(n) + 4 : 0), mode ? { bias: offBias * 8, mode } : undefined)
+    ? threading.hooks!.plan([m, n, k, offA * 8, rsA, csA, offB * 8, rsB, csB, offC * 8, accumulate ? 1 : 0], end, mode ? { bias: offBias * 8, mode } : undefined)
     : undefined;
   if (plan) plan.run(memoryFor(plan.end));
   else {
@@ -149,8 +150,7 @@ function gemmThreaded(
   const [offA, afterA] = [0, even(m * k)];
   const [offB, afterB] = [afterA, afterA + even(k * n)];
   const [offC, afterC] = [afterB, afterB + even(sizeC)];
-  // the bias, then 4 values of padding (an edge tile reads up to 3 past it)
-  const [offBias, free] = bias ? [afterC, afterC + even(n) + 4] : [0, afterC];
+  const [offBias, free] = bias ? [afterC, afterC + biasSpace(n)] : [0, afterC];
   const call: GemmCall = [
     m, n, k,
     offA * 8, transA ? 8 : 8 * k, transA ? 8 * m : 8,

@@ -26,6 +26,9 @@ export function blockSize(len: number, max: number, unit: number): number {
 /** Doubles rounded up to an even count, so that every region of the heap starts 16-byte aligned. */
 export const even = (doubles: number) => doubles + (doubles & 1);
 
+/** Doubles a bias of n values takes in the heap: an edge tile of the kernel reads up to 3 values past it. */
+export const biasSpace = (n: number) => even(n) + 4;
+
 /** The base64 text as bytes (the embedded kernels). */
 export function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   const bin = atob(s);
