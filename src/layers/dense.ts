@@ -2,7 +2,7 @@ import { Activation, getActivation, linear } from '../activations/activations.js
 import { NumnetError, describe, fmtShape } from '../errors.js';
 import { kernelLayerFromTFJS, kernelLayerToTFJS } from '../io/tfjs-config.js';
 import { Random } from '../random.js';
-import { fillRows, gemm, sumRows } from '../tensor/kernels.js';
+import { gemm, gemmBiasRelu, sumRows } from '../tensor/kernels.js';
 import { MAX_SIZE, Tensor } from '../tensor/tensor.js';
 import { Initializer, InitializerSpec, getInitializer } from './initializers.js';
 import { kernelLayerConfig, kernelLayerOptions } from './config.js';
@@ -126,14 +126,14 @@ export class Dense extends Layer {
   protected call(x: Tensor, _training: boolean): Tensor {
     const inputDim = this.kernel.value.shape[0]!;
     const rows = x.shape[0]!;
-    const z = this.batchBuffer('z', rows, this.outputShape);
+    // z, y, dz and dx are resident where they can be: the next GEMM or pass reads them in place.
+    const z = this.batchBuffer('z', rows, this.outputShape, 0, true);
     // The bias is fused into the GEMM: each row of z starts at b and accumulates x·W onto it.
-    if (this.bias) fillRows(z.data, this.bias.value.data, rows, this.units);
-    gemm(false, false, rows, this.units, inputDim, x.data, this.kernel.value.data, z.data, this.bias !== undefined);
+    gemmBiasRelu(false, false, rows, this.units, inputDim, x.data, this.kernel.value.data, z.data, this.bias?.value.data, false);
     this.x = x;
     this.z = z;
     if (this.activation === linear) return z;
-    const y = this.batchBuffer('y', rows, this.outputShape);
+    const y = this.batchBuffer('y', rows, this.outputShape, 0, true);
     this.activation.forward(z.data, y.data, this.units);
     return y;
   }
@@ -142,8 +142,8 @@ export class Dense extends Layer {
     const z = this.z!;
     if (this.activation === linear) return this.callBackwardFromPreActivation(dy, needInputGradient);
     const rows = z.shape[0]!;
-    const dz = this.batchBuffer('dz', rows, this.outputShape);
-    const y = this.batchBuffer('y', rows, this.outputShape);
+    const dz = this.batchBuffer('dz', rows, this.outputShape, 0, true);
+    const y = this.batchBuffer('y', rows, this.outputShape, 0, true);
     this.activation.backward(z.data, y.data, dy.data, dz.data, this.units);
     return this.callBackwardFromPreActivation(dz, needInputGradient);
   }
@@ -155,7 +155,7 @@ export class Dense extends Layer {
     gemm(true, false, inputDim, this.units, rows, x.data, dz.data, this.kernel.grad);
     if (this.bias) sumRows(dz.data, this.bias.grad, rows, this.units);
     if (!needInputGradient) return undefined;
-    const dx = this.batchBuffer('dx', rows, x.shape, 1);
+    const dx = this.batchBuffer('dx', rows, x.shape, 1, true);
     gemm(false, true, rows, inputDim, this.units, dz.data, this.kernel.value.data, dx.data);
     return dx;
   }

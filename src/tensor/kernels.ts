@@ -349,19 +349,6 @@ export function checkedGemm(
   gemm(transA, transB, m, n, k, A, B, C, accumulate);
 }
 
-/** out[i, j] = row[j] for an m×n `out` (every row a copy of `row`). */
-export function fillRows(out: Float64Array, row: Float64Array, m: number, n: number): void {
-  if (m <= 0) return;
-  if (row.length !== n) {
-    for (let i = 0; i < m; i++) out.set(row, i * n);
-    return;
-  }
-  // The first row, then doubling copies: log₂ m native copies instead of m.
-  out.set(row, 0);
-  const total = m * n;
-  for (let done = n; done < total; done *= 2) out.copyWithin(done, 0, Math.min(done, total - done));
-}
-
 /** out[j] = Σ_i x[i, j] (or += with `accumulate`) for an m×n `x`. */
 export function sumRows(x: Float64Array, out: Float64Array, m: number, n: number, accumulate = false): void {
   // Four columns at a time in local sums, each over i in order (the same additions as a row walk).

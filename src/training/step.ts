@@ -4,6 +4,7 @@ import type { Loss } from '../losses/losses.js';
 import type { Metric } from '../losses/metrics.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { Tensor, allocate, checkShape } from '../tensor/tensor.js';
+import { releaseResident, resident, residentLost } from '../tensor/kernels.js';
 import type { Logs } from '../callbacks/callback.js';
 
 /**
@@ -75,9 +76,10 @@ export class BufferCache {
    */
   inputs(rows: number, inShape: readonly number[]): Tensor {
     const b = this.input;
-    if (b && b.shape[0] === rows && b.shape.length === inShape.length + 1 && inShape.every((n, i) => b.shape[i + 1] === n)) return b;
+    if (b && b.shape[0] === rows && b.shape.length === inShape.length + 1 && inShape.every((n, i) => b.shape[i + 1] === n) && !residentLost(b.data)) return b;
+    if (b) releaseResident(b.data);
     const shape = [rows, ...inShape];
-    this.input = new Tensor(allocate(checkShape(shape, `a batch of ${rows}: reduce batchSize; the buffer`), 'batch'), shape);
+    this.input = new Tensor(batchArray(shape, rows), shape);
     return this.input;
   }
 
@@ -85,12 +87,13 @@ export class BufferCache {
   get(rows: number, inShape: readonly number[], outShape: readonly number[], sparse: boolean): BatchBuffers {
     let b = this.byRows.get(rows);
     if (b && b.x.shape.length === inShape.length + 1 && b.grad.shape.length === outShape.length + 1 && b.y.shape.length === (sparse ? 1 : outShape.length + 1)) {
-      return b;
+      if (!residentLost(b.x.data)) return b;
     }
+    if (b) releaseResident(b.x.data);
     const outSize = outShape.reduce((p, n) => p * n, 1);
     // Allocated once per batch size; a batch too large to hold is INVALID_ARGUMENT, not a RangeError.
     const buf = (shape: number[]) => allocate(checkShape(shape, `a batch of ${rows}: reduce batchSize; the buffer`), 'batch');
-    const x = new Tensor(buf([rows, ...inShape]), [rows, ...inShape]);
+    const x = new Tensor(batchArray([rows, ...inShape], rows), [rows, ...inShape]);
     const y = new Tensor(buf([rows * (sparse ? 1 : outSize)]), sparse ? [rows] : [rows, ...outShape]);
     const w = new Float64Array(rows);
     b = {
@@ -103,16 +106,32 @@ export class BufferCache {
       metric: new Float64Array(rows),
       grad: new Tensor(buf([rows, ...outShape]), [rows, ...outShape]),
     };
-    if (this.byRows.size > 8) this.byRows.clear();
+    if (this.byRows.size > 8) this.forgetBatches();
     this.byRows.set(rows, b);
     return b;
   }
 
   /** Forgets every buffer (the model's shapes changed). */
   clear(): void {
-    this.byRows.clear();
+    this.forgetBatches();
+    if (this.input) releaseResident(this.input.data);
     this.input = undefined;
   }
+
+  private forgetBatches(): void {
+    for (const b of this.byRows.values()) releaseResident(b.x.data);
+    this.byRows.clear();
+  }
+}
+
+/**
+ * A batch's input buffer: resident where it can be (kernels.ts `resident`), so that the first layer's
+ * GEMMs — forward, and ∂L/∂W = xᵀ·dz — read it in place instead of copying it in twice a step.
+ * A batch too large to hold is INVALID_ARGUMENT, not a RangeError.
+ */
+function batchArray(shape: number[], rows: number): Float64Array {
+  const size = checkShape(shape, `a batch of ${rows}: reduce batchSize; the buffer`);
+  return resident(size) ?? allocate(size, 'batch');
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Resident arrays (kernels.ts `resident`): where the WebAssembly memory is shared (Node; pages that
- * are cross-origin isolated), the convolution and max-pooling layers keep their outputs, input
- * gradients and pooling indices in it, and every WebAssembly pass takes an operand that lies there
+ * are cross-origin isolated), the convolution, max-pooling and Dense layers keep their outputs, input
+ * gradients and pooling indices in it, and the model its batch input, and every WebAssembly pass takes an operand that lies there
  * in place. A resident array stays valid when the memory grows and after a huge product gave the
  * memory back (then it is an ordinary array and its layer takes a new one). Training gives the same
  * bits with resident buffers, with the module's own memory (staged copies, as where
@@ -46,12 +46,24 @@ function cnn(): Sequential {
 const x = new Tensor(randomArray(12 * 20 * 20 * 2, 31), [12, 20, 20, 2]);
 const y = new Tensor(Float64Array.from({ length: 36 }, (_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0)), [12, 3]);
 
-/** The weights after `steps` batches, with `between` run after the first half of them. */
-function train(steps: number, between: () => void = () => {}): Float64Array[] {
-  const m = cnn();
+/** 30 → Dense 40 sigmoid → Dense 30 tanh → Dense 3 softmax: at batch 40 every Dense buffer but the last's is at least RESIDENT_MIN. */
+function mlp(): Sequential {
+  const m = new Sequential(
+    [new Dense({ units: 40, activation: 'sigmoid', inputShape: [30] }), new Dense({ units: 30, activation: 'tanh' }), new Dense({ units: 3, activation: 'softmax' })],
+    { seed: 12 },
+  );
+  m.compile({ optimizer: new SGD({ learningRate: 0.1 }), loss: 'categoricalCrossentropy' });
+  return m;
+}
+const xm = new Tensor(randomArray(40 * 30, 32), [40, 30]);
+const ym = new Tensor(Float64Array.from({ length: 120 }, (_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0)), [40, 3]);
+
+/** The weights of `make()` after `steps` batches of (x, y), with `between` run after the first half of them. */
+function train(steps: number, between: () => void = () => {}, make = cnn, data: [Tensor, Tensor] = [x, y]): Float64Array[] {
+  const m = make();
   for (let s = 0; s < steps; s++) {
     if (s === steps >> 1) between();
-    m.trainOnBatch(x, y);
+    m.trainOnBatch(...data);
   }
   return m.getWeights().map((w) => w.data.slice());
 }
@@ -113,16 +125,42 @@ describe.skipIf(!wasmAvailable() || !shared)('resident arrays (a shared WebAssem
     for (const [name, t] of [['pool2 dx', d2], ['conv2 dx', dc2], ['pool1 dx', d1]] as const) expect(inKernelMemory(t.data), name).toBe(true);
   });
 
+  it('hold the Dense layers\' z, y, dz and dx, and the batch input the first layer reads, after a training step', () => {
+    const m = mlp();
+    m.trainOnBatch(xm, ym);
+    const [d1, d2] = m.layers as [Dense, Dense];
+    // the model's batch buffer, which the first layer keeps for ∂L/∂W = xᵀ·dz (a private field)
+    const input = (d1 as unknown as { x: Tensor }).x;
+    expect(input.data).not.toBe(xm.data);
+    expect(inKernelMemory(input.data), 'batch input').toBe(true);
+    for (const [name, key] of [['z', 'z'], ['y', 'y'], ['dz', 'dz']] as const) {
+      expect(inKernelMemory((d1 as unknown as { buffers: Map<string, Tensor> }).buffers.get(key)!.data), `dense 1 ${name}`).toBe(true);
+    }
+    const h1 = d1.forward(xm, true);
+    const h2 = d2.forward(h1, true);
+    expect(inKernelMemory(h1.data) && inKernelMemory(h2.data)).toBe(true);
+    const dx2 = d2.backward(new Tensor(randomArray(h2.size, 6), h2.shape))!;
+    expect(inKernelMemory(dx2.data), 'dense 2 dx').toBe(true);
+    // predict's input buffer too (a batch of 40 × 30)
+    m.predict(xm, { batchSize: 40 });
+    expect(inKernelMemory((d1 as unknown as { x: Tensor }).x.data), 'predict input').toBe(true);
+  });
+
   it('train to the weights of the module\'s own memory (staged copies) and of the JS loops, bit for bit, also when the memory is given back mid-way', () => {
-    const residentRun = train(6);
-    const afterLoss = train(6, hugeProduct);
-    wasmUseSharedMemory(false);
-    const ownMemory = train(6);
-    const ownAfterLoss = train(6, hugeProduct);
-    setKernelBackend('js');
-    const js = train(6);
-    for (const [name, run] of [['given back mid-way', afterLoss], ['own memory', ownMemory], ['own memory, given back', ownAfterLoss], ['JS loops', js]] as const) {
-      run.forEach((w, i) => expect(sameBits(w, residentRun[i]!), `${name}: weight ${i}`).toBe(true));
+    for (const [model, make, data] of [['cnn', cnn, [x, y]], ['mlp', mlp, [xm, ym]]] as const) {
+      const run = (between?: () => void) => train(6, between, make, data as [Tensor, Tensor]);
+      const residentRun = run();
+      const afterLoss = run(hugeProduct);
+      wasmUseSharedMemory(false);
+      const ownMemory = run();
+      const ownAfterLoss = run(hugeProduct);
+      setKernelBackend('js');
+      const js = run();
+      setKernelBackend('auto');
+      wasmUseSharedMemory(true);
+      for (const [name, r] of [['given back mid-way', afterLoss], ['own memory', ownMemory], ['own memory, given back', ownAfterLoss], ['JS loops', js]] as const) {
+        r.forEach((w, i) => expect(sameBits(w, residentRun[i]!), `${model}, ${name}: weight ${i}`).toBe(true));
+      }
     }
   });
 });
