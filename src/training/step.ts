@@ -76,10 +76,11 @@ export class BufferCache {
    */
   inputs(rows: number, inShape: readonly number[]): Tensor {
     const b = this.input;
-    if (b && b.shape[0] === rows && b.shape.length === inShape.length + 1 && inShape.every((n, i) => b.shape[i + 1] === n) && !residentLost(b.data)) return b;
-    if (b) releaseResident(b.data);
+    if (b && b.shape[0] === rows && b.shape.length === inShape.length + 1 && inShape.every((n, i) => b.shape[i + 1] === n)) return b;
     const shape = [rows, ...inShape];
-    this.input = new Tensor(batchArray(shape, rows), shape);
+    // plain: predict's one GEMM on it copies it in once, as a resident buffer would cost in the copy
+    // into it — and a large predict batch would hold kept regions (which the weights need) for good
+    this.input = new Tensor(allocate(checkShape(shape, `a batch of ${rows}: reduce batchSize; the buffer`), 'batch'), shape);
     return this.input;
   }
 
@@ -114,7 +115,6 @@ export class BufferCache {
   /** Forgets every buffer (the model's shapes changed). */
   clear(): void {
     this.forgetBatches();
-    if (this.input) releaseResident(this.input.data);
     this.input = undefined;
   }
 
