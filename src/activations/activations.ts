@@ -1,5 +1,6 @@
 import { NumnetError, describe, fmtShape } from '../errors.js';
 import { Tensor, TensorLike, toTensor } from '../tensor/tensor.js';
+import { sigmoidInKernel } from '../tensor/kernels.js';
 import { erfOf as erf, erfcOf as erfc, sigmoid as sigma, softplus as splus } from '../math/special.js';
 import { lookupName } from '../errors.js';
 
@@ -105,6 +106,8 @@ export const sigmoid: Activation = {
   differentiable: true,
   forward(z, y) {
     checkBuffers('sigmoid', z, y, undefined, undefined, false, 1, false);
+    // resident buffers (a Dense layer's z and y): in WebAssembly SIMD, the same bits
+    if (sigmoidInKernel(z, y)) return;
     for (let i = 0, n = z.length; i < n; i++) y[i] = sigma(z[i]!);
   },
   backward(z, y, dy, dz) {

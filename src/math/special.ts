@@ -7,6 +7,7 @@
  * x ≥ 2 in erfc (Lentz's method), where 1 − erf would lose digits.
  */
 import { NumnetError, describe } from '../errors.js';
+import { exp } from './exp.js';
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 const ONE_OVER_SQRT_PI = 0.5641895835477563;
@@ -74,10 +75,13 @@ export function erfcOf(x: number): number {
   return 1 - erfSeries(x);
 }
 
-/** The logistic sigmoid 1/(1 + e^{−x}), computed without overflow at any x. */
+/**
+ * The logistic sigmoid 1/(1 + e^{−x}), computed without overflow at any x. Its exp is exp.ts's (the
+ * bits of V8's Math.exp on every engine), which gemm.wat's sigmoid follows lane by lane.
+ */
 export function sigmoid(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
+  if (x >= 0) return 1 / (1 + exp(-x));
+  const e = exp(x);
   return e / (1 + e);
 }
 

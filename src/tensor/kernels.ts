@@ -3,7 +3,7 @@ import {
   WasmKept, wasmAvailable, wasmGemm, wasmHolds, wasmSmall, wasmKeep, wasmKept, wasmRelease, wasmReleaseResident, wasmResident, wasmResidentInt32, wasmStage,
   wasmStaged, wasmUnstage,
 } from './wasm/gemm.js';
-import { type PatchGeometry, wasmCopy, wasmPatches, wasmReluBackward, wasmSum, wasmUpdate } from './wasm/passes.js';
+import { type PatchGeometry, wasmCopy, wasmPatches, wasmReluBackward, wasmSigmoid, wasmSum, wasmUpdate } from './wasm/passes.js';
 import type { UpdateKernel } from './wasm/memory.js';
 
 /**
@@ -134,6 +134,13 @@ export function updateInKernel(kernel: UpdateKernel, buffers: readonly (Float64A
 /** dst ← src (one length): memory.copy when both are resident (a JS `set` between shared views goes value by value, 2.3× slower). */
 export const copyValues = (dst: Float64Array, src: Float64Array): void =>
   src.length >= RESIDENT_MIN && inKernelMemory(dst) && inKernelMemory(src) ? wasmCopy(dst, src) : dst.set(src);
+
+/**
+ * y = sigmoid(z) in WebAssembly SIMD when both are resident (the sigmoid of src/math/special.ts with
+ * its exp, lane by lane: the same bits), returning true; false, doing nothing, for other arrays.
+ */
+export const sigmoidInKernel = (z: Float64Array, y: Float64Array): boolean =>
+  z.length >= RESIDENT_MIN && inKernelMemory(z) && inKernelMemory(y) ? (wasmSigmoid(z, y), true) : false;
 
 /** A sum of a resident array's values in WebAssembly SIMD (its own order: for finiteness only); undefined for others. */
 export const sumInKernel = (a: Float64Array): number | undefined => (a.length >= RESIDENT_MIN && inKernelMemory(a) ? wasmSum(a) : undefined);

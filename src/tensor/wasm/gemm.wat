@@ -507,6 +507,115 @@
         (br $rest)))
     (local.get $s))
 
+  ;; ---------------------------------------------------------------- the logistic sigmoid
+  ;; $exp is src/math/exp.ts step by step (fdlibm's e_exp.c, the bits of V8's Math.exp): x reduced
+  ;; to r = hi − lo = x − k·ln2 (k = 0 for |x| ≤ ½ln2, ±1 below 1.5 ln2, else trunc(x/ln2 ± ½)), then
+  ;; c = r − t(P1 + t(P2 + t(P3 + t(P4 + t·P5)))) with t = r², and exp(x) = 2^k·(1 − ((lo − r·c/(2 − c)) − hi)).
+  ;; The thresholds compare |x| with the doubles whose high 32 bits fdlibm compares.
+  (func $exp (param $x f64) (result f64)
+    (local $ax f64) (local $hi f64) (local $lo f64) (local $t f64) (local $c f64) (local $y f64) (local $k i32) (local $neg i32)
+    (local.set $ax (f64.abs (local.get $x)))
+    (if (f64.ne (local.get $x) (local.get $x)) (then (return (f64.add (local.get $x) (local.get $x)))))
+    (if (f64.ge (local.get $ax) (f64.const 0x1.62e42p+9))   ;; high word 0x40862E42: |x| ≥ 709.78…
+      (then
+        (if (f64.eq (local.get $ax) (f64.const inf)) (then (return (select (local.get $x) (f64.const 0) (f64.gt (local.get $x) (f64.const 0))))))
+        (if (f64.gt (local.get $x) (f64.const 0x1.62e42fefa39efp+9)) (then (return (f64.const inf))))
+        (if (f64.lt (local.get $x) (f64.const -0x1.74910d52d3051p+9)) (then (return (f64.const 0))))))
+    (local.set $neg (f64.lt (local.get $x) (f64.const 0)))
+    (if (f64.ge (local.get $ax) (f64.const 0x1.62e43p-2))   ;; high word > 0x3FD62E42: |x| > ½ln2
+      (then
+        (if (f64.lt (local.get $ax) (f64.const 0x1.0a2b2p+0))   ;; high word < 0x3FF0A2B2: |x| < 1.5 ln2
+          (then
+            (if (f64.eq (local.get $x) (f64.const 1)) (then (return (f64.const 0x1.5bf0a8b145769p+1))))
+            (local.set $k (select (i32.const -1) (i32.const 1) (local.get $neg))))
+          (else
+            (local.set $k (i32.trunc_f64_s (f64.add (f64.mul (f64.const 0x1.71547652b82fep+0) (local.get $x))
+              (select (f64.const -0.5) (f64.const 0.5) (local.get $neg)))))))
+        (local.set $t (f64.convert_i32_s (local.get $k)))
+        (local.set $hi (f64.sub (local.get $x) (f64.mul (local.get $t) (f64.const 0x1.62e42feep-1))))
+        (local.set $lo (f64.mul (local.get $t) (f64.const 0x1.a39ef35793c76p-33)))
+        (local.set $x (f64.sub (local.get $hi) (local.get $lo))))
+      (else
+        (if (f64.lt (local.get $ax) (f64.const 0x1p-28)) (then (return (f64.add (f64.const 1) (local.get $x)))))
+        (local.set $hi (local.get $x))))
+    (local.set $t (f64.mul (local.get $x) (local.get $x)))
+    (local.set $c (f64.sub (local.get $x) (f64.mul (local.get $t)
+      (f64.add (f64.const 0x1.555555555553ep-3) (f64.mul (local.get $t)
+      (f64.add (f64.const -0x1.6c16c16bebd93p-9) (f64.mul (local.get $t)
+      (f64.add (f64.const 0x1.1566aaf25de2cp-14) (f64.mul (local.get $t)
+      (f64.add (f64.const -0x1.bbd41c5d26bf1p-20) (f64.mul (local.get $t) (f64.const 0x1.6376972bea4d0p-25))))))))))))
+    (if (i32.eqz (local.get $k))
+      (then (return (f64.sub (f64.const 1) (f64.sub (f64.div (f64.mul (local.get $x) (local.get $c)) (f64.sub (local.get $c) (f64.const 2))) (local.get $x))))))
+    (local.set $y (f64.sub (f64.const 1) (f64.sub (f64.sub (local.get $lo) (f64.div (f64.mul (local.get $x) (local.get $c)) (f64.sub (f64.const 2) (local.get $c)))) (local.get $hi))))
+    (if (i32.ge_s (local.get $k) (i32.const -1021))
+      (then
+        (if (i32.eq (local.get $k) (i32.const 1024)) (then (return (f64.mul (f64.mul (local.get $y) (f64.const 2)) (f64.const 0x1p1023)))))
+        (return (f64.mul (local.get $y) (f64.reinterpret_i64 (i64.shl (i64.extend_i32_s (i32.add (local.get $k) (i32.const 1023))) (i64.const 52)))))))
+    (f64.mul (f64.mul (local.get $y) (f64.reinterpret_i64 (i64.shl (i64.extend_i32_s (i32.add (local.get $k) (i32.const 2023))) (i64.const 52))))
+      (f64.const 0x1p-1000)))
+
+  ;; sigmoid of one value as sigmoid() in src/math/special.ts: z ≥ 0: 1/(1 + e^{−z}), else e^z/(1 + e^z).
+  (func $sigmoid1 (param $z f64) (result f64)
+    (local $e f64)
+    (local.set $e (call $exp (f64.neg (f64.abs (local.get $z)))))
+    (f64.div (select (f64.const 1) (local.get $e) (f64.ge (local.get $z) (f64.const 0))) (f64.add (f64.const 1) (local.get $e))))
+
+  ;; sigmoid(z, y, n): y[i] = sigmoid(z[i]) for the n f64 at z and y (bytes), two at a time where both
+  ;; |z| lie in [2^-28, 708) — the reduction's ordinary range, k from −1021 to 0 for e^{−|z|} — with
+  ;; $exp's operations lane by lane, one division shared by both of its formulas (a/(2 − c) is exactly
+  ;; −(a/(c − 2)), and where k = 0, lo = 0 and hi = r give 1 − (r·c/(c − 2) − r)); the others one by
+  ;; one through $sigmoid1. The bits of the JS loop (test/math/exp.test.ts).
+  (func (export "sigmoid") (param $z i32) (param $y i32) (param $n i32)
+    (local $end i32) (local $v v128) (local $a v128) (local $ax v128) (local $mid v128) (local $small v128)
+    (local $t v128) (local $hi v128) (local $lo v128) (local $r v128) (local $tt v128) (local $c v128) (local $e v128)
+    (local.set $end (i32.add (local.get $z) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $pairs
+        (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
+        (local.set $v (v128.load (local.get $z)))
+        (local.set $ax (f64x2.abs (local.get $v)))
+        (local.set $a (f64x2.neg (local.get $ax)))
+        (if (v128.any_true (v128.or
+              (f64x2.lt (local.get $ax) (v128.const f64x2 0x1p-28 0x1p-28))
+              (v128.not (f64x2.lt (local.get $ax) (v128.const f64x2 708 708)))))   ;; NaN too
+          (then
+            (f64.store (local.get $y) (call $sigmoid1 (f64x2.extract_lane 0 (local.get $v))))
+            (f64.store offset=8 (local.get $y) (call $sigmoid1 (f64x2.extract_lane 1 (local.get $v)))))
+          (else
+            ;; exp(a) for a = −|z| < 0: k = −1 below 1.5 ln2, else trunc(a/ln2 − ½); 0 at most ½ln2
+            (local.set $small (f64x2.lt (local.get $ax) (v128.const f64x2 0x1.62e43p-2 0x1.62e43p-2)))
+            (local.set $mid (f64x2.lt (local.get $ax) (v128.const f64x2 0x1.0a2b2p+0 0x1.0a2b2p+0)))
+            (local.set $t (f64x2.trunc (f64x2.add (f64x2.mul (v128.const f64x2 0x1.71547652b82fep+0 0x1.71547652b82fep+0) (local.get $a))
+              (v128.const f64x2 -0.5 -0.5))))
+            (local.set $t (v128.bitselect (v128.const f64x2 -1 -1) (local.get $t) (local.get $mid)))
+            (local.set $t (v128.andnot (local.get $t) (local.get $small)))   ;; +0 where small
+            (local.set $hi (f64x2.sub (local.get $a) (f64x2.mul (local.get $t) (v128.const f64x2 0x1.62e42feep-1 0x1.62e42feep-1))))
+            (local.set $lo (f64x2.mul (local.get $t) (v128.const f64x2 0x1.a39ef35793c76p-33 0x1.a39ef35793c76p-33)))
+            (local.set $hi (v128.bitselect (local.get $a) (local.get $hi) (local.get $small)))
+            (local.set $lo (v128.andnot (local.get $lo) (local.get $small)))
+            (local.set $r (v128.bitselect (local.get $a) (f64x2.sub (local.get $hi) (local.get $lo)) (local.get $small)))
+            (local.set $tt (f64x2.mul (local.get $r) (local.get $r)))
+            (local.set $c (f64x2.sub (local.get $r) (f64x2.mul (local.get $tt)
+              (f64x2.add (v128.const f64x2 0x1.555555555553ep-3 0x1.555555555553ep-3) (f64x2.mul (local.get $tt)
+              (f64x2.add (v128.const f64x2 -0x1.6c16c16bebd93p-9 -0x1.6c16c16bebd93p-9) (f64x2.mul (local.get $tt)
+              (f64x2.add (v128.const f64x2 0x1.1566aaf25de2cp-14 0x1.1566aaf25de2cp-14) (f64x2.mul (local.get $tt)
+              (f64x2.add (v128.const f64x2 -0x1.bbd41c5d26bf1p-20 -0x1.bbd41c5d26bf1p-20)
+                (f64x2.mul (local.get $tt) (v128.const f64x2 0x1.6376972bea4d0p-25 0x1.6376972bea4d0p-25))))))))))))
+            ;; 1 − ((lo − r·c/(2 − c)) − hi): where small (lo = 0, hi = r) the bits of 1 − (r·c/(c − 2) − r)
+            (local.set $e (f64x2.sub (v128.const f64x2 1 1) (f64x2.sub (f64x2.sub (local.get $lo)
+              (f64x2.div (f64x2.mul (local.get $r) (local.get $c)) (f64x2.sub (v128.const f64x2 2 2) (local.get $c)))) (local.get $hi))))
+            ;; × 2^k (k = t: an integer, −1021 … 0)
+            (local.set $e (f64x2.mul (local.get $e)
+              (i64x2.shl (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $t))) (v128.const i64x2 1023 1023)) (i32.const 52))))
+            (v128.store (local.get $y) (f64x2.div
+              (v128.bitselect (v128.const f64x2 1 1) (local.get $e) (f64x2.ge (local.get $v) (v128.const f64x2 0 0)))
+              (f64x2.add (v128.const f64x2 1 1) (local.get $e))))))
+        (local.set $z (i32.add (local.get $z) (i32.const 16)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (br $pairs)))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then (f64.store (local.get $y) (call $sigmoid1 (f64.load (local.get $z)))))))
+
   ;; ---------------------------------------------------------------- relu's backward (convolution layers)
   ;; reluBackward(y, dy, dz, m, n, db, sum): for the m×n row-major arrays at y, dy, dz (bytes),
   ;; dz = dy·[y > 0] (dy·1 or dy·0: the bits of relu's backward, written without a branch), and when

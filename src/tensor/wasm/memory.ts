@@ -26,6 +26,8 @@ export interface Local extends Space {
   readonly copy: (dst: number, src: number, bytes: number) => void;
   /** A sum of n f64 from byte `a`, in an order of its own (for finiteness only). */
   readonly sum: (a: number, n: number) => number;
+  /** y = sigmoid(z) for n f64 at bytes z and y: the bits of src/math/special.ts's sigmoid. */
+  readonly sigmoid: (z: number, y: number, n: number) => void;
   /** The optimizers' updates (gemm.wat): buffers' byte offsets (0: absent), n, then the scalars; the sum of what they wrote. */
   readonly updates: Record<UpdateKernel, (...args: number[]) => number>;
   /** True for a shared memory (views never detached). */
@@ -135,7 +137,7 @@ function load(): Local | null {
     keptTop = 0;
     return {
       memory: e.memory, gemm: e.gemm, gemmSmall: e.gemmSmall, reluBackward: e.reluBackward, patches: e.patches,
-      maxPool2x2: e.maxPool2x2, maxPoolScatter: e.maxPoolScatter, copy: e.copy, sum: e.sum,
+      maxPool2x2: e.maxPool2x2, maxPoolScatter: e.maxPoolScatter, copy: e.copy, sum: e.sum, sigmoid: e.sigmoid,
       updates: Object.fromEntries(UPDATE_KERNELS.map((k) => [k, (e as unknown as Record<string, (...args: number[]) => number>)[k]!])) as Local['updates'],
       shared: sharedModule, buffers: new WeakSet(),
     };

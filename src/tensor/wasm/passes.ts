@@ -73,6 +73,11 @@ export function wasmSum(a: Float64Array): number {
   return instance!.sum(a.byteOffset, a.length);
 }
 
+/** y = sigmoid(z) (views of the module's memory, one length) in WebAssembly SIMD: the bits of the JS loop. */
+export function wasmSigmoid(z: Float64Array, y: Float64Array): void {
+  instance!.sigmoid(z.byteOffset, y.byteOffset, z.length);
+}
+
 /**
  * An optimizer's update in WebAssembly SIMD (gemm.wat: `sgdStep`, `adamStep`, …): the weight, its
  * gradient and the state buffers (views of the module's memory; undefined for an absent optional
