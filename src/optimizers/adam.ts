@@ -18,6 +18,9 @@ export interface AdamConfig extends OptimizerConfig {
  * w ← w − αm̂/(√v̂ + ε). amsgrad: v̂ uses the largest v seen so far.
  * (Keras folds the corrections into α and adds ε to √v, so its ε acts 1/√(1 − β₂ᵗ) times larger.)
  */
+/** The state adamStep saves after the weight, in its order. */
+const SAVED_SLOTS = ['m', 'v', 'vMax'];
+
 export class Adam extends Optimizer {
   /** Adam's options: each one's default and check. */
   static override readonly hyperparameters = {
@@ -49,6 +52,11 @@ export class Adam extends Optimizer {
     return s;
   }
 
+  /** adamStep saves the old w, m, v and vMax as it reads them (unless a subclass updates otherwise). @internal */
+  protected override savedSlots(): readonly string[] | undefined {
+    return this.updateStep === Adam.prototype.updateStep ? SAVED_SLOTS : undefined;
+  }
+
   protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number, t: number): number | void {
     const { beta1, beta2, epsilon } = this;
     const m = s.m!;
@@ -56,8 +64,11 @@ export class Adam extends Optimizer {
     const vMax = s.vMax;
     const c1 = 1 - beta1 ** t;
     const c2 = 1 - beta2 ** t;
-    // resident buffers: the same loop in WebAssembly SIMD (kernels.ts)
-    const inKernel = updateInKernel('adamStep', [w, g, m, v, vMax], lr, beta1, beta2, epsilon, c1, c2);
+    // resident buffers: the same loop in WebAssembly SIMD (kernels.ts), saving the old w, m, v, vMax
+    // at saveTo when the transaction asks it to (see savedSlots)
+    const save = this.saveTo;
+    const inKernel = updateInKernel('adamStep', [w, g, m, v, vMax], lr, beta1, beta2, epsilon, c1, c2, save);
+    if (inKernel !== undefined) this.saveTo = 0;
     if (inKernel !== undefined) return inKernel;
     let written = 0; // (amsgrad: vMax[i] is not finite when v[i] is not)
     for (let i = 0; i < w.length; i++) {

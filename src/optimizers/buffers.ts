@@ -1,4 +1,4 @@
-import { copyValues, inKernelMemory, stage, sumInKernel, unstage } from '../tensor/kernels.js';
+import { copyValues, inKernelMemory, stage, staged, sumInKernel, unstage } from '../tensor/kernels.js';
 import type { Slots } from './types.js';
 
 /** The optimizers' buffer helpers: finiteness checks fast enough for every step, and slot copies. */
@@ -96,23 +96,45 @@ export function allFinite(w: Float64Array, s: Slots): boolean {
  * memory.copy (a JS copy between views of a shared memory goes value by value, 2.3× slower), held
  * only for the update — products meanwhile go above it, no region is made, the memory is not given
  * back — so they take none of the memory's kept regions; the others into plain arrays kept from
- * step to step.
+ * step to step. A weight whose update kernel saves the old values itself as it reads them (Adam's:
+ * `defer`) gets its place in the stage and no copy: the kernel makes it in the same pass.
  */
 export class Backups {
   private plain: Float64Array[] = [];
   private copies: Float64Array[] = [];
   private staged = false;
+  /** The stage's first byte (while staged). */
+  private base = 0;
+  /** Weight i's deferred group, where it starts in the stage (doubles), and whether its kernel saved it. */
+  private readonly groups: (readonly Float64Array[] | undefined)[] = [];
+  private readonly groupAt: number[] = [];
+  private readonly saved: boolean[] = [];
 
   /** The buffers to copy: the caller fills it (reused from step to step), then calls `take`. */
   readonly buffers: Float64Array[] = [];
 
-  /** Copies `buffers`; `restore` writes the copies back, `close` ends the update (closes the stage). */
+  /**
+   * Weight i's buffers — the weight, then its state in its kernel's order, all resident, one length —
+   * are saved by its update kernel (before `take`): `saveAt(i)` says where, `saved(i)` that it did.
+   */
+  defer(i: number, group: readonly Float64Array[]): void {
+    this.groups[i] = group;
+  }
+
+  /** Copies `buffers` and places the deferred groups; `restore` writes the copies back, `close` ends the update (closes the stage). */
   take(): void {
     const buffers = this.buffers;
+    const groups = this.groups;
     let doubles = 0;
     for (const b of buffers) if (inKernelMemory(b)) doubles += b.length;
+    for (const g of groups) if (g) doubles += g.length * g[0]!.length;
     const room = doubles > 0 ? stage(doubles) : undefined;
     this.staged = room !== undefined;
+    if (!room) {
+      // no stage (one is open): the groups are copied like the rest
+      for (let i = 0; i < groups.length; i++) if (groups[i]) buffers.push(...groups[i]!);
+      groups.length = 0;
+    }
     let at = 0;
     this.copies.length = buffers.length;
     for (let i = 0; i < buffers.length; i++) {
@@ -123,15 +145,43 @@ export class Backups {
       copyValues(copy, b);
       this.copies[i] = copy;
     }
+    if (!room) return;
+    this.base = room.byteOffset;
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i];
+      this.saved[i] = false;
+      if (!g) continue;
+      this.groupAt[i] = at;
+      at += g.length * g[0]!.length;
+    }
+  }
+
+  /** The byte offset where weight i's update kernel saves its group, or 0 when it has none (copied by `take`). */
+  saveAt(i: number): number {
+    return this.groups[i] ? this.base + this.groupAt[i]! * 8 : 0;
+  }
+
+  /** Weight i's kernel saved its group (it changed those buffers): `restore` writes them back. */
+  savedBy(i: number): void {
+    this.saved[i] = true;
   }
 
   restore(): void {
     for (let i = 0; i < this.buffers.length; i++) copyValues(this.buffers[i]!, this.copies[i]!);
+    const groups = this.groups;
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i];
+      if (!g || !this.saved[i]) continue; // not updated yet: unchanged
+      const room = staged();
+      const n = g[0]!.length;
+      for (let k = 0; k < g.length; k++) copyValues(g[k]!, room.subarray(this.groupAt[i]! + k * n, this.groupAt[i]! + (k + 1) * n));
+    }
   }
 
   close(): void {
     if (this.staged) unstage();
     this.staged = false;
     this.buffers.length = 0;
+    this.groups.length = 0;
   }
 }

@@ -6,7 +6,7 @@ import type { LearningRate, OptimizerConfig, Slots } from './types.js';
 import { parseSlots } from './state.js';
 import { decayWeights } from './weight-decay.js';
 import type { Parameter } from '../layers/layer.js';
-import { resident } from '../tensor/kernels.js';
+import { inKernelMemory, resident } from '../tensor/kernels.js';
 import { Tensor } from '../tensor/tensor.js';
 
 export type { LearningRate, OptimizerConfig, Slots } from './types.js';
@@ -180,8 +180,18 @@ export abstract class Optimizer {
       // The state of weights updated for the first time is made now: none can be made resident
       // while the backups' stage is open.
       for (let i = built; i < params.length; i++) this.slots[i] = residentSlots(this.build(params[i]!.value.data.length));
-      for (const p of params) backups.buffers.push(p.value.data);
-      for (let i = 0; i < built; i++) for (const k in this.slots[i]) backups.buffers.push(this.slots[i]![k]!);
+      // The backups: copied now, or (a kernel that saves them, no decay before it, all resident)
+      // made by the update kernel itself as it reads the old values.
+      const saving = this.weightDecay === undefined && this.savedSlots() !== undefined;
+      for (let i = 0; i < params.length; i++) {
+        const w = params[i]!.value.data;
+        const group = i < built && saving ? this.savedGroup(i, w, params[i]!.grad) : undefined;
+        if (group) backups.defer(i, group);
+        else {
+          backups.buffers.push(w);
+          if (i < built) for (const k in this.slots[i]) backups.buffers.push(this.slots[i]![k]!);
+        }
+      }
       backups.take();
       changed = true;
       clip(this, params);
@@ -190,7 +200,16 @@ export abstract class Optimizer {
         const w = p.value.data;
         const s = this.slots[i]!;
         if (this.weightDecay !== undefined) decayWeights(w, lr, this.weightDecay);
-        const written = this.updateStep(w, p.grad, s, lr, t);
+        const save = backups.saveAt(i);
+        this.saveTo = save;
+        let written: number | void;
+        try {
+          written = this.updateStep(w, p.grad, s, lr, t);
+        } finally {
+          // the kernel took the save area (it sets saveTo back to 0): it saved, then updated
+          if (save !== 0 && this.saveTo === 0) backups.savedBy(i);
+          this.saveTo = 0;
+        }
         if (!(typeof written === 'number' && written - written === 0) && !allFinite(w, s)) {
           throw restored(
             everyFinite(w)
@@ -209,6 +228,46 @@ export abstract class Optimizer {
     } finally {
       backups.close();
     }
+  }
+
+  /**
+   * Where the update kernel of the current `updateStep` call saves the weight and its state before
+   * changing them (a byte offset in the WebAssembly memory: the transaction's backup, made in the
+   * kernel's pass), or 0. Set by `apply` only for the kernels of `savedSlots()`; the updateStep that hands it to
+   * its kernel sets it back to 0.
+   * @internal
+   */
+  protected saveTo = 0;
+
+  /**
+   * The names of the state buffers, in order, that the update kernel saves after the weight when
+   * `updateStep` hands it `saveTo` (it does whenever they are all resident: Adam's); undefined
+   * (the default) when the backups are copied before the update.
+   * @internal
+   */
+  protected savedSlots(): readonly string[] | undefined {
+    return undefined;
+  }
+
+  /** Scratch lists [weight, …state] of the weights (reused from step to step). */
+  private groups: Float64Array[][] = [];
+
+  /** Weight i's buffers in the saving kernel's order when they all lie in its memory (the kernel then runs), else undefined. */
+  private savedGroup(i: number, w: Float64Array, g: Float64Array): Float64Array[] | undefined {
+    if (!inKernelMemory(w) || !inKernelMemory(g)) return undefined;
+    const group = (this.groups[i] ??= []);
+    group.length = 0;
+    group.push(w);
+    const s = this.slots[i]!;
+    for (const k of this.savedSlots()!) {
+      const b = s[k];
+      if (b === undefined) continue;
+      if (!inKernelMemory(b)) return undefined;
+      group.push(b);
+    }
+    let count = 0;
+    for (const _ in s) count++;
+    return count === group.length - 1 ? group : undefined; // every state buffer saved
   }
 
   /**

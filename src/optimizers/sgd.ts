@@ -37,12 +37,21 @@ export class SGD extends Optimizer {
     return this.momentum === 0 ? {} : { v: new Float64Array(size) };
   }
 
+  /** Without momentum, sgdStep saves the old w as it reads it (unless a subclass updates otherwise). @internal */
+  protected override savedSlots(): readonly string[] | undefined {
+    return this.momentum === 0 && this.updateStep === SGD.prototype.updateStep ? [] : undefined;
+  }
+
   protected updateStep(w: Float64Array, g: Float64Array, s: Slots, lr: number): number | void {
     const mu = this.momentum;
     let written = 0;
     if (mu === 0) {
-      const inKernel = updateInKernel('sgdStep', [w, g], lr); // resident buffers: the same loop in WebAssembly SIMD
-      if (inKernel !== undefined) return inKernel;
+      // resident buffers: the same loop in WebAssembly SIMD, saving the old w at saveTo when asked (see savedSlots)
+      const inKernel = updateInKernel('sgdStep', [w, g], lr, this.saveTo);
+      if (inKernel !== undefined) {
+        this.saveTo = 0;
+        return inKernel;
+      }
       for (let i = 0; i < w.length; i++) written += w[i] = w[i]! - lr * g[i]!;
       return written;
     }

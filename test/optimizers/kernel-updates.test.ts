@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Adam, NumnetError, Tensor, setKernelBackend } from '../../src/index.js';
+import { Adam, AdamW, NumnetError, SGD, Tensor, setKernelBackend } from '../../src/index.js';
 import type { Parameter } from '../../src/index.js';
 import { RESIDENT_MIN, inKernelMemory, releaseResident, resident } from '../../src/tensor/kernels.js';
 import { wasmAvailable, wasmResident } from '../../src/tensor/wasm/gemm.js';
@@ -89,12 +89,12 @@ describe.skipIf(!residentHere)('optimizer updates in WebAssembly (resident weigh
       fc.property(fc.nat(), fc.constantFrom(NaN, Infinity, -Infinity), (at, bad) => {
         const n = RESIDENT_MIN + 13;
         const p = params([Float64Array.from({ length: n }, (_, i) => i / 100), Float64Array.from({ length: RESIDENT_MIN }, () => 0.5)], true);
-        const o = new Adam();
+        const o = new SGD({ learningRate: 0.1, momentum: 0.9 });
         p.forEach((q) => q.grad.fill(0.25));
         o.apply(p);
         o.apply(p);
         const backups = (o as unknown as { backups: { copies: Float64Array[]; plain: Float64Array[] } }).backups;
-        expect(backups.copies).toHaveLength(6); // two weights, then their m and v
+        expect(backups.copies).toHaveLength(4); // each weight, then its v
         expect(backups.copies.every((b) => inKernelMemory(b))).toBe(true);
         expect(backups.plain).toEqual([]);
         const after = resident(RESIDENT_MIN); // the stage is closed: a resident array can be made again
@@ -110,5 +110,53 @@ describe.skipIf(!residentHere)('optimizer updates in WebAssembly (resident weigh
       }),
       { seed: 1403, numRuns: 30 },
     );
+  });
+
+  it('Adam\'s and SGD\'s kernels save the backups as they read the old values (none copied before), and a step refused mid-way restores them exactly', () => {
+    const makers: [string, () => Adam | SGD, number][] = [
+      ['adam', () => new Adam(), 1e200], // g² overflows: v = Infinity
+      ['adam amsgrad', () => new Adam({ amsgrad: true }), 1e200],
+      ['sgd', () => new SGD({ learningRate: 10 }), 1e308], // lr·g overflows: w = −Infinity
+    ];
+    for (const [name, make, huge] of makers) {
+      fc.assert(
+        fc.property(fc.integer({ min: RESIDENT_MIN, max: RESIDENT_MIN + 5 }), fc.nat(), (n, at) => {
+          const p = params([Float64Array.from({ length: n }, (_, i) => Math.sin(i)), Float64Array.from({ length: n + 1 }, (_, i) => Math.cos(i)), Float64Array.from({ length: n }, () => 0.5)], true);
+          const o = make();
+          const backups = (o as unknown as { backups: { copies: Float64Array[] } }).backups;
+          p.forEach((q, i) => q.grad.fill(0.25 * (i + 1)));
+          o.apply(p); // builds the state (the weights' first backups are copies)
+          p.forEach((q, i) => q.grad.fill(-0.5 * (i + 1)));
+          o.apply(p);
+          expect(backups.copies, name).toHaveLength(0); // every weight's group was saved by its kernel
+          const before = snapshot(o, p);
+          // the last weight overflows after the first two were updated and saved
+          p[2]!.grad[at % n] = huge;
+          expect(() => o.apply(p), name).toThrow(expect.objectContaining({ code: 'NON_FINITE_LOSS' }));
+          expect(snapshot(o, p), name).toBe(before);
+          p[2]!.grad[at % n] = -1.5;
+          o.apply(p);
+          expect(resident(RESIDENT_MIN)).toBeDefined(); // the stage is closed
+          const slots = (o as unknown as { slots: Record<string, Float64Array>[] }).slots;
+          for (const b of [...p.flatMap((q) => [q.value.data, q.grad]), ...slots.flatMap((s) => Object.values(s))]) releaseResident(b);
+        }),
+        { seed: 1404, numRuns: 15 },
+      );
+    }
+  });
+
+  it('copies the backups first where the kernel does not save them: a decay before the update (AdamW), a subclass\'s own updateStep, SGD with momentum', () => {
+    class Mine extends Adam {
+      protected override updateStep(w: Float64Array, g: Float64Array, s: Record<string, Float64Array>, lr: number, t: number): number | void {
+        return super.updateStep(w, g, s, lr, t);
+      }
+    }
+    for (const [o, copies] of [[new AdamW(), 3], [new Mine(), 3], [new SGD({ momentum: 0.9 }), 2]] as const) {
+      const p = params([Float64Array.from({ length: RESIDENT_MIN }, (_, i) => i / 100)], true);
+      p[0]!.grad.fill(0.25);
+      o.apply(p);
+      o.apply(p);
+      expect((o as unknown as { backups: { copies: Float64Array[] } }).backups.copies).toHaveLength(copies); // w and its state
+    }
   });
 });

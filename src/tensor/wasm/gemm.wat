@@ -1192,15 +1192,21 @@
   ;; the sum of every value written — finite only when each of them is: the optimizer's check.
   ;; Addresses in bytes, n elements.
 
-  ;; sgdStep(w, g, n, lr): w ← w − lr·g
-  (func (export "sgdStep") (param $w i32) (param $g i32) (param $n i32) (param $lr f64) (result f64)
-    (local $end i32) (local $lr2 v128) (local $s v128) (local $x v128) (local $t f64)
+  ;; sgdStep(w, g, n, lr, save): w ← w − lr·g; with save ≠ 0 the old w goes there as it is read (the
+  ;; update's backup, in the same pass: see adamStep).
+  (func (export "sgdStep") (param $w i32) (param $g i32) (param $n i32) (param $lr f64) (param $save i32) (result f64)
+    (local $end i32) (local $lr2 v128) (local $s v128) (local $x v128) (local $old v128) (local $t f64)
     (local.set $lr2 (f64x2.splat (local.get $lr)))
     (local.set $end (i32.add (local.get $w) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
     (block $done
       (loop $pairs
         (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
-        (local.set $x (f64x2.sub (v128.load (local.get $w)) (f64x2.mul (local.get $lr2) (v128.load (local.get $g)))))
+        (local.set $old (v128.load (local.get $w)))
+        (if (local.get $save)
+          (then
+            (v128.store (local.get $save) (local.get $old))
+            (local.set $save (i32.add (local.get $save) (i32.const 16)))))
+        (local.set $x (f64x2.sub (local.get $old) (f64x2.mul (local.get $lr2) (v128.load (local.get $g)))))
         (v128.store (local.get $w) (local.get $x))
         (local.set $s (f64x2.add (local.get $s) (local.get $x)))
         (local.set $w (i32.add (local.get $w) (i32.const 16)))
@@ -1209,19 +1215,23 @@
     (local.set $t (f64.add (f64x2.extract_lane 0 (local.get $s)) (f64x2.extract_lane 1 (local.get $s))))
     (if (i32.and (local.get $n) (i32.const 1))
       (then
+        (if (local.get $save) (then (f64.store (local.get $save) (f64.load (local.get $w)))))
         (f64.store (local.get $w) (f64.sub (f64.load (local.get $w)) (f64.mul (local.get $lr) (f64.load (local.get $g)))))
         (local.set $t (f64.add (local.get $t) (f64.load (local.get $w))))))
     (local.get $t))
 
-  ;; adamStep(w, g, m, v, vMax, n, lr, b1, b2, eps, c1, c2): m ← b1·m + (1 − b1)·g;
+  ;; adamStep(w, g, m, v, vMax, n, lr, b1, b2, eps, c1, c2, save): m ← b1·m + (1 − b1)·g;
   ;; v ← b2·v + ((1 − b2)·g)·g; with vMax ≠ 0 (amsgrad) v̂ ← vMax ← max(vMax, v), else v̂ = v;
   ;; w ← w − (lr·(m/c1)) / (√(v̂/c2) + eps). One element at a time per lane pair; an odd last one
   ;; through the same code on a pair whose second lane is a copy (only the first is stored).
+  ;; With save ≠ 0 the old values go there as they are read — w, m, v, then vMax, n values each — the
+  ;; update's backup (optimizers/buffers.ts) for free: the loop waits on its divisions and square root.
   (func (export "adamStep")
     (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $vm i32) (param $n i32)
-    (param $lr f64) (param $b1 f64) (param $b2 f64) (param $eps f64) (param $c1 f64) (param $c2 f64) (result f64)
+    (param $lr f64) (param $b1 f64) (param $b2 f64) (param $eps f64) (param $c1 f64) (param $c2 f64) (param $save i32) (result f64)
     (local $i i32) (local $s v128) (local $gi v128) (local $mi v128) (local $vi v128) (local $wi v128)
     (local $B1 v128) (local $A1 v128) (local $B2 v128) (local $A2 v128) (local $LR v128) (local $EPS v128) (local $C1 v128) (local $C2 v128)
+    (local $old v128) (local $sw i32) (local $sm i32) (local $sv i32) (local $svm i32)
     (local.set $B1 (f64x2.splat (local.get $b1)))
     (local.set $A1 (f64x2.splat (f64.sub (f64.const 1) (local.get $b1))))
     (local.set $B2 (f64x2.splat (local.get $b2)))
@@ -1230,21 +1240,33 @@
     (local.set $EPS (f64x2.splat (local.get $eps)))
     (local.set $C1 (f64x2.splat (local.get $c1)))
     (local.set $C2 (f64x2.splat (local.get $c2)))
+    (local.set $sw (local.get $save))
+    (local.set $sm (i32.add (local.get $sw) (i32.shl (local.get $n) (i32.const 3))))
+    (local.set $sv (i32.add (local.get $sm) (i32.shl (local.get $n) (i32.const 3))))
+    (local.set $svm (i32.add (local.get $sv) (i32.shl (local.get $n) (i32.const 3))))
     (block $done
       (loop $pairs
         (br_if $done (i32.ge_u (i32.add (local.get $i) (i32.const 1)) (local.get $n)))
         (local.set $gi (v128.load (local.get $g)))
-        (local.set $mi (f64x2.add (f64x2.mul (local.get $B1) (v128.load (local.get $m))) (f64x2.mul (local.get $A1) (local.get $gi))))
+        (local.set $old (v128.load (local.get $m)))
+        (if (local.get $save) (then (v128.store (local.get $sm) (local.get $old))))
+        (local.set $mi (f64x2.add (f64x2.mul (local.get $B1) (local.get $old)) (f64x2.mul (local.get $A1) (local.get $gi))))
         (v128.store (local.get $m) (local.get $mi))
-        (local.set $vi (f64x2.add (f64x2.mul (local.get $B2) (v128.load (local.get $v)))
+        (local.set $old (v128.load (local.get $v)))
+        (if (local.get $save) (then (v128.store (local.get $sv) (local.get $old))))
+        (local.set $vi (f64x2.add (f64x2.mul (local.get $B2) (local.get $old))
           (f64x2.mul (f64x2.mul (local.get $A2) (local.get $gi)) (local.get $gi))))
         (v128.store (local.get $v) (local.get $vi))
         (if (local.get $vm)
           (then
-            (local.set $vi (f64x2.max (v128.load (local.get $vm)) (local.get $vi)))
+            (local.set $old (v128.load (local.get $vm)))
+            (if (local.get $save) (then (v128.store (local.get $svm) (local.get $old))))
+            (local.set $vi (f64x2.max (local.get $old) (local.get $vi)))
             (v128.store (local.get $vm) (local.get $vi))
             (local.set $vm (i32.add (local.get $vm) (i32.const 16)))))
-        (local.set $wi (f64x2.sub (v128.load (local.get $w))
+        (local.set $old (v128.load (local.get $w)))
+        (if (local.get $save) (then (v128.store (local.get $sw) (local.get $old))))
+        (local.set $wi (f64x2.sub (local.get $old)
           (f64x2.div (f64x2.mul (local.get $LR) (f64x2.div (local.get $mi) (local.get $C1)))
             (f64x2.add (f64x2.sqrt (f64x2.div (local.get $vi) (local.get $C2))) (local.get $EPS)))))
         (v128.store (local.get $w) (local.get $wi))
@@ -1253,21 +1275,33 @@
         (local.set $g (i32.add (local.get $g) (i32.const 16)))
         (local.set $m (i32.add (local.get $m) (i32.const 16)))
         (local.set $v (i32.add (local.get $v) (i32.const 16)))
+        (local.set $sw (i32.add (local.get $sw) (i32.const 16)))
+        (local.set $sm (i32.add (local.get $sm) (i32.const 16)))
+        (local.set $sv (i32.add (local.get $sv) (i32.const 16)))
+        (local.set $svm (i32.add (local.get $svm) (i32.const 16)))
         (local.set $i (i32.add (local.get $i) (i32.const 2)))
         (br $pairs)))
     (if (i32.lt_u (local.get $i) (local.get $n))
       (then
         (local.set $gi (v128.load64_splat (local.get $g)))
-        (local.set $mi (f64x2.add (f64x2.mul (local.get $B1) (v128.load64_splat (local.get $m))) (f64x2.mul (local.get $A1) (local.get $gi))))
+        (local.set $old (v128.load64_splat (local.get $m)))
+        (if (local.get $save) (then (f64.store (local.get $sm) (f64x2.extract_lane 0 (local.get $old)))))
+        (local.set $mi (f64x2.add (f64x2.mul (local.get $B1) (local.get $old)) (f64x2.mul (local.get $A1) (local.get $gi))))
         (f64.store (local.get $m) (f64x2.extract_lane 0 (local.get $mi)))
-        (local.set $vi (f64x2.add (f64x2.mul (local.get $B2) (v128.load64_splat (local.get $v)))
+        (local.set $old (v128.load64_splat (local.get $v)))
+        (if (local.get $save) (then (f64.store (local.get $sv) (f64x2.extract_lane 0 (local.get $old)))))
+        (local.set $vi (f64x2.add (f64x2.mul (local.get $B2) (local.get $old))
           (f64x2.mul (f64x2.mul (local.get $A2) (local.get $gi)) (local.get $gi))))
         (f64.store (local.get $v) (f64x2.extract_lane 0 (local.get $vi)))
         (if (local.get $vm)
           (then
-            (local.set $vi (f64x2.max (v128.load64_splat (local.get $vm)) (local.get $vi)))
+            (local.set $old (v128.load64_splat (local.get $vm)))
+            (if (local.get $save) (then (f64.store (local.get $svm) (f64x2.extract_lane 0 (local.get $old)))))
+            (local.set $vi (f64x2.max (local.get $old) (local.get $vi)))
             (f64.store (local.get $vm) (f64x2.extract_lane 0 (local.get $vi)))))
-        (local.set $wi (f64x2.sub (v128.load64_splat (local.get $w))
+        (local.set $old (v128.load64_splat (local.get $w)))
+        (if (local.get $save) (then (f64.store (local.get $sw) (f64x2.extract_lane 0 (local.get $old)))))
+        (local.set $wi (f64x2.sub (local.get $old)
           (f64x2.div (f64x2.mul (local.get $LR) (f64x2.div (local.get $mi) (local.get $C1)))
             (f64x2.add (f64x2.sqrt (f64x2.div (local.get $vi) (local.get $C2))) (local.get $EPS)))))
         (f64.store (local.get $w) (f64x2.extract_lane 0 (local.get $wi)))
