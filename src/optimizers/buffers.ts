@@ -1,5 +1,6 @@
 import { copyValues, inKernelMemory, stage, staged, sumInKernel, unstage } from '../tensor/kernels.js';
 import type { Slots } from './types.js';
+import type { Parameter } from '../layers/layer.js';
 
 /** The optimizers' buffer helpers: finiteness checks fast enough for every step, and slot copies. */
 
@@ -184,4 +185,40 @@ export class Backups {
     this.buffers.length = 0;
     this.groups.length = 0;
   }
+}
+
+/**
+ * Fills `backups` for an update of `params`, the first `built` of which have their state in `slots`:
+ * each weight and its state to be copied first — or, where `saved` names the state that the update
+ * kernel saves after the weight (in its order) and the weight, its gradient and all its state are
+ * resident (so that kernel runs), deferred to the kernel. `groups`: scratch lists reused per weight.
+ */
+export function planBackups(
+  backups: Backups, params: readonly Parameter[], slots: readonly Slots[], built: number, saved: readonly string[] | undefined, groups: Float64Array[][],
+): void {
+  for (let i = 0; i < params.length; i++) {
+    const w = params[i]!.value.data;
+    const group = i < built && saved ? savedGroup((groups[i] ??= []), w, params[i]!.grad, slots[i]!, saved) : undefined;
+    if (group) backups.defer(i, group);
+    else {
+      backups.buffers.push(w);
+      if (i < built) for (const k in slots[i]) backups.buffers.push(slots[i]![k]!);
+    }
+  }
+}
+
+/** [w, …the state `names` lists, present ones] in `group` when all of it and g are resident and `names` covers the state; else undefined. */
+function savedGroup(group: Float64Array[], w: Float64Array, g: Float64Array, s: Slots, names: readonly string[]): Float64Array[] | undefined {
+  if (!inKernelMemory(w) || !inKernelMemory(g)) return undefined;
+  group.length = 0;
+  group.push(w);
+  for (const k of names) {
+    const b = s[k];
+    if (b === undefined) continue;
+    if (!inKernelMemory(b)) return undefined;
+    group.push(b);
+  }
+  let count = 0;
+  for (const _ in s) count++;
+  return count === group.length - 1 ? group : undefined; // every state buffer saved
 }

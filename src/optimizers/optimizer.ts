@@ -1,12 +1,12 @@
 import { NumnetError, describe, isPlainObject, withinLimits } from '../errors.js';
-import { Backups, allFinite, everyFinite, finite } from './buffers.js';
+import { Backups, allFinite, everyFinite, finite, planBackups } from './buffers.js';
 import { clip } from './clipping.js';
 import { Hyperparameters, hyperparameterChecks } from './hyperparameters.js';
 import type { LearningRate, OptimizerConfig, Slots } from './types.js';
 import { parseSlots } from './state.js';
 import { decayWeights } from './weight-decay.js';
 import type { Parameter } from '../layers/layer.js';
-import { inKernelMemory, resident } from '../tensor/kernels.js';
+import { resident } from '../tensor/kernels.js';
 import { Tensor } from '../tensor/tensor.js';
 
 export type { LearningRate, OptimizerConfig, Slots } from './types.js';
@@ -180,18 +180,9 @@ export abstract class Optimizer {
       // The state of weights updated for the first time is made now: none can be made resident
       // while the backups' stage is open.
       for (let i = built; i < params.length; i++) this.slots[i] = residentSlots(this.build(params[i]!.value.data.length));
-      // The backups: copied now, or (a kernel that saves them, no decay before it, all resident)
-      // made by the update kernel itself as it reads the old values.
-      const saving = this.weightDecay === undefined && this.savedSlots() !== undefined;
-      for (let i = 0; i < params.length; i++) {
-        const w = params[i]!.value.data;
-        const group = i < built && saving ? this.savedGroup(i, w, params[i]!.grad) : undefined;
-        if (group) backups.defer(i, group);
-        else {
-          backups.buffers.push(w);
-          if (i < built) for (const k in this.slots[i]) backups.buffers.push(this.slots[i]![k]!);
-        }
-      }
+      // The backups: copied now, or made by a saving update kernel as it reads the old values
+      // (none with a decay before the update).
+      planBackups(backups, params, this.slots, built, this.weightDecay === undefined ? this.savedSlots() : undefined, this.groups);
       backups.take();
       changed = true;
       clip(this, params);
@@ -249,26 +240,8 @@ export abstract class Optimizer {
     return undefined;
   }
 
-  /** Scratch lists [weight, …state] of the weights (reused from step to step). */
+  /** Scratch lists [weight, …state] of the weights, for the backups (reused from step to step). */
   private groups: Float64Array[][] = [];
-
-  /** Weight i's buffers in the saving kernel's order when they all lie in its memory (the kernel then runs), else undefined. */
-  private savedGroup(i: number, w: Float64Array, g: Float64Array): Float64Array[] | undefined {
-    if (!inKernelMemory(w) || !inKernelMemory(g)) return undefined;
-    const group = (this.groups[i] ??= []);
-    group.length = 0;
-    group.push(w);
-    const s = this.slots[i]!;
-    for (const k of this.savedSlots()!) {
-      const b = s[k];
-      if (b === undefined) continue;
-      if (!inKernelMemory(b)) return undefined;
-      group.push(b);
-    }
-    let count = 0;
-    for (const _ in s) count++;
-    return count === group.length - 1 ? group : undefined; // every state buffer saved
-  }
 
   /**
    * The O(#weights) check before an update: Parameters whose value and grad have one size, the same
