@@ -159,14 +159,22 @@ export abstract class Trainer {
     }
   }
 
-  /** x as a tensor [n, …inputShape] of finite values; an unbuilt model plans its build from it. */
-  private inputs(x: TensorLike, where: string): Tensor {
-    return checkInputs(x, this.layers, this.pending?.inputShape ?? this.getInputShape(), (sample) => void (this.pending = this.planBuild(sample)), where);
+  /**
+   * x as a tensor [n, …inputShape] of finite values; an unbuilt model plans its build from it. With
+   * `inBatch` (a step on one batch), a built model's x is copied into its batch buffer and checked there.
+   */
+  private inputs(x: TensorLike, where: string, inBatch = false): Tensor {
+    const inputShape = this.pending?.inputShape ?? this.getInputShape();
+    const into = inBatch && inputShape ? (t: Tensor) => intoBuffer(t, this.batchBuffers(t.shape[0]!).x) : undefined;
+    return checkInputs(x, this.layers, inputShape, (sample) => void (this.pending = this.planBuild(sample)), where, into);
   }
 
-  /** One checked batch (x, y, weights) from user data; `trainable` also refuses a step activation. */
-  protected data(x: TensorLike, y: TensorLike, sampleWeight: TensorLike | undefined, classWeight: ClassWeight | undefined, where: string, trainable = false): Data {
-    const xt = this.inputs(x, where);
+  /**
+   * Checked data (x, y, weights) from the user's; `trainable` also refuses a step activation;
+   * `inBatch` (one batch for one step) copies x into the model's batch buffer as it checks it.
+   */
+  protected data(x: TensorLike, y: TensorLike, sampleWeight: TensorLike | undefined, classWeight: ClassWeight | undefined, where: string, trainable = false, inBatch = false): Data {
+    const xt = this.inputs(x, where, inBatch);
     if (trainable) this.requireTrainable(where);
     const n = xt.shape[0]!;
     if (n === 0) throw new NumnetError('INVALID_ARGUMENT', `${where}: x has no samples`);
@@ -197,7 +205,7 @@ export abstract class Trainer {
     this.refuseWhileFitting('trainOnBatch()');
     const c = this.requireCompiled('trainOnBatch()');
     const o = checkOptions(options, ['sampleWeight', 'classWeight'], 'trainOnBatch()');
-    const d = this.atTheDoor(() => this.data(x, y, o.sampleWeight, o.classWeight, 'trainOnBatch()', true));
+    const d = this.atTheDoor(() => this.data(x, y, o.sampleWeight, o.classWeight, 'trainOnBatch()', true, true));
     const totals = newTotals();
     const loss = this.trainData(d, totals);
     return logsOf(c, totals, loss * d.x.shape[0]!);
@@ -378,7 +386,7 @@ export abstract class Trainer {
     gradients: Tensor[];
   } {
     const c = this.requireCompiled('computeGradients()');
-    const d = this.atTheDoor(() => this.data(x, y, undefined, undefined, 'computeGradients()', true));
+    const d = this.atTheDoor(() => this.data(x, y, undefined, undefined, 'computeGradients()', true, true));
     const b = this.batchBuffers(d.x.shape[0]!);
     const yHat = forward(this, intoBuffer(d.x, b.x), false);
     const total = score(c, yHat, d.y, undefined, b, newTotals()) + penalty(this);

@@ -12,7 +12,8 @@ import { Conv2D, Dense, Flatten, MaxPooling2D, SGD, Sequential, Tensor, setKerne
 import fc from 'fast-check';
 import { RESIDENT_MIN, copyValues, gemm, inKernelMemory, releaseResident, resident, residentInt32, residentLost, sumInKernel } from '../../src/tensor/kernels.js';
 import { wasmAvailable, wasmMemoryBytes } from '../../src/tensor/wasm/gemm.js';
-import { wasmUseSharedMemory } from '../../src/tensor/wasm/memory.js';
+import { instance, wasmUseSharedMemory } from '../../src/tensor/wasm/memory.js';
+import { checkFiniteRows } from '../../src/training/data.js';
 import { randomArray, sameBits } from '../helpers/gemm-reference.js';
 
 const shared = typeof SharedArrayBuffer === 'function';
@@ -141,6 +142,33 @@ describe.skipIf(!wasmAvailable() || !shared)('resident arrays (a shared WebAssem
     expect(inKernelMemory(h1.data) && inKernelMemory(h2.data)).toBe(true);
     const dx2 = d2.backward(new Tensor(randomArray(h2.size, 6), h2.shape))!;
     expect(inKernelMemory(dx2.data), 'dense 2 dx').toBe(true);
+  });
+
+  it('take trainOnBatch\'s x into the resident batch buffer at the door and check it there (a SIMD sum): a value that is not finite is refused by row, nothing changed', () => {
+    const m = mlp();
+    m.trainOnBatch(xm, ym);
+    const local = instance as unknown as { sum: (a: number, n: number) => number };
+    const kernel = local.sum;
+    const summed: number[] = [];
+    local.sum = (a, n) => (summed.push(a), kernel(a, n));
+    try {
+      m.trainOnBatch(xm, ym);
+    } finally {
+      local.sum = kernel;
+    }
+    const input = (m.layers[0] as unknown as { x: Tensor }).x.data;
+    expect(inKernelMemory(input)).toBe(true);
+    expect(summed).toContain(input.byteOffset);
+    const before = m.getWeights().map((w) => w.data.slice());
+    const bad = xm.data.slice();
+    bad[17 * 30 + 4] = NaN;
+    expect(() => m.trainOnBatch(new Tensor(bad, [40, 30]), ym)).toThrow(expect.objectContaining({ code: 'NON_FINITE_INPUT', message: expect.stringContaining('row 17') }));
+    m.getWeights().forEach((w, i) => expect(sameBits(w.data, before[i]!)).toBe(true));
+    // finite values whose sum overflows are looked at one by one: accepted
+    const huge = resident(2000)!.fill(1e308);
+    expect(() => checkFiniteRows(new Tensor(huge, [20, 100]), 'x')).not.toThrow();
+    huge[1999] = -Infinity;
+    expect(() => checkFiniteRows(new Tensor(huge, [20, 100]), 'x')).toThrow(expect.objectContaining({ code: 'NON_FINITE_INPUT', message: expect.stringContaining('row 19') }));
   });
 
   it('train to the weights of the module\'s own memory (staged copies) and of the JS loops, bit for bit, also when the memory is given back mid-way', () => {
