@@ -202,8 +202,8 @@ function adamLines(who: string[], pairs: PairedRatios[], unpaired: string[]): st
     '|---|---:|---:|---:|',
     ...pairs.map((r, i) => `| ${who[i]} | ${cellOf(r)} | ${unpaired[i]} |`),
     '',
-    `(Per step, Adam updates two moments of each of the ${fmt(params(MNIST_MLP))} weights besides the weight, and numnet's update transaction copies`,
-    `them too; SGD updates the weight only. The batch's GEMMs do ${fmt(3 * BATCH)} multiply-adds per weight.)`,
+    `(Per step, Adam updates two moments of each of the ${fmt(params(MNIST_MLP))} weights besides the weight, and numnet's update kernel saves`,
+    `them too for the transaction (as it reads them); SGD updates and saves the weight only. The batch's GEMMs do ${fmt(3 * BATCH)} multiply-adds per weight.)`,
   ];
 }
 
