@@ -12,15 +12,15 @@ export interface AdamConfig extends OptimizerConfig {
   amsgrad?: boolean;
 }
 
+/** The state adamStep saves after the weight, in its order. */
+const SAVED_SLOTS = ['m', 'v', 'vMax'];
+
 /**
  * Adam (learningRate α = 0.001, β₁ = 0.9, β₂ = 0.999, ε = 1e-7, amsgrad false):
  * m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; m̂ = m/(1 − β₁ᵗ); v̂ = v/(1 − β₂ᵗ);
  * w ← w − αm̂/(√v̂ + ε). amsgrad: v̂ uses the largest v seen so far.
  * (Keras folds the corrections into α and adds ε to √v, so its ε acts 1/√(1 − β₂ᵗ) times larger.)
  */
-/** The state adamStep saves after the weight, in its order. */
-const SAVED_SLOTS = ['m', 'v', 'vMax'];
-
 export class Adam extends Optimizer {
   /** Adam's options: each one's default and check. */
   static override readonly hyperparameters = {
@@ -68,8 +68,10 @@ export class Adam extends Optimizer {
     // at saveTo when the transaction asks it to (see savedSlots)
     const save = this.saveTo;
     const inKernel = updateInKernel('adamStep', [w, g, m, v, vMax], lr, beta1, beta2, epsilon, c1, c2, save);
-    if (inKernel !== undefined) this.saveTo = 0;
-    if (inKernel !== undefined) return inKernel;
+    if (inKernel !== undefined) {
+      this.saveTo = 0;
+      return inKernel;
+    }
     let written = 0; // (amsgrad: vMax[i] is not finite when v[i] is not)
     for (let i = 0; i < w.length; i++) {
       const gi = g[i]!;

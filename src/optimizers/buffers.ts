@@ -97,8 +97,8 @@ export function allFinite(w: Float64Array, s: Slots): boolean {
  * memory.copy (a JS copy between views of a shared memory goes value by value, 2.3× slower), held
  * only for the update — products meanwhile go above it, no region is made, the memory is not given
  * back — so they take none of the memory's kept regions; the others into plain arrays kept from
- * step to step. A weight whose update kernel saves the old values itself as it reads them (Adam's:
- * `defer`) gets its place in the stage and no copy: the kernel makes it in the same pass.
+ * step to step. A weight whose update kernel saves the old values itself as it reads them (Adam's,
+ * plain SGD's: `defer`) gets its place in the stage and no copy: the kernel makes it in the same pass.
  */
 export class Backups {
   private plain: Float64Array[] = [];
@@ -106,7 +106,7 @@ export class Backups {
   private staged = false;
   /** The stage's first byte (while staged). */
   private base = 0;
-  /** Weight i's deferred group, where it starts in the stage (doubles), and whether its kernel saved it. */
+  /** Weight i's deferred group (see `defer`), where it starts in the stage (doubles), and whether its kernel saved it. */
   private readonly groups: (readonly Float64Array[] | undefined)[] = [];
   private readonly groupAt: number[] = [];
   private readonly saved: boolean[] = [];
@@ -116,7 +116,7 @@ export class Backups {
 
   /**
    * Weight i's buffers — the weight, then its state in its kernel's order, all resident, one length —
-   * are saved by its update kernel (before `take`): `saveAt(i)` says where, `saved(i)` that it did.
+   * are saved by its update kernel (before `take`): `saveAt(i)` says where, `savedBy(i)` that it did.
    */
   defer(i: number, group: readonly Float64Array[]): void {
     this.groups[i] = group;

@@ -232,7 +232,7 @@ export abstract class Optimizer {
 
   /**
    * The names of the state buffers, in order, that the update kernel saves after the weight when
-   * `updateStep` hands it `saveTo` (it does whenever they are all resident: Adam's); undefined
+   * `updateStep` hands it `saveTo` (it does whenever they are all resident: Adam's, plain SGD's); undefined
    * (the default) when the backups are copied before the update.
    * @internal
    */
