@@ -13,30 +13,6 @@
  * checks the bits against Math.exp over millions of values.
  */
 
-/** The double with high 32 bits `high` and low 32 bits zero. */
-function fromHigh(high: number): number {
-  const v = new DataView(new ArrayBuffer(8));
-  v.setUint32(0, high);
-  return v.getFloat64(0);
-}
-
-const OVERFLOW_RANGE = fromHigh(0x40862e42); // |x| ≥ this: overflow, underflow or not finite
-const HALF_LN2 = fromHigh(0x3fd62e43); // |x| ≥ this: reduce by k·ln2
-const THREE_HALVES_LN2 = fromHigh(0x3ff0a2b2); // |x| below this: k = ±1
-const TINY = fromHigh(0x3e300000); // 2⁻²⁸: eˣ = 1 + x
-const O_THRESHOLD = 7.09782712893383973096e2;
-const U_THRESHOLD = -7.45133219101941108420e2;
-const LN2_HI = 6.93147180369123816490e-1;
-const LN2_LO = 1.90821492927058770002e-10;
-const INV_LN2 = 1.44269504088896338700;
-const P1 = 1.66666666666666019037e-1;
-const P2 = -2.77777777770155933842e-3;
-const P3 = 6.61375632143793436117e-5;
-const P4 = -1.65339022054652515390e-6;
-const P5 = 4.13813679705723846039e-8;
-const TWO_1023 = 8.988465674311579539e307;
-const TWO_M1000 = 9.33263618503218878990e-302;
-
 /** 2ᵏ for k = −1021 … 1023 at POW2[k + 1021] (doubling from 2⁻¹⁰²¹: exact). */
 const POW2 = (() => {
   const p = new Float64Array(2045);
@@ -46,35 +22,44 @@ const POW2 = (() => {
   return p;
 })();
 
-/** eˣ, the bits of V8's Math.exp (see above). */
+/**
+ * eˣ, the bits of V8's Math.exp (see above). The constants are written where they are used (V8 folds
+ * literals into the code; module constants are loads): fdlibm's o_threshold, u_threshold, ln2HI,
+ * ln2LO, invln2, P1…P5, two1023 and twom1000, and the thresholds 0x40862E42, 0x3FD62E43, 0x3FF0A2B2
+ * and 0x3E300000 (high words, low words zero) as the doubles they are. Faster than Math.exp here.
+ */
 export function exp(x: number): number {
   const ax = Math.abs(x);
-  if (!(ax < OVERFLOW_RANGE)) {
+  if (!(ax < 709.7822265625)) {
+    // |x| ≥ 709.78…: overflow, underflow or not finite
     if (x !== x) return x + x;
     if (ax === Infinity) return x > 0 ? x : 0;
-    if (x > O_THRESHOLD) return Infinity;
-    if (x < U_THRESHOLD) return 0;
+    if (x > 7.09782712893383973096e2) return Infinity;
+    if (x < -7.45133219101941108420e2) return 0;
   }
   let k = 0;
   let hi = 0;
   let lo = 0;
-  if (ax >= HALF_LN2) {
-    if (ax < THREE_HALVES_LN2) {
+  if (ax >= 0.3465735912322998) {
+    // |x| > ½ln2: x = k·ln2 + r
+    if (ax < 1.0397205352783203) {
       if (x === 1) return Math.E;
       k = x < 0 ? -1 : 1;
     } else {
-      k = Math.trunc(INV_LN2 * x + (x < 0 ? -0.5 : 0.5));
+      k = (1.44269504088896338700 * x + (x < 0 ? -0.5 : 0.5)) | 0; // truncated, as C's (int)
     }
-    hi = x - k * LN2_HI;
-    lo = k * LN2_LO;
+    hi = x - k * 6.93147180369123816490e-1;
+    lo = k * 1.90821492927058770002e-10;
     x = hi - lo;
-  } else if (ax < TINY) {
-    return 1 + x;
+  } else if (ax < 3.725290298461914e-9) {
+    return 1 + x; // |x| < 2⁻²⁸
   }
   const t = x * x;
-  const c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
+  const c =
+    x -
+    t * (1.66666666666666019037e-1 + t * (-2.77777777770155933842e-3 + t * (6.61375632143793436117e-5 + t * (-1.65339022054652515390e-6 + t * 4.13813679705723846039e-8))));
   if (k === 0) return 1 - ((x * c) / (c - 2) - x);
   const y = 1 - ((lo - (x * c) / (2 - c)) - hi);
-  if (k >= -1021) return k === 1024 ? y * 2 * TWO_1023 : y * POW2[k + 1021]!;
-  return y * POW2[k + 2021]! * TWO_M1000;
+  if (k >= -1021) return k === 1024 ? y * 2 * 8.988465674311579539e307 : y * POW2[k + 1021]!;
+  return y * POW2[k + 2021]! * 9.3326361850321887899e-302;
 }
