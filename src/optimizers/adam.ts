@@ -1,4 +1,3 @@
-import { updateInKernel } from '../tensor/kernels.js';
 import { HyperparameterTable, Optimizer, OptimizerConfig, Slots, hyperparameterChecks as is } from './optimizer.js';
 
 export interface AdamConfig extends OptimizerConfig {
@@ -65,13 +64,9 @@ export class Adam extends Optimizer {
     const c1 = 1 - beta1 ** t;
     const c2 = 1 - beta2 ** t;
     // resident buffers: the same loop in WebAssembly SIMD (kernels.ts), saving the old w, m, v, vMax
-    // at saveTo when the transaction asks it to (see savedSlots)
-    const save = this.saveTo;
-    const inKernel = updateInKernel('adamStep', [w, g, m, v, vMax], lr, beta1, beta2, epsilon, c1, c2, save);
-    if (inKernel !== undefined) {
-      this.saveTo = 0;
-      return inKernel;
-    }
+    // when the transaction asks it to (see savedSlots)
+    const inKernel = this.updateSaving('adamStep', [w, g, m, v, vMax], lr, beta1, beta2, epsilon, c1, c2);
+    if (inKernel !== undefined) return inKernel;
     let written = 0; // (amsgrad: vMax[i] is not finite when v[i] is not)
     for (let i = 0; i < w.length; i++) {
       const gi = g[i]!;

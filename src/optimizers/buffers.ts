@@ -170,12 +170,12 @@ export class Backups {
   restore(): void {
     for (let i = 0; i < this.buffers.length; i++) copyValues(this.buffers[i]!, this.copies[i]!);
     const groups = this.groups;
+    const room = groups.length > 0 ? staged() : undefined;
     for (let i = 0; i < groups.length; i++) {
       const g = groups[i];
       if (!g || !this.saved[i]) continue; // not updated yet: unchanged
-      const room = staged();
       const n = g[0]!.length;
-      for (let k = 0; k < g.length; k++) copyValues(g[k]!, room.subarray(this.groupAt[i]! + k * n, this.groupAt[i]! + (k + 1) * n));
+      for (let k = 0; k < g.length; k++) copyValues(g[k]!, room!.subarray(this.groupAt[i]! + k * n, this.groupAt[i]! + (k + 1) * n));
     }
   }
 

@@ -6,7 +6,8 @@ import type { LearningRate, OptimizerConfig, Slots } from './types.js';
 import { parseSlots } from './state.js';
 import { decayWeights } from './weight-decay.js';
 import type { Parameter } from '../layers/layer.js';
-import { resident } from '../tensor/kernels.js';
+import { resident, updateInKernel } from '../tensor/kernels.js';
+import type { UpdateKernel } from '../tensor/wasm/memory.js';
 import { Tensor } from '../tensor/tensor.js';
 
 export type { LearningRate, OptimizerConfig, Slots } from './types.js';
@@ -197,7 +198,7 @@ export abstract class Optimizer {
         try {
           written = this.updateStep(w, p.grad, s, lr, t);
         } finally {
-          // the kernel took the save area (it sets saveTo back to 0): it saved, then updated
+          // the kernel took the save area (updateSaving set saveTo back to 0): it saved, then updated
           if (save !== 0 && this.saveTo === 0) backups.savedBy(i);
           this.saveTo = 0;
         }
@@ -224,15 +225,26 @@ export abstract class Optimizer {
   /**
    * Where the update kernel of the current `updateStep` call saves the weight and its state before
    * changing them (a byte offset in the WebAssembly memory: the transaction's backup, made in the
-   * kernel's pass), or 0. Set by `apply` only for the kernels of `savedSlots()`; the updateStep that hands it to
-   * its kernel sets it back to 0.
+   * kernel's pass), or 0. Set by `apply` only for the kernels of `savedSlots()`; `updateSaving` hands
+   * it to the kernel and sets it back to 0 when the kernel ran.
+   */
+  private saveTo = 0;
+
+  /**
+   * `updateInKernel` (kernels.ts) for an update kernel that saves the transaction's backup as it reads
+   * the old values — its last argument, the address `apply` set for this call (0: none). Returns what
+   * the kernel returns, or undefined when it did not run (then nothing was saved or changed).
    * @internal
    */
-  protected saveTo = 0;
+  protected updateSaving(kernel: UpdateKernel, buffers: readonly (Float64Array | undefined)[], ...scalars: number[]): number | undefined {
+    const written = updateInKernel(kernel, buffers, ...scalars, this.saveTo);
+    if (written !== undefined) this.saveTo = 0;
+    return written;
+  }
 
   /**
    * The names of the state buffers, in order, that the update kernel saves after the weight when
-   * `updateStep` hands it `saveTo` (it does whenever they are all resident: Adam's, plain SGD's); undefined
+   * `updateStep` runs it through `updateSaving` (it does whenever they are all resident: Adam's, plain SGD's); undefined
    * (the default) when the backups are copied before the update.
    * @internal
    */

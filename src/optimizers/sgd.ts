@@ -46,12 +46,9 @@ export class SGD extends Optimizer {
     const mu = this.momentum;
     let written = 0;
     if (mu === 0) {
-      // resident buffers: the same loop in WebAssembly SIMD, saving the old w at saveTo when asked (see savedSlots)
-      const inKernel = updateInKernel('sgdStep', [w, g], lr, this.saveTo);
-      if (inKernel !== undefined) {
-        this.saveTo = 0;
-        return inKernel;
-      }
+      // resident buffers: the same loop in WebAssembly SIMD, saving the old w when asked (see savedSlots)
+      const inKernel = this.updateSaving('sgdStep', [w, g], lr);
+      if (inKernel !== undefined) return inKernel;
       for (let i = 0; i < w.length; i++) written += w[i] = w[i]! - lr * g[i]!;
       return written;
     }

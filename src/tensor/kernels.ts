@@ -84,7 +84,7 @@ export function gemmBiasRelu(
   if (k > 0 && !wasmSmall(m, transB) && useWasm(transA, transB, m, n, k)) return wasmGemm(transA, transB, m, n, k, A, B, C, false, bias, relu);
   // the separate passes (the JS loops, a few rows, k = 0): the same bits
   const size = m * n;
-  if (bias) for (let i = 0; i < size; i++) C[i] = bias[i % n]!;
+  if (bias) for (let i = 0; i < m; i++) C.set(bias.length === n ? bias : bias.subarray(0, n), i * n);
   gemm(transA, transB, m, n, k, A, B, C, bias !== undefined);
   if (relu) for (let i = 0; i < size; i++) C[i] = C[i]! > 0 ? C[i]! : 0;
 }

@@ -165,9 +165,12 @@ export abstract class Trainer {
    */
   private inputs(x: TensorLike, where: string, inBatch = false): Tensor {
     const inputShape = this.pending?.inputShape ?? this.getInputShape();
-    const into = inBatch && inputShape ? (t: Tensor) => intoBuffer(t, this.batchBuffers(t.shape[0]!).x) : undefined;
-    return checkInputs(x, this.layers, inputShape, (sample) => void (this.pending = this.planBuild(sample)), where, into);
+    return checkInputs(x, this.layers, inputShape, this.planFrom, where, inBatch && inputShape ? this.intoBatch : undefined);
   }
+
+  /** `checkInputs`'s callbacks, made once: plan the build from the first sample shape; copy x into the batch buffer. */
+  private readonly planFrom = (sample: number[]): void => void (this.pending = this.planBuild(sample));
+  private readonly intoBatch = (t: Tensor): Tensor => intoBuffer(t, this.batchBuffers(t.shape[0]!).x);
 
   /**
    * Checked data (x, y, weights) from the user's; `trainable` also refuses a step activation;

@@ -112,7 +112,7 @@ describe('fuzz: every export', () => {
     };
     // A layer's math (call, callBackward, …) and the model's unchecked entries are protected or internal.
     const LAYER_PRIVATE = new Set(['call', 'callBackward', 'callBackwardFromPreActivation', 'computeShapes', 'initialValues', 'prepareState', 'adopt', 'forwardUnchecked', 'backwardUnchecked', 'backwardFromPreActivationUnchecked']);
-    const PRIVATE = new Set(['constructor', 'build', 'updateStep', 'rowLoss', 'rowGradient', 'target', 'checkBuffers', 'prepare', 'clip', 'checkParams', 'buffer', 'batchBuffer', 'checkInput', 'checkGradient', 'checkBuild', 'addParam', 'net', 'samples', 'fromPreActivation', 'predictTensor']);
+    const PRIVATE = new Set(['constructor', 'build', 'updateStep', 'updateSaving', 'planFrom', 'intoBatch', 'rowLoss', 'rowGradient', 'target', 'checkBuffers', 'prepare', 'clip', 'checkParams', 'buffer', 'batchBuffer', 'checkInput', 'checkGradient', 'checkBuild', 'addParam', 'net', 'samples', 'fromPreActivation', 'predictTensor']);
     const HOOKS = /^on[A-Z]|^setModel$/;
     const methods: [string, () => object, string][] = [];
     for (const [name, make] of Object.entries(makers)) {
